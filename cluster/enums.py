@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    CHAIR = "chair", _("Chair")
+    VICE_CHAIR = "vice_chair", _("Vice-chair")
+
+
+class VoteBase(models.TextChoices):
+    MEMBERS = "members", _("of members")
+    VALID_BALLOTS = "valid_ballots", _("of valid ballots")
+
+
+class BallotTieRule(models.TextChoices):
+    NEW_ROUND = "new_round", _("A new ballot round")
+    RANKING = "ranking", _("The score ranking decides")
+
+
+class RankingTieRule(models.TextChoices):
+    SECTION_A_THEN_SAME = "section_a", _("More points in section A, then the same rank")
+    SAME_RANK = "same_rank", _("The same rank")

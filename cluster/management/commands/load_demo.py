@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from cluster.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo cluster of the seed article (safe to run again)."
+
+    def handle(self, *args, **options):
+        cluster, accounts = load_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {cluster.name}"))
+        self.stdout.write("Demo logins (username / password):")
+        for username, password, who in accounts:
+            self.stdout.write(f"  {username:<12} {password:<12} {who}")

@@ -1,0 +1,205 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import BallotTieRule, RankingTieRule, Role, VoteBase
+
+
+class Cluster(models.Model):
+    """An emulation cluster (cụm thi đua) of provinces."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=100, blank=True, help_text=_("Used in document headers.")
+    )
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EmulationYear(models.Model):
+    """One emulation year (năm thi đua) of a cluster: membership, term and rule set."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    term_confirmed_at = models.DateTimeField(_("term confirmed at"), null=True, blank=True)
+    term_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("term confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("emulation year")
+        verbose_name_plural = _("emulation years")
+        ordering = ["cluster", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year"],
+                name="one_emulation_year_per_cluster_and_year",
+                violation_error_message=_("This cluster already has this emulation year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cluster} – {self.year}"
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
+
+
+class Membership(models.Model):
+    """A province's membership of a cluster in one emulation year, with its role in the term.
+
+    The term of a year (chair and vice-chair) is held here as roles, so the database
+    itself guarantees that the chair and vice-chair are members that year, are two
+    different provinces and that a year has one term (one chair, one vice-chair).
+    `year` repeats `emulation_year.year` (set by `cluster.services`) so that the
+    database can refuse a province in two clusters in the same year.
+    """
+
+    emulation_year = models.ForeignKey(
+        EmulationYear,
+        verbose_name=_("emulation year"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    province = models.ForeignKey(
+        "provinces.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    rotation_order = models.PositiveSmallIntegerField(
+        _("rotation order"),
+        default=0,
+        help_text=_("Breaks ties when proposing the next chair and vice-chair (lower first)."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["rotation_order", "province__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emulation_year", "province"],
+                name="membership_once_per_year",
+                violation_error_message=_("This province is already a member this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["province", "year"],
+                name="membership_one_cluster_per_year",
+                violation_error_message=_(
+                    "A province can be a member of only one cluster in a year."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["emulation_year"],
+                condition=Q(role=Role.CHAIR),
+                name="one_chair_per_year",
+                violation_error_message=_("This year already has a chair."),
+            ),
+            models.UniqueConstraint(
+                fields=["emulation_year"],
+                condition=Q(role=Role.VICE_CHAIR),
+                name="one_vice_chair_per_year",
+                violation_error_message=_("This year already has a vice-chair."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} ({self.year})"
+
+
+class RuleSet(models.Model):
+    """The rules the cluster applies in one emulation year: data, never constants in code."""
+
+    emulation_year = models.OneToOneField(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="rule_set"
+    )
+    quorum_percent = models.DecimalField(
+        _("quorum (% of members present)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    vote_threshold_percent = models.DecimalField(
+        _("vote threshold (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("50"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+    )
+    vote_threshold_strict = models.BooleanField(
+        _("more than the threshold"),
+        default=True,
+        help_text=_("Ticked: more than the threshold is needed. Unticked: at least the threshold."),
+    )
+    vote_base = models.CharField(
+        _("threshold base"), max_length=16, choices=VoteBase.choices, default=VoteBase.MEMBERS
+    )
+    ballot_tie_rule = models.CharField(
+        _("tie at the cut-off"), max_length=16, choices=BallotTieRule.choices, default=BallotTieRule.NEW_ROUND
+    )
+    ranking_tie_rule = models.CharField(
+        _("tie in the score ranking"),
+        max_length=16,
+        choices=RankingTieRule.choices,
+        default=RankingTieRule.SECTION_A_THEN_SAME,
+    )
+    flag_quota = models.PositiveSmallIntegerField(
+        _("Government emulation flag proposals"), default=1
+    )
+    certificate_quota = models.PositiveSmallIntegerField(
+        _("Prime Minister's certificate of merit proposals"), default=1
+    )
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quorum_percent__gt=0) & Q(quorum_percent__lte=100),
+                name="rule_set_quorum_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_threshold_percent__gt=0) & Q(vote_threshold_percent__lte=100),
+                name="rule_set_threshold_percent_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Rule set %(year)s") % {"year": self.emulation_year.year})
+
+    #: Fields copied from one year's rule set to the next.
+    COPIED_FIELDS = (
+        "quorum_percent",
+        "vote_threshold_percent",
+        "vote_threshold_strict",
+        "vote_base",
+        "ballot_tie_rule",
+        "ranking_tie_rule",
+        "flag_quota",
+        "certificate_quota",
+    )

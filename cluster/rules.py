@@ -1,0 +1,39 @@
+"""Who may do what with a cluster's year. Chair powers follow the term of the year:
+the staff of the year's chair province hold them for that year only."""
+
+import rules
+
+from . import selectors
+
+
+@rules.predicate
+def is_admin(user):
+    return bool(user and user.is_authenticated and user.is_superuser)
+
+
+@rules.predicate
+def is_chair_of_year(user, emulation_year):
+    if emulation_year is None or not user.is_authenticated or user.province_id is None:
+        return False
+    return selectors.chair_province_id(emulation_year) == user.province_id
+
+
+@rules.predicate
+def is_member_of_year(user, emulation_year):
+    if emulation_year is None or not user.is_authenticated or user.province_id is None:
+        return False
+    return user.province_id in selectors.member_province_ids(emulation_year)
+
+
+@rules.predicate
+def is_year_open(user, emulation_year):
+    return emulation_year is not None and not emulation_year.is_closed
+
+
+rules.add_perm("cluster.view_year", rules.is_authenticated)
+rules.add_perm("cluster.open_year", is_admin)
+rules.add_perm("cluster.assign_term", is_admin & is_year_open)
+rules.add_perm("cluster.change_membership", is_admin & is_year_open)
+rules.add_perm("cluster.change_rule_set", (is_admin | is_chair_of_year) & is_year_open)
+rules.add_perm("cluster.chair_year", is_chair_of_year & is_year_open)
+rules.add_perm("provinces.view_province", rules.is_authenticated)

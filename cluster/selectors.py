@@ -1,0 +1,166 @@
+"""Reads of the cluster app: querysets that carry what their pages need."""
+
+from django.db.models import Prefetch
+
+from .enums import Role
+from .models import Cluster, EmulationYear, Membership
+from .rotation import RotationCandidate, propose_term
+
+
+def cluster_default():
+    return Cluster.objects.order_by("pk").first()
+
+
+def emulation_years_with_members(cluster):
+    return (
+        EmulationYear.objects.filter(cluster=cluster)
+        .select_related("cluster", "rule_set")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("province").order_by(
+                    "rotation_order", "province__name"
+                ),
+            )
+        )
+        .order_by("-year")
+    )
+
+
+def emulation_year_get(*, cluster, year):
+    return emulation_years_with_members(cluster).filter(year=year).first()
+
+
+def emulation_year_current(cluster):
+    """The year to show by default: the latest open year, else the latest year."""
+    years = EmulationYear.objects.filter(cluster=cluster)
+    chosen = years.filter(closed_at__isnull=True).order_by("-year").first() or years.order_by(
+        "-year"
+    ).first()
+    return chosen
+
+
+def members_of(emulation_year):
+    """Memberships of the year; uses the prefetched rows when there are some."""
+    return list(emulation_year.memberships.all())
+
+
+def term_of(emulation_year):
+    """(chair membership, vice-chair membership) of the year, each possibly None."""
+    chair = vice = None
+    for membership in members_of(emulation_year):
+        if membership.role == Role.CHAIR:
+            chair = membership
+        elif membership.role == Role.VICE_CHAIR:
+            vice = membership
+    return chair, vice
+
+
+def chair_province_id(emulation_year):
+    """The province whose staff hold the chair's powers in this year (cached on the object)."""
+    if not hasattr(emulation_year, "_chair_province_id"):
+        chair = (
+            Membership.objects.filter(emulation_year=emulation_year, role=Role.CHAIR)
+            .values_list("province_id", flat=True)
+            .first()
+        )
+        emulation_year._chair_province_id = chair
+    return emulation_year._chair_province_id
+
+
+def member_province_ids(emulation_year):
+    if not hasattr(emulation_year, "_member_province_ids"):
+        emulation_year._member_province_ids = frozenset(
+            Membership.objects.filter(emulation_year=emulation_year).values_list(
+                "province_id", flat=True
+            )
+        )
+    return emulation_year._member_province_ids
+
+
+def chair_years_by_province(cluster, before_year):
+    """{province_id: (years chaired in this cluster before `before_year`)}."""
+    rows = Membership.objects.filter(
+        emulation_year__cluster=cluster, role=Role.CHAIR, year__lt=before_year
+    ).values_list("province_id", "year")
+    result = {}
+    for province_id, year in rows:
+        result.setdefault(province_id, []).append(year)
+    return {key: tuple(sorted(value)) for key, value in result.items()}
+
+
+def rotation_proposal(*, cluster, year, members):
+    """Propose the chair and vice-chair of `year` among `members`.
+
+    `members` is a list of (province, rotation_order). The current vice-chair is the
+    vice-chair of `year - 1`.
+    """
+    chaired = chair_years_by_province(cluster, year)
+    candidates = [
+        RotationCandidate(
+            province_id=province.pk,
+            code=province.code,
+            name=province.name,
+            rotation_order=order,
+            chair_years=chaired.get(province.pk, ()),
+        )
+        for province, order in members
+    ]
+    previous_vice = (
+        Membership.objects.filter(
+            emulation_year__cluster=cluster, year=year - 1, role=Role.VICE_CHAIR
+        )
+        .values_list("province_id", flat=True)
+        .first()
+    )
+    return propose_term(candidates, previous_vice)
+
+
+def year_phase(emulation_year):
+    """The phase of the year shown on the dashboard: (code, label)."""
+    from django.utils.translation import gettext as _
+
+    if emulation_year.is_closed:
+        return "closed", _("Closed")
+    chair, vice = term_of(emulation_year)
+    if chair is None or vice is None:
+        return "no_term", _("Waiting for the chair and vice-chair")
+    return "in_progress", _("In progress")
+
+
+def next_steps(*, user, emulation_year):
+    """What the signed-in user should do next in this year: a list of (text, url name, args)."""
+    from django.utils.translation import gettext as _
+
+    steps = []
+    cluster = emulation_year.cluster
+    if emulation_year.is_closed:
+        steps.append((_("This year is closed: its records can be read, not changed."), None, None))
+        return steps
+    if user.is_superuser:
+        chair, vice = term_of(emulation_year)
+        if chair is None or vice is None:
+            steps.append(
+                (_("Confirm the chair and vice-chair of this year."), "cluster:term", (cluster.pk, emulation_year.year))
+            )
+        if not cluster.years.filter(year=emulation_year.year + 1).exists():
+            steps.append(
+                (
+                    _("Open %(year)s and confirm its chair and vice-chair.") % {"year": emulation_year.year + 1},
+                    "cluster:rotation",
+                    (cluster.pk,),
+                )
+            )
+    elif user.province_id == chair_province_id(emulation_year):
+        steps.append(
+            (
+                _("Your province chairs the cluster this year: check the year's rule set."),
+                "cluster:rule_set",
+                (cluster.pk, emulation_year.year),
+            )
+        )
+    elif user.province_id in member_province_ids(emulation_year):
+        steps.append((_("Your province is a member this year. Follow the cluster's work here."), None, None))
+    else:
+        steps.append((_("Your province is not a member of the cluster this year."), None, None))
+    return steps

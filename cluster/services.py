@@ -1,0 +1,164 @@
+"""State changes of the cluster app. Each function is one transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .enums import Role
+from .models import EmulationYear, Membership, RuleSet
+
+
+def _ensure_open(emulation_year):
+    if emulation_year.is_closed:
+        raise ValidationError(_("The emulation year %(year)s is closed.") % {"year": emulation_year.year})
+
+
+def rule_set_copy_for(*, emulation_year):
+    """Give the year a rule set: a copy of the previous year's, or the defaults."""
+    previous = (
+        RuleSet.objects.filter(
+            emulation_year__cluster=emulation_year.cluster,
+            emulation_year__year__lt=emulation_year.year,
+        )
+        .order_by("-emulation_year__year")
+        .first()
+    )
+    values = {name: getattr(previous, name) for name in RuleSet.COPIED_FIELDS} if previous else {}
+    rule_set = RuleSet(emulation_year=emulation_year, **values)
+    rule_set.full_clean()
+    rule_set.save()
+    return rule_set
+
+
+@transaction.atomic
+def emulation_year_open(*, cluster, year, members):
+    """Open `year` for `cluster` with `members`: a list of (province, rotation_order).
+
+    The rule set is copied from the previous year. Refused, with nothing created, when
+    the year exists, a member is already in another cluster that year, or a province
+    is not valid in that year.
+    """
+    if EmulationYear.objects.filter(cluster=cluster, year=year).exists():
+        raise ValidationError(_("The emulation year %(year)s is already open.") % {"year": year})
+    if len(members) < 2:
+        raise ValidationError(_("A cluster needs at least two members."))
+    emulation_year = EmulationYear(cluster=cluster, year=year)
+    emulation_year.full_clean()
+    emulation_year.save()
+    rule_set_copy_for(emulation_year=emulation_year)
+    membership_replace(emulation_year=emulation_year, members=members)
+    return emulation_year
+
+
+def _check_members(*, emulation_year, members):
+    errors = []
+    year = emulation_year.year
+    for province, _order in members:
+        if province.valid_from and province.valid_from.year > year:
+            errors.append(
+                _("%(province)s did not exist yet in %(year)s.") % {"province": province, "year": year}
+            )
+        if province.valid_to and province.valid_to.year < year:
+            errors.append(
+                _("%(province)s no longer existed in %(year)s.") % {"province": province, "year": year}
+            )
+    taken = Membership.objects.filter(
+        year=year, province__in=[province for province, _ in members]
+    ).exclude(emulation_year=emulation_year)
+    for membership in taken.select_related("emulation_year__cluster", "province"):
+        errors.append(
+            _("%(province)s is already a member of %(cluster)s in %(year)s.")
+            % {
+                "province": membership.province,
+                "cluster": membership.emulation_year.cluster,
+                "year": year,
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def membership_replace(*, emulation_year, members):
+    """Set the members of the year to exactly `members` (list of (province, rotation_order)).
+
+    Members who stay keep their role; a chair or vice-chair removed from the
+    membership leaves the term incomplete.
+    """
+    _ensure_open(emulation_year)
+    _check_members(emulation_year=emulation_year, members=members)
+    wanted = {province.pk: order for province, order in members}
+    existing = {m.province_id: m for m in Membership.objects.filter(emulation_year=emulation_year)}
+    Membership.objects.filter(emulation_year=emulation_year).exclude(
+        province_id__in=wanted
+    ).delete()
+    for province, order in members:
+        membership = existing.get(province.pk)
+        if membership is None:
+            Membership.objects.create(
+                emulation_year=emulation_year,
+                province=province,
+                year=emulation_year.year,
+                rotation_order=order,
+            )
+        elif membership.rotation_order != order:
+            membership.rotation_order = order
+            membership.save(update_fields=["rotation_order"])
+
+
+@transaction.atomic
+def term_assign(*, emulation_year, chair, vice_chair, user=None):
+    """Make `chair` and `vice_chair` (provinces) the year's term. Refused with nothing changed
+    when either is not a member of the year or both are the same province."""
+    _ensure_open(emulation_year)
+    errors = {}
+    if chair is None:
+        errors["chair"] = _("Choose the chair.")
+    if vice_chair is None:
+        errors["vice_chair"] = _("Choose the vice-chair.")
+    if chair is not None and vice_chair is not None and chair.pk == vice_chair.pk:
+        errors["vice_chair"] = _("The chair and the vice-chair must be two different provinces.")
+    memberships = {
+        m.province_id: m for m in Membership.objects.select_for_update().filter(emulation_year=emulation_year)
+    }
+    for field, province in (("chair", chair), ("vice_chair", vice_chair)):
+        if province is not None and province.pk not in memberships and field not in errors:
+            errors[field] = _("%(province)s is not a member of the cluster in %(year)s.") % {
+                "province": province,
+                "year": emulation_year.year,
+            }
+    if errors:
+        raise ValidationError(errors)
+
+    Membership.objects.filter(emulation_year=emulation_year).exclude(role=Role.MEMBER).update(
+        role=Role.MEMBER
+    )
+    try:
+        Membership.objects.filter(pk=memberships[chair.pk].pk).update(role=Role.CHAIR)
+        Membership.objects.filter(pk=memberships[vice_chair.pk].pk).update(role=Role.VICE_CHAIR)
+    except IntegrityError as error:  # pragma: no cover - guarded above, kept by the database
+        raise ValidationError(_("The term could not be recorded: %(error)s") % {"error": error}) from error
+    emulation_year.term_confirmed_at = timezone.now()
+    emulation_year.term_confirmed_by = user
+    emulation_year.save(update_fields=["term_confirmed_at", "term_confirmed_by"])
+    return emulation_year
+
+
+@transaction.atomic
+def emulation_year_open_with_term(*, cluster, year, members, chair, vice_chair, user):
+    """The rotation as admins do it: open the year and confirm its term, all or nothing."""
+    emulation_year = emulation_year_open(cluster=cluster, year=year, members=members)
+    term_assign(emulation_year=emulation_year, chair=chair, vice_chair=vice_chair, user=user)
+    return emulation_year
+
+
+@transaction.atomic
+def rule_set_update(*, rule_set, data):
+    _ensure_open(rule_set.emulation_year)
+    for name in RuleSet.COPIED_FIELDS:
+        if name in data:
+            setattr(rule_set, name, data[name])
+    rule_set.full_clean()
+    rule_set.save(update_fields=[name for name in RuleSet.COPIED_FIELDS if name in data])
+    return rule_set

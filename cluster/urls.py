@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cluster"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("clusters/<int:cluster_id>/years/", views.year_select, name="year_select"),
+    path("clusters/<int:cluster_id>/years/<int:year>/", views.DashboardView.as_view(), name="dashboard"),
+    path("clusters/<int:cluster_id>/years/<int:year>/term/", views.TermView.as_view(), name="term"),
+    path("clusters/<int:cluster_id>/years/<int:year>/rules/", views.RuleSetView.as_view(), name="rule_set"),
+    path("clusters/<int:cluster_id>/history/", views.HistoryView.as_view(), name="history"),
+    path("clusters/<int:cluster_id>/rotation/", views.RotationView.as_view(), name="rotation"),
+]

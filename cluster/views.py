@@ -1,0 +1,259 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from provinces.selectors import provinces_valid_in
+
+from . import selectors, services
+from .forms import RotationForm, RuleSetForm, TermForm
+from .models import Cluster
+
+
+def apply_validation_error(form, error):
+    """Show a service's ValidationError on the form, next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class YearMixin:
+    """Resolves the cluster and the emulation year named in the URL (404 when missing)."""
+
+    permission_required = "cluster.view_year"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cluster = get_object_or_404(Cluster, pk=kwargs["cluster_id"])
+        self.emulation_year = selectors.emulation_year_get(cluster=self.cluster, year=kwargs["year"])
+        if self.emulation_year is None:
+            raise Http404(_("This emulation year does not exist."))
+        if not request.user.has_perm(self.permission_required, self.emulation_year):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chair, vice = selectors.term_of(self.emulation_year)
+        context.update(
+            cluster=self.cluster,
+            emulation_year=self.emulation_year,
+            chair=chair,
+            vice_chair=vice,
+            years=list(self.cluster.years.order_by("-year").values_list("year", flat=True)),
+        )
+        return context
+
+
+def home(request):
+    cluster = selectors.cluster_default()
+    if cluster is None:
+        return render(request, "cluster/empty.html")
+    emulation_year = selectors.emulation_year_current(cluster)
+    if emulation_year is None:
+        return render(request, "cluster/empty.html", {"cluster": cluster})
+    return redirect("cluster:dashboard", cluster_id=cluster.pk, year=emulation_year.year)
+
+
+def year_select(request, cluster_id):
+    year = request.GET.get("year", "")
+    if not year.isdigit():
+        raise Http404
+    return redirect("cluster:dashboard", cluster_id=cluster_id, year=int(year))
+
+
+class DashboardView(YearMixin, TemplateView):
+    template_name = "cluster/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        phase_code, phase_label = selectors.year_phase(self.emulation_year)
+        context.update(
+            members=selectors.members_of(self.emulation_year),
+            phase_code=phase_code,
+            phase_label=phase_label,
+            next_steps=[
+                (text, reverse(name, args=args) if name else None)
+                for text, name, args in selectors.next_steps(
+                    user=self.request.user, emulation_year=self.emulation_year
+                )
+            ],
+        )
+        return context
+
+
+class HistoryView(TemplateView):
+    template_name = "cluster/history.html"
+
+    def get_context_data(self, **kwargs):
+        cluster = get_object_or_404(Cluster, pk=self.kwargs["cluster_id"])
+        rows = []
+        for emulation_year in selectors.emulation_years_with_members(cluster):
+            chair, vice = selectors.term_of(emulation_year)
+            rows.append((emulation_year, chair, vice, len(selectors.members_of(emulation_year))))
+        return {**super().get_context_data(**kwargs), "cluster": cluster, "rows": rows}
+
+
+class RotationView(View):
+    """Admins open next year: membership copied from this year, the proposed term confirmed or changed."""
+
+    template_name = "cluster/rotation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cluster = get_object_or_404(Cluster, pk=kwargs["cluster_id"])
+        if not request.user.has_perm("cluster.open_year", self.cluster):
+            raise PermissionDenied
+        latest = selectors.emulation_years_with_members(self.cluster).first()
+        self.current = latest
+        self.target_year = latest.year + 1 if latest else None
+        if self.target_year is None:
+            raise Http404(_("The cluster has no emulation year to rotate from."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _initial(self):
+        members = selectors.members_of(self.current)
+        initial = {}
+        for membership in members:
+            initial[f"member_{membership.province_id}"] = True
+            initial[f"order_{membership.province_id}"] = membership.rotation_order
+        proposal = selectors.rotation_proposal(
+            cluster=self.cluster,
+            year=self.target_year,
+            members=[(m.province, m.rotation_order) for m in members],
+        )
+        if proposal.chair:
+            initial["chair"] = proposal.chair.province_id
+        if proposal.vice_chair:
+            initial["vice_chair"] = proposal.vice_chair.province_id
+        return initial, proposal
+
+    def _render(self, request, form, proposal):
+        return render(
+            request,
+            self.template_name,
+            {
+                "cluster": self.cluster,
+                "current": self.current,
+                "target_year": self.target_year,
+                "form": form,
+                "proposal": proposal,
+            },
+        )
+
+    def get(self, request, *args, **kwargs):
+        initial, proposal = self._initial()
+        form = RotationForm(initial=initial, provinces=provinces_valid_in(self.target_year))
+        return self._render(request, form, proposal)
+
+    def post(self, request, *args, **kwargs):
+        _initial, proposal = self._initial()
+        form = RotationForm(request.POST, provinces=provinces_valid_in(self.target_year))
+        if form.is_valid():
+            try:
+                services.emulation_year_open_with_term(
+                    cluster=self.cluster,
+                    year=self.target_year,
+                    members=form.cleaned_data["members"],
+                    chair=form.cleaned_data["chair"],
+                    vice_chair=form.cleaned_data["vice_chair"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The emulation year %(year)s is open and its chair and vice-chair are confirmed.")
+                    % {"year": self.target_year},
+                )
+                return redirect("cluster:dashboard", cluster_id=self.cluster.pk, year=self.target_year)
+        return self._render(request, form, proposal)
+
+
+class TermView(YearMixin, TemplateView):
+    """Confirm or change the chair and vice-chair of an existing year (admins)."""
+
+    permission_required = "cluster.assign_term"
+    template_name = "cluster/term.html"
+
+    def get_form(self):
+        members = selectors.members_of(self.emulation_year)
+        provinces = provinces_valid_in(self.emulation_year.year).filter(
+            pk__in=[m.province_id for m in members]
+        )
+        if self.request.method == "POST":
+            return TermForm(self.request.POST, provinces=provinces)
+        chair, vice = selectors.term_of(self.emulation_year)
+        initial = {}
+        if chair is None or vice is None:
+            proposal = selectors.rotation_proposal(
+                cluster=self.cluster,
+                year=self.emulation_year.year,
+                members=[(m.province, m.rotation_order) for m in members],
+            )
+            self.proposal = proposal
+            chair_id = chair.province_id if chair else getattr(proposal.chair, "province_id", None)
+            vice_id = vice.province_id if vice else getattr(proposal.vice_chair, "province_id", None)
+        else:
+            chair_id, vice_id = chair.province_id, vice.province_id
+        initial = {"chair": chair_id, "vice_chair": vice_id}
+        return TermForm(initial=initial, provinces=provinces)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.get_form())
+        context["proposal"] = getattr(self, "proposal", None)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                services.term_assign(
+                    emulation_year=self.emulation_year,
+                    chair=form.cleaned_data["chair"],
+                    vice_chair=form.cleaned_data["vice_chair"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The chair and vice-chair are confirmed."))
+                return redirect("cluster:dashboard", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RuleSetView(YearMixin, TemplateView):
+    """The year's rule set: quorum, vote threshold and base, tie rules, award quotas."""
+
+    permission_required = "cluster.view_year"
+    template_name = "cluster/rule_set.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        can_change = self.request.user.has_perm("cluster.change_rule_set", self.emulation_year)
+        form = kwargs.get("form") or RuleSetForm(instance=self.emulation_year.rule_set)
+        if not can_change:
+            for field in form.fields.values():
+                field.disabled = True
+        context.update(form=form, can_change=can_change)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("cluster.change_rule_set", self.emulation_year):
+            raise PermissionDenied
+        form = RuleSetForm(request.POST, instance=self.emulation_year.rule_set)
+        if form.is_valid():
+            try:
+                services.rule_set_update(rule_set=self.emulation_year.rule_set, data=form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The rule set is saved."))
+                return redirect("cluster:rule_set", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        return self.render_to_response(self.get_context_data(form=form))
