@@ -1,3 +1,4 @@
+from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -34,6 +35,19 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def has_perm(self, perm, obj=None):
+        """Admins hold every model-level permission; object rules (closed years, roles)
+        still apply to them, so a closed year is closed for admins too."""
+        if obj is None:
+            return super().has_perm(perm)
+        if not self.is_active:
+            return False
+        return any(
+            backend.has_perm(self, perm, obj)
+            for backend in auth.get_backends()
+            if hasattr(backend, "has_perm")
+        )
 
     @property
     def is_admin(self):

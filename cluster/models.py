@@ -138,14 +138,14 @@ class RuleSet(models.Model):
         EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="rule_set"
     )
     quorum_percent = models.DecimalField(
-        _("quorum (% of members present)"),
+        _("quorum (percent of members present)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("100"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
     )
     vote_threshold_percent = models.DecimalField(
-        _("vote threshold (%)"),
+        _("vote threshold (percent)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("50"),

@@ -133,6 +133,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 # --- Static and uploaded files ---------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it, even before collectstatic
 
 
 def _xstatic_bootstrap_dir():
