@@ -146,11 +146,17 @@ def _xstatic_bootstrap_dir():
 
 
 STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", _xstatic_bootstrap_dir())]
-# Uploaded files (evidence, signed scans) are private: never served from a public URL.
+# Uploaded files (evidence, signed scans, generated documents) are private: the default
+# storage keeps them outside any public path and no URL serves them; they are downloaded
+# only through views that check permissions. A site can point "default" at object
+# storage (django-storages) without code changes.
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = None
+MEDIA_URL = "/media/"  # never routed: nothing is served from MEDIA_ROOT
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env.str("DJANGO_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
