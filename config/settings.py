@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "scoring",
     "covenants",
     "awards",
+    "demo",
 ]
 
 MIDDLEWARE = [

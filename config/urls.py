@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("provinces/", include("provinces.urls")),
+    path("", include("scoring.urls")),
     path("", include("cluster.urls")),
 ]

@@ -1,0 +1,214 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .enums import CriterionKind, ScorecardStatus
+
+SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
+
+
+class Section(models.Model):
+    """A section of the year's scorecard (A. socio-economic targets, B. …)."""
+
+    emulation_year = models.ForeignKey(
+        "cluster.EmulationYear", verbose_name=_("emulation year"), on_delete=models.CASCADE,
+        related_name="sections",
+    )
+    code = models.CharField(_("code"), max_length=10)
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emulation_year", "code"], name="section_code_unique_per_year",
+                violation_error_message=_("This year already has a section with this code."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class Criterion(models.Model):
+    """A criterion of a section; it may hold sub-criteria.
+
+    Only leaf criteria are scored. A criterion with sub-criteria has no maximum of its
+    own: its maximum is the sum of its children's (see `scoring.calculations`), so the
+    totals are always consistent. A deduction's `max_points` is its (negative) bound.
+    """
+
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="criteria")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent criterion"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="children",
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    guidance = models.TextField(_("guidance"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=CriterionKind.choices, default=CriterionKind.POINTS)
+    max_points = models.DecimalField(
+        _("maximum"), null=True, blank=True, help_text=_("For a deduction: the lowest score allowed (negative)."),
+        **SCORE_DIGITS,
+    )
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["section__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "code"], name="criterion_code_unique_per_section",
+                violation_error_message=_("This section already has a criterion with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_points__isnull=True)
+                | Q(kind=CriterionKind.DEDUCTION, max_points__lt=0)
+                | (~Q(kind=CriterionKind.DEDUCTION) & Q(max_points__gt=0)),
+                name="criterion_bound_sign_matches_kind",
+                violation_error_message=_(
+                    "A deduction's bound must be negative; a maximum of points or bonus must be positive."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    @property
+    def lower_bound(self):
+        return self.max_points if self.kind == CriterionKind.DEDUCTION else Decimal("0")
+
+    @property
+    def upper_bound(self):
+        return Decimal("0") if self.kind == CriterionKind.DEDUCTION else self.max_points
+
+
+class Scoreboard(models.Model):
+    """The scoring of one emulation year: its lock and its stored ranking's time."""
+
+    emulation_year = models.OneToOneField(
+        "cluster.EmulationYear", verbose_name=_("emulation year"), on_delete=models.CASCADE,
+        related_name="scoreboard",
+    )
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("locked by"),
+    )
+    ranked_at = models.DateTimeField(_("ranked at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scoreboard")
+        verbose_name_plural = _("scoreboards")
+
+    def __str__(self):
+        return str(self.emulation_year)
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+
+class Scorecard(models.Model):
+    """A member's scorecard for one year.
+
+    `self_total`, `agreed_total`, `section_totals` and `rank` are caches set only by
+    `scoring.services.scorecard_recalculate` and `scoreboard_rank`. `version` grows
+    with every save so that two people saving at once never overwrite each other.
+    """
+
+    emulation_year = models.ForeignKey(
+        "cluster.EmulationYear", verbose_name=_("emulation year"), on_delete=models.CASCADE,
+        related_name="scorecards",
+    )
+    province = models.ForeignKey(
+        "provinces.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="scorecards"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    self_total = models.DecimalField(_("self-score total"), default=Decimal("0"), **SCORE_DIGITS)
+    agreed_total = models.DecimalField(_("agreed total"), null=True, blank=True, **SCORE_DIGITS)
+    section_totals = models.JSONField(_("agreed section subtotals"), default=dict, blank=True)
+    self_section_totals = models.JSONField(_("self-score section subtotals"), default=dict, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["version", "self_section_totals", "section_totals"])
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emulation_year", "province"], name="one_scorecard_per_member_and_year",
+                violation_error_message=_("This province already has a scorecard this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.province} – {self.emulation_year.year}"
+
+
+class Score(models.Model):
+    """One criterion of one scorecard: the self-score with its note, and the agreed score."""
+
+    scorecard = models.ForeignKey(Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores")
+    self_score = models.DecimalField(_("self-score"), null=True, blank=True, **SCORE_DIGITS)
+    note = models.TextField(_("note"), blank=True)
+    agreed_score = models.DecimalField(_("agreed score"), null=True, blank=True, **SCORE_DIGITS)
+    agreed_reason = models.TextField(_("reason for the change"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "criterion"], name="one_score_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.scorecard} – {self.criterion.code}"
+
+
+def evidence_upload_to(instance, filename):
+    """A generated name: nothing of the uploader's file name reaches the storage path."""
+    extension = instance.extension or "bin"
+    return f"evidence/{instance.score.scorecard.emulation_year.year}/{uuid.uuid4().hex}.{extension}"
+
+
+class Evidence(models.Model):
+    """An evidence file (minh chứng) attached to one criterion of a scorecard."""
+
+    score = models.ForeignKey(Score, verbose_name=_("score"), on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=300)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    extension = models.CharField(_("type"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["file"])
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

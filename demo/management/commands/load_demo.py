@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cluster.demo import load_demo
+from scoring.demo import load_scoring_demo
 
 
 class Command(BaseCommand):
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         cluster, accounts = load_demo()
+        load_scoring_demo(cluster)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {cluster.name}"))
         self.stdout.write("Demo logins (username / password):")
         for username, password, who in accounts:

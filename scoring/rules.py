@@ -1,0 +1,74 @@
+"""Who sees and changes scorecards. A draft is its province's own; once submitted every
+member reads it; only the year's chair agrees scores; after the lock nobody edits."""
+
+import rules
+
+from cluster.rules import is_admin, is_chair_of_year, is_member_of_year
+
+from .enums import ScorecardStatus
+from .models import Scoreboard
+
+EDITABLE_BY_PROVINCE = (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED)
+SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED)
+
+
+def _year(scorecard):
+    return scorecard.emulation_year
+
+
+def _locked(emulation_year):
+    if emulation_year.is_closed:
+        return True
+    try:
+        return emulation_year.scoreboard.is_locked
+    except Scoreboard.DoesNotExist:
+        return False
+
+
+@rules.predicate
+def is_own_province(user, scorecard):
+    return user.is_authenticated and user.province_id is not None and user.province_id == scorecard.province_id
+
+
+@rules.predicate
+def is_submitted(user, scorecard):
+    return scorecard.status in SUBMITTED
+
+
+@rules.predicate
+def is_editable_by_province(user, scorecard):
+    return scorecard.status in EDITABLE_BY_PROVINCE
+
+
+@rules.predicate
+def is_scorecard_open(user, scorecard):
+    return not _locked(_year(scorecard))
+
+
+@rules.predicate
+def is_member_of_its_year(user, scorecard):
+    return is_member_of_year(user, _year(scorecard))
+
+
+@rules.predicate
+def is_chair_of_its_year(user, scorecard):
+    return is_chair_of_year(user, _year(scorecard))
+
+
+@rules.predicate
+def is_scoring_open(user, emulation_year):
+    return emulation_year is not None and not _locked(emulation_year)
+
+
+can_view_scorecard = is_admin | is_own_province | (is_submitted & (is_member_of_its_year | is_chair_of_its_year))
+
+rules.add_perm("scoring.view_scorecard", can_view_scorecard)
+rules.add_perm("scoring.edit_self_score", is_own_province & is_editable_by_province & is_scorecard_open)
+rules.add_perm("scoring.submit_scorecard", is_own_province & is_editable_by_province & is_scorecard_open)
+rules.add_perm("scoring.return_scorecard", is_chair_of_its_year & is_submitted & is_scorecard_open)
+rules.add_perm("scoring.agree_scores", is_chair_of_its_year & is_submitted & is_scorecard_open)
+rules.add_perm("scoring.view_history", can_view_scorecard)
+# Year-level actions (the object is the emulation year).
+rules.add_perm("scoring.edit_criteria", (is_admin | is_chair_of_year) & is_scoring_open)
+rules.add_perm("scoring.lock_scoring", (is_admin | is_chair_of_year) & is_scoring_open)
+rules.add_perm("scoring.view_scoreboard", rules.is_authenticated)

@@ -1,0 +1,225 @@
+"""Reads of the scoring app."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from cluster import selectors as cluster_selectors
+
+from . import calculations
+from .enums import ScorecardStatus
+from .models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
+
+VISIBLE_TO_MEMBERS = (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED)
+
+
+def sections_of_year(emulation_year):
+    return list(Section.objects.filter(emulation_year=emulation_year).order_by("order", "code"))
+
+
+def criteria_of_year(emulation_year):
+    return list(
+        Criterion.objects.filter(section__emulation_year=emulation_year)
+        .select_related("section")
+        .order_by("section__order", "section__code", "order", "code")
+    )
+
+
+def criterion_nodes(criteria):
+    return [
+        calculations.CriterionNode(
+            id=c.pk, section_code=c.section.code, parent_id=c.parent_id, kind=c.kind, max_points=c.max_points
+        )
+        for c in criteria
+    ]
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    depth: int
+    is_leaf: bool
+    max_points: object
+
+
+@dataclass
+class SectionBlock:
+    section: Section
+    rows: list
+    max_points: object
+
+
+@dataclass
+class CriteriaTable:
+    sections: list
+    leaves: list
+    maxima: calculations.MaxTotals
+    first_section_code: str | None
+
+
+def criteria_table(emulation_year):
+    """The year's criteria in display order (tree order inside each section) with their maximums."""
+    sections = sections_of_year(emulation_year)
+    criteria = criteria_of_year(emulation_year)
+    maxima = calculations.max_totals(criterion_nodes(criteria))
+    leaf_ids = calculations.leaf_ids(criterion_nodes(criteria))
+    children = {}
+    for c in criteria:
+        children.setdefault((c.section_id, c.parent_id), []).append(c)
+    blocks, leaves = [], []
+
+    def walk(section_id, parent_id, depth, rows):
+        for c in children.get((section_id, parent_id), []):
+            row = CriterionRow(c, depth, c.pk in leaf_ids, maxima.by_criterion.get(c.pk))
+            rows.append(row)
+            if row.is_leaf:
+                leaves.append(c)
+            walk(section_id, c.pk, depth + 1, rows)
+
+    for section in sections:
+        rows = []
+        walk(section.pk, None, 0, rows)
+        blocks.append(SectionBlock(section, rows, maxima.sections.get(section.code, calculations.ZERO)))
+    return CriteriaTable(blocks, leaves, maxima, sections[0].code if sections else None)
+
+
+def scoreboard_of(emulation_year):
+    board, _created = Scoreboard.objects.get_or_create(emulation_year=emulation_year)
+    return board
+
+
+def scores_by_criterion(scorecard):
+    """{criterion id: Score} with the evidence files prefetched."""
+    scores = Score.objects.filter(scorecard=scorecard).prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))
+    )
+    return {s.criterion_id: s for s in scores}
+
+
+def scorecard_visible_to(user, scorecard):
+    from .rules import can_view_scorecard
+
+    return can_view_scorecard(user, scorecard)
+
+
+def scorecard_get_for_user(user, scorecard_id):
+    """The scorecard if the user may read it; 404 alike for missing and forbidden."""
+    scorecard = (
+        Scorecard.objects.select_related("province", "emulation_year__cluster", "emulation_year__scoreboard")
+        .filter(pk=scorecard_id)
+        .first()
+    )
+    if scorecard is None or not user.has_perm("scoring.view_scorecard", scorecard):
+        raise Http404
+    return scorecard
+
+
+def scorecards_of_year(emulation_year):
+    return {
+        s.province_id: s
+        for s in Scorecard.objects.filter(emulation_year=emulation_year).select_related("province")
+    }
+
+
+@dataclass
+class BoardRow:
+    membership: object
+    scorecard: Scorecard | None
+    sections: dict
+    self_total: object
+    agreed_total: object
+    difference: object
+    rank: int | None
+    tied: bool
+
+
+def scoreboard_rows(emulation_year, *, user=None):
+    """Every member's totals and rank for the year.
+
+    After the lock the stored ranking is shown; before it, a provisional ranking is
+    computed from the agreed scores entered so far (or self-scores where none is agreed),
+    counting only scorecards that members may read (submitted or agreed).
+    Constant number of queries whatever the size of the cluster.
+    """
+    table = criteria_table(emulation_year)
+    results = compute_year_results(emulation_year, table=table, visible_only=True)
+    members = cluster_selectors.members_of(emulation_year)
+    rows = []
+    for membership in members:
+        result = results.get(membership.province_id)
+        if result is None:
+            rows.append(BoardRow(membership, None, {}, None, None, None, None, False))
+            continue
+        rows.append(
+            BoardRow(
+                membership, result["scorecard"], result["sections"], result["self_total"],
+                result["agreed_total"],
+                (result["agreed_total"] - result["self_total"]) if result["agreed_total"] is not None else None,
+                result["rank"], result["tied"],
+            )
+        )
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.membership.province.code))
+    return table, rows
+
+
+def province_results_across_years(province):
+    return (
+        Scorecard.objects.filter(province=province)
+        .select_related("emulation_year__cluster", "emulation_year__scoreboard")
+        .order_by("-emulation_year__year")
+    )
+
+
+def compute_year_results(emulation_year, *, table=None, visible_only=False):
+    """{province id: totals and rank} for the year's scorecards.
+
+    Locked year: the stored results (set by `scoring.services.scoreboard_rank`). Open
+    year: computed now from the agreed scores, a criterion not agreed yet counting its
+    self-score (a provisional ranking). Two queries whatever the size.
+    """
+    from cluster.enums import RankingTieRule
+
+    table = table or criteria_table(emulation_year)
+    scorecards = list(Scorecard.objects.filter(emulation_year=emulation_year).select_related("province"))
+    if visible_only:
+        scorecards = [s for s in scorecards if s.status in VISIBLE_TO_MEMBERS]
+    board = getattr(emulation_year, "scoreboard", None) if hasattr(emulation_year, "scoreboard") else None
+    if board is not None and board.is_locked:
+        return {
+            s.province_id: {
+                "scorecard": s, "sections": {k: calculations.Decimal(v) for k, v in s.section_totals.items()},
+                "self_total": s.self_total, "agreed_total": s.agreed_total, "rank": s.rank,
+                "tied": sum(1 for o in scorecards if o.rank == s.rank) > 1,
+            }
+            for s in scorecards
+        }
+    nodes = criterion_nodes([row.criterion for block in table.sections for row in block.rows])
+    self_scores, agreed_scores = {}, {}
+    for scorecard_id, criterion_id, self_score, agreed_score in Score.objects.filter(
+        scorecard__emulation_year=emulation_year
+    ).values_list("scorecard_id", "criterion_id", "self_score", "agreed_score"):
+        self_scores.setdefault(scorecard_id, {})[criterion_id] = self_score
+        agreed_scores.setdefault(scorecard_id, {})[criterion_id] = (
+            agreed_score if agreed_score is not None else self_score
+        )
+    results, entries = {}, []
+    for s in scorecards:
+        own = calculations.scorecard_totals(nodes, self_scores.get(s.pk, {}))
+        agreed = calculations.scorecard_totals(nodes, agreed_scores.get(s.pk, {}))
+        results[s.province_id] = {
+            "scorecard": s, "sections": agreed.sections, "self_sections": own.sections,
+            "self_total": own.total, "agreed_total": agreed.total, "rank": None, "tied": False,
+        }
+        entries.append(
+            calculations.RankEntry(
+                key=s.province_id, code=s.province.code, total=agreed.total,
+                section_a=agreed.sections.get(table.first_section_code, calculations.ZERO),
+            )
+        )
+    rule_set = getattr(emulation_year, "rule_set", None)
+    tie_rule = rule_set.ranking_tie_rule if rule_set else RankingTieRule.SECTION_A_THEN_SAME
+    for ranked in calculations.rank_members(entries, tie_rule):
+        results[ranked.key]["rank"] = ranked.rank
+        results[ranked.key]["tied"] = ranked.tied
+    return results

@@ -1,0 +1,439 @@
+"""State changes of the scoring app. Each public function is one transaction; a refused
+change raises ValidationError and leaves the stored data exactly as it was."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cluster import selectors as cluster_selectors
+
+from . import calculations, selectors
+from .enums import ScorecardStatus
+from .evidence import inspect_upload
+from .models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
+
+
+class ConcurrentEditError(ValidationError):
+    """Somebody else saved the scorecard since this form was opened."""
+
+
+def score_error_message(error: calculations.ScoreInputError) -> str:
+    from django.utils.formats import number_format
+
+    limit = number_format(error.limit, 2) if error.limit is not None else ""
+    return {
+        "not_a_number": _("Enter a number, for example 8,5."),
+        "too_many_decimals": _("Use at most two decimals."),
+        "above_max": _("The score cannot be above the maximum of %(limit)s.") % {"limit": limit},
+        "below_zero": _("The score cannot be below 0."),
+        "below_bound": _("A deduction cannot be below %(limit)s.") % {"limit": limit},
+        "above_zero": _("A deduction is 0 or negative."),
+    }[error.code]
+
+
+def parse_and_check(criterion, text):
+    """The Decimal for what was typed, or a ValidationError with the Vietnamese message."""
+    try:
+        value = calculations.parse_score(text)
+        if value is not None:
+            calculations.check_score(value, criterion.kind, criterion.max_points)
+    except calculations.ScoreInputError as error:
+        raise ValidationError(score_error_message(error)) from error
+    return value
+
+
+def _ensure_scoring_open(emulation_year):
+    if emulation_year.is_closed:
+        raise ValidationError(_("The emulation year %(year)s is closed.") % {"year": emulation_year.year})
+    board = Scoreboard.objects.filter(emulation_year=emulation_year).first()
+    if board and board.is_locked:
+        raise ValidationError(_("The scoring of %(year)s is locked.") % {"year": emulation_year.year})
+
+
+def _lock_scorecard(scorecard, version):
+    """Re-read the scorecard under a row lock and check nobody saved since `version`."""
+    current = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if version is not None and current.version != version:
+        raise ConcurrentEditError(
+            _("Somebody else saved this scorecard while you were editing it. The current values are shown: check them and save again.")
+        )
+    return current
+
+
+def _set_reason(obj, reason):
+    obj._change_reason = reason[:100] if reason else None
+
+
+# --- Scorecards --------------------------------------------------------------------------
+
+@transaction.atomic
+def scorecard_get_or_create(*, emulation_year, province):
+    if province.pk not in cluster_selectors.member_province_ids(emulation_year):
+        raise ValidationError(_("%(province)s is not a member of the cluster in %(year)s.") % {
+            "province": province, "year": emulation_year.year})
+    scorecard, _created = Scorecard.objects.get_or_create(emulation_year=emulation_year, province=province)
+    return scorecard
+
+
+def _leaf_criteria(emulation_year):
+    return {c.pk: c for c in selectors.criteria_table(emulation_year).leaves}
+
+
+def scorecard_recalculate(*, scorecard):
+    """Refresh the cached self-score total and subtotals of one scorecard."""
+    table = selectors.criteria_table(scorecard.emulation_year)
+    nodes = selectors.criterion_nodes([row.criterion for block in table.sections for row in block.rows])
+    scores = dict(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score"))
+    totals = calculations.scorecard_totals(nodes, scores)
+    scorecard.self_total = totals.total
+    scorecard.self_section_totals = {k: str(v) for k, v in totals.sections.items()}
+    scorecard.save(update_fields=["self_total", "self_section_totals"])
+
+
+@transaction.atomic
+def scorecard_save_self(*, scorecard, user, version, entries, files=None):
+    """Save the self-scores and notes typed by the province's staff.
+
+    `entries`: {criterion id: (typed score, note)}; `files`: {criterion id: [uploaded files]}.
+    Every value is checked first; if any is refused, nothing is saved and the
+    ValidationError maps "score_<id>" / "evidence_<id>" to its message.
+    """
+    _ensure_scoring_open(scorecard.emulation_year)
+    current = _lock_scorecard(scorecard, version)
+    if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
+        raise ValidationError(_("This scorecard has been submitted: it can no longer be changed by its province."))
+    leaves = _leaf_criteria(current.emulation_year)
+    errors, values = {}, {}
+    for criterion_id, (typed, note) in entries.items():
+        criterion = leaves.get(criterion_id)
+        if criterion is None:
+            errors["__all__"] = [_("A criterion of this form no longer exists. Reload the page.")]
+            continue
+        try:
+            values[criterion_id] = (parse_and_check(criterion, typed), (note or "").strip())
+        except ValidationError as error:
+            errors[f"score_{criterion_id}"] = error.messages
+    inspected = {}
+    for criterion_id, uploads in (files or {}).items():
+        for upload in uploads:
+            try:
+                inspected.setdefault(criterion_id, []).append((upload, inspect_upload(upload)))
+            except ValidationError as error:
+                errors.setdefault(f"evidence_{criterion_id}", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=current)}
+    for criterion_id, (value, note) in values.items():
+        score = existing.get(criterion_id)
+        if score is None:
+            if value is None and not note:
+                continue
+            score = Score(scorecard=current, criterion_id=criterion_id)
+        elif score.self_score == value and score.note == note:
+            continue
+        score.self_score, score.note = value, note
+        _set_reason(score, _("Self-score saved"))
+        score.save()
+        existing[criterion_id] = score
+    for criterion_id, items in inspected.items():
+        score = existing.get(criterion_id)
+        if score is None:
+            score = Score.objects.create(scorecard=current, criterion_id=criterion_id)
+            existing[criterion_id] = score
+        for upload, info in items:
+            _evidence_store(score=score, upload=upload, info=info, user=user)
+    current.version += 1
+    current.save(update_fields=["version"])
+    scorecard_recalculate(scorecard=current)
+    return current
+
+
+def _evidence_store(*, score, upload, info, user):
+    evidence = Evidence(
+        score=score, original_name=info.safe_name, extension=info.extension,
+        content_type=info.content_type, size=info.size, uploaded_by=user,
+    )
+    upload.seek(0)
+    evidence.file.save(info.safe_name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence, user):
+    scorecard = evidence.score.scorecard
+    _ensure_scoring_open(scorecard.emulation_year)
+    current = _lock_scorecard(scorecard, None)
+    if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
+        raise ValidationError(_("This scorecard has been submitted: it can no longer be changed by its province."))
+    name = evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: evidence.file.storage.delete(name))
+    current.version += 1
+    current.save(update_fields=["version"])
+
+
+def scorecard_missing(scorecard):
+    """What still blocks submitting: a list of messages (empty when complete)."""
+    table = selectors.criteria_table(scorecard.emulation_year)
+    if not table.leaves:
+        return [_("The criteria of this year have not been set yet.")]
+    scores = selectors.scores_by_criterion(scorecard)
+    missing = []
+    for criterion in table.leaves:
+        score = scores.get(criterion.pk)
+        if score is None or score.self_score is None:
+            missing.append(_("%(code)s: no self-score.") % {"code": criterion.code})
+        elif criterion.evidence_required and not list(score.evidence.all()):
+            missing.append(_("%(code)s: evidence is required.") % {"code": criterion.code})
+    return missing
+
+
+@transaction.atomic
+def scorecard_submit(*, scorecard, user):
+    _ensure_scoring_open(scorecard.emulation_year)
+    current = _lock_scorecard(scorecard, None)
+    if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
+        raise ValidationError(_("This scorecard has already been submitted."))
+    missing = scorecard_missing(current)
+    if missing:
+        raise ValidationError([_("The scorecard is not complete:"), *missing])
+    current.status = ScorecardStatus.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.return_reason = ""
+    current.version += 1
+    _set_reason(current, _("Submitted"))
+    current.save(update_fields=["status", "submitted_at", "return_reason", "version"])
+    return current
+
+
+@transaction.atomic
+def scorecard_return(*, scorecard, user, reason):
+    _ensure_scoring_open(scorecard.emulation_year)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the scorecard is returned.")})
+    current = _lock_scorecard(scorecard, None)
+    if current.status not in (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED):
+        raise ValidationError(_("Only a submitted scorecard can be returned."))
+    current.status = ScorecardStatus.RETURNED
+    current.return_reason = reason
+    current.version += 1
+    _set_reason(current, reason)
+    current.save(update_fields=["status", "return_reason", "version"])
+    return current
+
+
+@transaction.atomic
+def scorecard_save_agreed(*, scorecard, user, version, entries):
+    """The chair's cross-check: `entries` {criterion id: (typed agreed score, reason)}.
+
+    A reason is mandatory wherever the agreed score differs from the self-score. When
+    every criterion is agreed the scorecard becomes "agreed".
+    """
+    _ensure_scoring_open(scorecard.emulation_year)
+    current = _lock_scorecard(scorecard, version)
+    if current.status not in (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED):
+        raise ValidationError(_("Only a submitted scorecard can be cross-checked."))
+    leaves = _leaf_criteria(current.emulation_year)
+    existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=current)}
+    errors, values = {}, {}
+    for criterion_id, (typed, reason) in entries.items():
+        criterion = leaves.get(criterion_id)
+        if criterion is None:
+            errors["__all__"] = [_("A criterion of this form no longer exists. Reload the page.")]
+            continue
+        try:
+            value = parse_and_check(criterion, typed)
+        except ValidationError as error:
+            errors[f"agreed_{criterion_id}"] = error.messages
+            continue
+        reason = (reason or "").strip()
+        own = existing.get(criterion_id)
+        self_score = own.self_score if own else None
+        if value is not None and value != self_score and not reason:
+            errors[f"reason_{criterion_id}"] = [_("Give the reason for changing the self-score.")]
+            continue
+        values[criterion_id] = (value, reason if value != self_score else reason)
+    if errors:
+        raise ValidationError(errors)
+    for criterion_id, (value, reason) in values.items():
+        score = existing.get(criterion_id) or Score(scorecard=current, criterion_id=criterion_id)
+        if score.pk and score.agreed_score == value and score.agreed_reason == reason:
+            continue
+        score.agreed_score, score.agreed_reason = value, reason
+        _set_reason(score, reason or _("Agreed as self-scored"))
+        score.save()
+        existing[criterion_id] = score
+    complete = all(
+        existing.get(criterion_id) is not None and existing[criterion_id].agreed_score is not None
+        for criterion_id in leaves
+    )
+    new_status = ScorecardStatus.AGREED if complete else ScorecardStatus.SUBMITTED
+    current.version += 1
+    fields = ["version"]
+    if new_status != current.status:
+        current.status = new_status
+        fields.append("status")
+        _set_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"))
+    current.save(update_fields=fields)
+    return current
+
+
+# --- The year's ranking and lock ------------------------------------------------------------
+
+@transaction.atomic
+def scoreboard_rank(*, emulation_year):
+    """Compute every scorecard's totals and rank and store them (idempotent)."""
+    from django.db.models import Prefetch
+
+    from cluster.models import EmulationYear
+
+    emulation_year = (
+        EmulationYear.objects.select_related("rule_set").prefetch_related(Prefetch("memberships")).get(pk=emulation_year.pk)
+    )
+    results = selectors.compute_year_results(emulation_year)
+    for scorecard_values in results.values():
+        scorecard = scorecard_values["scorecard"]
+        scorecard.self_total = scorecard_values["self_total"]
+        scorecard.self_section_totals = {k: str(v) for k, v in scorecard_values["self_sections"].items()}
+        scorecard.agreed_total = scorecard_values["agreed_total"]
+        scorecard.section_totals = {k: str(v) for k, v in scorecard_values["sections"].items()}
+        scorecard.rank = scorecard_values["rank"]
+        scorecard.save(update_fields=["self_total", "self_section_totals", "agreed_total", "section_totals", "rank"])
+    board, _created = Scoreboard.objects.get_or_create(emulation_year=emulation_year)
+    board.ranked_at = timezone.now()
+    board.save(update_fields=["ranked_at"])
+    return results
+
+
+def scoreboard_lock_blockers(emulation_year):
+    members = cluster_selectors.member_province_ids(emulation_year)
+    cards = selectors.scorecards_of_year(emulation_year)
+    blockers = []
+    for membership in cluster_selectors.members_of(emulation_year):
+        card = cards.get(membership.province_id)
+        if card is None or card.status != ScorecardStatus.AGREED:
+            blockers.append(
+                _("%(province)s: not every criterion is agreed yet.") % {"province": membership.province}
+            )
+    if not members:
+        blockers.append(_("The year has no members."))
+    return blockers
+
+
+@transaction.atomic
+def scoreboard_lock(*, emulation_year, user):
+    """Lock the scoring of the year once every criterion of every member is agreed, and
+    store the ranking."""
+    _ensure_scoring_open(emulation_year)
+    blockers = scoreboard_lock_blockers(emulation_year)
+    if blockers:
+        raise ValidationError([_("The scoring cannot be locked yet:"), *blockers])
+    scoreboard_rank(emulation_year=emulation_year)
+    board = Scoreboard.objects.select_for_update().get(emulation_year=emulation_year)
+    board.locked_at = timezone.now()
+    board.locked_by = user
+    _set_reason(board, _("Scoring locked"))
+    board.save(update_fields=["locked_at", "locked_by"])
+    return board
+
+
+# --- Criteria ---------------------------------------------------------------------------
+
+def _ensure_criteria_editable(emulation_year):
+    _ensure_scoring_open(emulation_year)
+
+
+@transaction.atomic
+def section_save(*, section, user=None):
+    _ensure_criteria_editable(section.emulation_year)
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section, user=None):
+    _ensure_criteria_editable(section.emulation_year)
+    if Score.objects.filter(criterion__section=section).exists():
+        raise ValidationError(_("Scores have been entered against this section: it cannot be deleted."))
+    section.delete()
+
+
+@transaction.atomic
+def criterion_save(*, criterion, user=None, reason=""):
+    """Create or change a criterion. A criterion with sub-criteria carries no maximum of its own."""
+    _ensure_criteria_editable(criterion.section.emulation_year)
+    if criterion.parent_id:
+        parent = Criterion.objects.get(pk=criterion.parent_id)
+        if parent.section_id != criterion.section_id:
+            raise ValidationError({"parent": _("The parent criterion must be in the same section.")})
+        if parent.pk == criterion.pk:
+            raise ValidationError({"parent": _("A criterion cannot be its own parent.")})
+        if Score.objects.filter(criterion=parent).exclude(self_score__isnull=True).exists():
+            raise ValidationError({"parent": _("Scores have been entered against %(code)s: it cannot get sub-criteria.") % {"code": parent.code}})
+    has_children = criterion.pk is not None and criterion.children.exists()
+    if not has_children and criterion.max_points is None:
+        raise ValidationError({"max_points": _("Give the maximum (or, for a deduction, its negative bound).")})
+    if has_children:
+        criterion.max_points = None
+    criterion.full_clean()
+    _set_reason(criterion, reason or _("Criterion saved"))
+    criterion.save()
+    if criterion.parent_id:
+        Criterion.objects.filter(pk=criterion.parent_id).update(max_points=None)
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, criterion, user=None):
+    _ensure_criteria_editable(criterion.section.emulation_year)
+    if Score.objects.filter(criterion__in=[criterion, *criterion.children.all()]).exists():
+        raise ValidationError(_("Scores have been entered against this criterion: it cannot be deleted."))
+    criterion.delete()
+
+
+@transaction.atomic
+def criteria_copy_from_previous(*, emulation_year, user=None):
+    """Copy last year's sections and criteria into a year that has none yet."""
+    _ensure_criteria_editable(emulation_year)
+    if Section.objects.filter(emulation_year=emulation_year).exists():
+        raise ValidationError(_("This year already has criteria: copying would mix two scorecards."))
+    from cluster.models import EmulationYear
+
+    previous = (
+        EmulationYear.objects.filter(cluster=emulation_year.cluster, year__lt=emulation_year.year, sections__isnull=False)
+        .order_by("-year")
+        .first()
+    )
+    if previous is None:
+        raise ValidationError(_("No earlier year has criteria to copy."))
+    section_map = {}
+    for section in Section.objects.filter(emulation_year=previous):
+        section_map[section.pk] = Section.objects.create(
+            emulation_year=emulation_year, code=section.code, title=section.title, order=section.order
+        )
+    criterion_map = {}
+    old = list(Criterion.objects.filter(section__emulation_year=previous).order_by("parent_id", "pk"))
+    pending = [c for c in old]
+    while pending:
+        progressed = False
+        for c in list(pending):
+            if c.parent_id and c.parent_id not in criterion_map:
+                continue
+            new = Criterion(
+                section=section_map[c.section_id], parent=criterion_map.get(c.parent_id), code=c.code,
+                title=c.title, guidance=c.guidance, kind=c.kind, max_points=c.max_points,
+                evidence_required=c.evidence_required, order=c.order,
+            )
+            _set_reason(new, _("Copied from %(year)s") % {"year": previous.year})
+            new.save()
+            criterion_map[c.pk] = new
+            pending.remove(c)
+            progressed = True
+        if not progressed:  # pragma: no cover - a cycle cannot be stored through the services
+            raise ValidationError(_("The criteria of %(year)s contain a cycle.") % {"year": previous.year})
+    return len(criterion_map)

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "scoring"
+
+year = "clusters/<int:cluster_id>/years/<int:year>/"
+
+urlpatterns = [
+    path(f"{year}scorecards/", views.ScorecardListView.as_view(), name="scorecards"),
+    path(f"{year}scorecards/mine/", views.scorecard_open_own, name="scorecard_open_own"),
+    path(f"{year}scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),
+    path(f"{year}scoreboard/lock/", views.scoreboard_lock, name="scoreboard_lock"),
+    path(f"{year}criteria/", views.CriteriaView.as_view(), name="criteria"),
+    path(f"{year}criteria/sections/new/", views.SectionEditView.as_view(), name="section_new"),
+    path(f"{year}criteria/sections/<int:pk>/", views.SectionEditView.as_view(), name="section_edit"),
+    path(f"{year}criteria/new/", views.CriterionEditView.as_view(), name="criterion_new"),
+    path(f"{year}criteria/<int:pk>/", views.CriterionEditView.as_view(), name="criterion_edit"),
+    path("scorecards/<int:pk>/", views.ScorecardView.as_view(), name="scorecard"),
+    path("scorecards/<int:pk>/cross-check/", views.CrossCheckView.as_view(), name="cross_check"),
+    path("scorecards/<int:pk>/submit/", views.ScorecardActionView.as_view(), {"action": "submit"}, name="scorecard_submit"),
+    path("scorecards/<int:pk>/return/", views.ScorecardActionView.as_view(), {"action": "return"}, name="scorecard_return"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("provinces/<str:code>/results/", views.province_results, name="province_results"),
+]

@@ -1,0 +1,409 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from cluster.views import YearMixin, apply_validation_error
+
+from . import selectors, services
+from .charts import bar_chart
+from .forms import CriterionForm, CrossCheckForm, ReturnForm, ScorecardForm, SectionForm
+from .models import Criterion, Evidence, Section
+
+
+# --- Year pages ----------------------------------------------------------------------------
+
+class ScorecardListView(YearMixin, TemplateView):
+    """The members' scorecards of the year with their status; the way into one's own."""
+
+    template_name = "scoring/scorecard_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cards = selectors.scorecards_of_year(self.emulation_year)
+        user = self.request.user
+        rows = []
+        for membership in self.emulation_year.memberships.all():
+            card = cards.get(membership.province_id)
+            rows.append((membership, card, bool(card and user.has_perm("scoring.view_scorecard", card))))
+        context.update(rows=rows, board=selectors.scoreboard_of(self.emulation_year))
+        return context
+
+
+@require_POST
+def scorecard_open_own(request, cluster_id, year):
+    """Staff open (create on first use) their province's scorecard of the year."""
+    from cluster import selectors as cluster_selectors
+    from cluster.models import Cluster
+
+    cluster = get_object_or_404(Cluster, pk=cluster_id)
+    emulation_year = cluster_selectors.emulation_year_get(cluster=cluster, year=year)
+    if emulation_year is None or request.user.province is None:
+        raise Http404
+    try:
+        scorecard = services.scorecard_get_or_create(emulation_year=emulation_year, province=request.user.province)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("scoring:scorecards", cluster_id=cluster.pk, year=year)
+    return redirect("scoring:scorecard", pk=scorecard.pk)
+
+
+class ScoreboardView(YearMixin, TemplateView):
+    permission_required = "scoring.view_scoreboard"
+    template_name = "scoring/scoreboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table, rows = selectors.scoreboard_rows(self.emulation_year)
+        board = selectors.scoreboard_of(self.emulation_year)
+        chart = bar_chart([(r.membership.province.name, r.agreed_total, r.rank) for r in rows])
+        context.update(
+            table=table, rows=rows, board=board, chart=chart,
+            can_lock=self.request.user.has_perm("scoring.lock_scoring", self.emulation_year),
+            lock_blockers=services.scoreboard_lock_blockers(self.emulation_year) if not board.is_locked else [],
+        )
+        return context
+
+
+@require_POST
+def scoreboard_lock(request, cluster_id, year):
+    from cluster import selectors as cluster_selectors
+    from cluster.models import Cluster
+
+    cluster = get_object_or_404(Cluster, pk=cluster_id)
+    emulation_year = cluster_selectors.emulation_year_get(cluster=cluster, year=year)
+    if emulation_year is None:
+        raise Http404
+    if not request.user.has_perm("scoring.lock_scoring", emulation_year):
+        raise PermissionDenied
+    try:
+        services.scoreboard_lock(emulation_year=emulation_year, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The scoring of %(year)s is locked and the ranking is stored.") % {"year": year})
+    return redirect("scoring:scoreboard", cluster_id=cluster_id, year=year)
+
+
+class CriteriaView(YearMixin, TemplateView):
+    template_name = "scoring/criteria.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            table=selectors.criteria_table(self.emulation_year),
+            can_edit=self.request.user.has_perm("scoring.edit_criteria", self.emulation_year),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("scoring.edit_criteria", self.emulation_year):
+            raise PermissionDenied
+        try:
+            count = services.criteria_copy_from_previous(emulation_year=self.emulation_year, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(count)s criteria copied from the previous year.") % {"count": count})
+        return redirect("scoring:criteria", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+
+
+class CriteriaEditMixin(YearMixin):
+    permission_required = "scoring.edit_criteria"
+    template_name = "scoring/criterion_form.html"
+    model = None
+    form_class = None
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        lookup = {"section__emulation_year": self.emulation_year} if self.model is Criterion else {"emulation_year": self.emulation_year}
+        return get_object_or_404(self.model, pk=pk, **lookup)
+
+    def get_form(self, data=None):
+        instance = self.get_object() or (
+            Criterion() if self.model is Criterion else Section(emulation_year=self.emulation_year)
+        )
+        if self.model is Criterion:
+            return self.form_class(data, instance=instance, emulation_year=self.emulation_year)
+        return self.form_class(data, instance=instance)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.get_form())
+        context["object"] = self.get_object()
+        context["is_section"] = self.model is Section
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "delete" in request.POST:
+            obj = self.get_object()
+            if obj is None:
+                raise Http404
+            try:
+                (services.criterion_delete if self.model is Criterion else services.section_delete)(
+                    **{"criterion" if self.model is Criterion else "section": obj}, user=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(request.path)
+            messages.success(request, _("Deleted."))
+            return redirect("scoring:criteria", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            obj = form.save(commit=False)
+            try:
+                if self.model is Criterion:
+                    services.criterion_save(criterion=obj, user=request.user)
+                else:
+                    obj.emulation_year = self.emulation_year
+                    services.section_save(section=obj, user=request.user)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("scoring:criteria", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SectionEditView(CriteriaEditMixin, TemplateView):
+    model = Section
+    form_class = SectionForm
+
+
+class CriterionEditView(CriteriaEditMixin, TemplateView):
+    model = Criterion
+    form_class = CriterionForm
+
+
+# --- One scorecard ---------------------------------------------------------------------------
+
+class ScorecardMixin:
+    permission_required = "scoring.view_scorecard"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.scorecard = selectors.scorecard_get_for_user(request.user, kwargs["pk"])
+        self.emulation_year = self.scorecard.emulation_year
+        if not request.user.has_perm(self.permission_required, self.scorecard):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_context(self):
+        user = self.request.user
+        table = selectors.criteria_table(self.emulation_year)
+        scores = selectors.scores_by_criterion(self.scorecard)
+        return {
+            "scorecard": self.scorecard,
+            "emulation_year": self.emulation_year,
+            "cluster": self.emulation_year.cluster,
+            "table": table,
+            "scores": scores,
+            "can_edit": user.has_perm("scoring.edit_self_score", self.scorecard),
+            "can_submit": user.has_perm("scoring.submit_scorecard", self.scorecard),
+            "can_agree": user.has_perm("scoring.agree_scores", self.scorecard),
+            "can_return": user.has_perm("scoring.return_scorecard", self.scorecard),
+        }
+
+
+def _score_rows(table, scores, form, prefix_value, prefix_text):
+    """Rows for the template: each criterion with its score and, for leaves, its form fields."""
+    blocks = []
+    for block in table.sections:
+        rows = []
+        for row in block.rows:
+            score = scores.get(row.criterion.pk)
+            fields = None
+            if form is not None and row.is_leaf:
+                fields = (form[f"{prefix_value}_{row.criterion.pk}"], form[f"{prefix_text}_{row.criterion.pk}"])
+                evidence_field = f"evidence_{row.criterion.pk}"
+                fields += (form[evidence_field] if evidence_field in form.fields else None,)
+            rows.append({"row": row, "score": score, "fields": fields})
+        blocks.append({"block": block, "rows": rows})
+    return blocks
+
+
+class ScorecardView(ScorecardMixin, TemplateView):
+    template_name = "scoring/scorecard.html"
+
+    def initial(self, scores, leaves):
+        from django.utils.formats import number_format
+
+        initial = {"version": self.scorecard.version}
+        for c in leaves:
+            score = scores.get(c.pk)
+            if score and score.self_score is not None:
+                initial[f"score_{c.pk}"] = number_format(score.self_score, 2)
+            if score:
+                initial[f"note_{c.pk}"] = score.note
+        return initial
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.base_context())
+        if form is None and context["can_edit"]:
+            form = ScorecardForm(initial=self.initial(context["scores"], context["table"].leaves), leaves=context["table"].leaves)
+        context["form"] = form
+        context["blocks"] = _score_rows(context["table"], context["scores"], form, "score", "note")
+        context["missing"] = services.scorecard_missing(self.scorecard) if context["can_submit"] else []
+        context["return_form"] = ReturnForm() if context["can_return"] else None
+        context["tab"] = "scores"
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("scoring.edit_self_score", self.scorecard):
+            raise PermissionDenied
+        leaves = selectors.criteria_table(self.emulation_year).leaves
+        form = ScorecardForm(request.POST, request.FILES, leaves=leaves)
+        if form.is_valid():
+            try:
+                services.scorecard_save_self(
+                    scorecard=self.scorecard, user=request.user, version=form.cleaned_data["version"],
+                    entries=form.entries(), files=form.uploads(),
+                )
+            except services.ConcurrentEditError as error:
+                messages.error(request, " ".join(error.messages))
+                self.scorecard.refresh_from_db()
+                return self.render_to_response(self.get_context_data())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                if "submit" in request.POST:
+                    return self._submit(request)
+                messages.success(request, _("The draft is saved."))
+                return redirect("scoring:scorecard", pk=self.scorecard.pk)
+        messages.error(request, _("Nothing was saved: correct the values marked in red."))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def _submit(self, request):
+        self.scorecard.refresh_from_db()
+        try:
+            services.scorecard_submit(scorecard=self.scorecard, user=request.user)
+        except ValidationError as error:
+            messages.warning(request, _("The draft is saved, but it cannot be submitted yet."))
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The scorecard is submitted to the chair."))
+        return redirect("scoring:scorecard", pk=self.scorecard.pk)
+
+
+class CrossCheckView(ScorecardMixin, TemplateView):
+    permission_required = "scoring.agree_scores"
+    template_name = "scoring/cross_check.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        from django.utils.formats import number_format
+
+        context = super().get_context_data(**kwargs)
+        context.update(self.base_context())
+        if form is None:
+            initial = {"version": self.scorecard.version}
+            for c in context["table"].leaves:
+                score = context["scores"].get(c.pk)
+                value = None
+                if score:
+                    value = score.agreed_score if score.agreed_score is not None else score.self_score
+                    initial[f"reason_{c.pk}"] = score.agreed_reason
+                if value is not None:
+                    initial[f"agreed_{c.pk}"] = number_format(value, 2)
+            form = CrossCheckForm(initial=initial, leaves=context["table"].leaves)
+        context["form"] = form
+        context["blocks"] = _score_rows(context["table"], context["scores"], form, "agreed", "reason")
+        context["tab"] = "cross_check"
+        return context
+
+    def post(self, request, *args, **kwargs):
+        leaves = selectors.criteria_table(self.emulation_year).leaves
+        form = CrossCheckForm(request.POST, leaves=leaves)
+        if form.is_valid():
+            try:
+                card = services.scorecard_save_agreed(
+                    scorecard=self.scorecard, user=request.user, version=form.cleaned_data["version"],
+                    entries=form.entries(),
+                )
+            except services.ConcurrentEditError as error:
+                messages.error(request, " ".join(error.messages))
+                self.scorecard.refresh_from_db()
+                return self.render_to_response(self.get_context_data())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The agreed scores are saved.") if card.status != "agreed"
+                                 else _("Every criterion of this scorecard is agreed."))
+                return redirect("scoring:cross_check", pk=self.scorecard.pk)
+        messages.error(request, _("Nothing was saved: correct the values marked in red."))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ScorecardActionView(ScorecardMixin, View):
+    """POST-only actions on a scorecard: submit and return."""
+
+    def post(self, request, *args, **kwargs):
+        action = kwargs["action"]
+        try:
+            if action == "submit":
+                if not request.user.has_perm("scoring.submit_scorecard", self.scorecard):
+                    raise PermissionDenied
+                services.scorecard_submit(scorecard=self.scorecard, user=request.user)
+                messages.success(request, _("The scorecard is submitted to the chair."))
+            elif action == "return":
+                if not request.user.has_perm("scoring.return_scorecard", self.scorecard):
+                    raise PermissionDenied
+                form = ReturnForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(form.errors["reason"])
+                services.scorecard_return(scorecard=self.scorecard, user=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The scorecard is returned to its province with your reason."))
+            else:
+                raise Http404
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("scoring:scorecard", pk=self.scorecard.pk)
+
+
+def evidence_download(request, pk):
+    """Evidence is served only here, to readers of its scorecard, always as an attachment."""
+    evidence = get_object_or_404(Evidence.objects.select_related("score__scorecard__emulation_year"), pk=pk)
+    if not request.user.has_perm("scoring.view_scorecard", evidence.score.scorecard):
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+def evidence_delete(request, pk):
+    evidence = get_object_or_404(Evidence.objects.select_related("score__scorecard__emulation_year"), pk=pk)
+    scorecard = evidence.score.scorecard
+    if not request.user.has_perm("scoring.view_scorecard", scorecard):
+        raise Http404
+    if not request.user.has_perm("scoring.edit_self_score", scorecard):
+        raise PermissionDenied
+    try:
+        services.evidence_remove(evidence=evidence, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The evidence file %(name)s is removed.") % {"name": evidence.original_name})
+    return redirect("scoring:scorecard", pk=scorecard.pk)
+
+
+def province_results(request, code):
+    from provinces.models import Province
+
+    province = get_object_or_404(Province, code=code)
+    return render(
+        request, "scoring/province_results.html",
+        {"province": province, "scorecards": selectors.province_results_across_years(province)},
+    )
