@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 POINTS, BONUS, DEDUCTION = "points", "bonus", "deduction"
 SECTION_A_THEN_SAME, SAME_RANK = "section_a", "same_rank"
 CENT = Decimal("0.01")
+LARGEST = Decimal("100000")  # scores are stored with 7 digits, 2 of them decimals
 ZERO = Decimal("0")
 
 
@@ -155,7 +156,7 @@ def rank_members(entries, tie_rule=SECTION_A_THEN_SAME) -> list:
 # --- Input ------------------------------------------------------------------------------
 
 class ScoreInputError(ValueError):
-    """`code` says what is wrong: not_a_number, too_many_decimals, above_max, below_zero, below_bound, above_zero."""
+    """`code` says what is wrong: not_a_number, too_large, too_many_decimals, above_max, below_zero, below_bound, above_zero."""
 
     def __init__(self, code, limit=None):
         super().__init__(code)
@@ -181,6 +182,8 @@ def parse_score(text) -> Decimal | None:
             raise ScoreInputError("not_a_number") from error
     if not value.is_finite():
         raise ScoreInputError("not_a_number")
+    if abs(value) >= LARGEST:
+        raise ScoreInputError("too_large")
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         raise ScoreInputError("too_many_decimals")
     return value.quantize(CENT)

@@ -171,7 +171,7 @@ def province_results_across_years(province):
     )
 
 
-def compute_year_results(emulation_year, *, table=None, visible_only=False):
+def compute_year_results(emulation_year, *, table=None, visible_only=False, stored_when_locked=True):
     """{province id: totals and rank} for the year's scorecards.
 
     Locked year: the stored results (set by `scoring.services.scoreboard_rank`). Open
@@ -185,7 +185,7 @@ def compute_year_results(emulation_year, *, table=None, visible_only=False):
     if visible_only:
         scorecards = [s for s in scorecards if s.status in VISIBLE_TO_MEMBERS]
     board = getattr(emulation_year, "scoreboard", None) if hasattr(emulation_year, "scoreboard") else None
-    if board is not None and board.is_locked:
+    if stored_when_locked and board is not None and board.is_locked:
         return {
             s.province_id: {
                 "scorecard": s, "sections": {k: calculations.Decimal(v) for k, v in s.section_totals.items()},

@@ -25,6 +25,7 @@ def score_error_message(error: calculations.ScoreInputError) -> str:
     return {
         "not_a_number": _("Enter a number, for example 8,5."),
         "too_many_decimals": _("Use at most two decimals."),
+        "too_large": _("This number is far too large for a score."),
         "above_max": _("The score cannot be above the maximum of %(limit)s.") % {"limit": limit},
         "below_zero": _("The score cannot be below 0."),
         "below_bound": _("A deduction cannot be below %(limit)s.") % {"limit": limit},
@@ -294,7 +295,7 @@ def scoreboard_rank(*, emulation_year):
     emulation_year = (
         EmulationYear.objects.select_related("rule_set").prefetch_related(Prefetch("memberships")).get(pk=emulation_year.pk)
     )
-    results = selectors.compute_year_results(emulation_year)
+    results = selectors.compute_year_results(emulation_year, stored_when_locked=False)
     for scorecard_values in results.values():
         scorecard = scorecard_values["scorecard"]
         scorecard.self_total = scorecard_values["self_total"]

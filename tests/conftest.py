@@ -54,3 +54,12 @@ def year_of():
 
 
 __all__ = ["UserFactory"]
+
+
+@pytest.fixture
+def scoring_demo(demo):
+    """The demo plus scoring: 2014 agreed and locked, 2015 criteria, Bắc Kạn's 2015 draft."""
+    from scoring.demo import load_scoring_demo
+
+    load_scoring_demo(demo)
+    return demo
