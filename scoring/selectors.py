@@ -58,6 +58,14 @@ class CriteriaTable:
     first_section_code: str | None
 
 
+def _section_bound(code, rows, maxima):
+    """A section's maximum; for a section of deductions only, its (negative) bound."""
+    if maxima.sections.get(code):
+        return maxima.sections[code]
+    leaves = [row.max_points for row in rows if row.is_leaf and row.max_points is not None]
+    return sum(leaves, calculations.ZERO)
+
+
 def criteria_table(emulation_year):
     """The year's criteria in display order (tree order inside each section) with their maximums."""
     sections = sections_of_year(emulation_year)
@@ -80,7 +88,7 @@ def criteria_table(emulation_year):
     for section in sections:
         rows = []
         walk(section.pk, None, 0, rows)
-        blocks.append(SectionBlock(section, rows, maxima.sections.get(section.code, calculations.ZERO)))
+        blocks.append(SectionBlock(section, rows, _section_bound(section.code, rows, maxima)))
     return CriteriaTable(blocks, leaves, maxima, sections[0].code if sections else None)
 
 

@@ -62,8 +62,12 @@ def _lock_scorecard(scorecard, version):
     return current
 
 
-def _set_reason(obj, reason):
+def _set_reason(obj, reason, user=None):
+    """What django-simple-history records with the next save: the reason and who did it
+    (also outside a web request: the demo loader, the shell, a task)."""
     obj._change_reason = reason[:100] if reason else None
+    if user is not None and getattr(user, "pk", None):
+        obj._history_user = user
 
 
 # --- Scorecards --------------------------------------------------------------------------
@@ -135,7 +139,7 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
         elif score.self_score == value and score.note == note:
             continue
         score.self_score, score.note = value, note
-        _set_reason(score, _("Self-score saved"))
+        _set_reason(score, _("Self-score saved"), user)
         score.save()
         existing[criterion_id] = score
     for criterion_id, items in inspected.items():
@@ -205,7 +209,7 @@ def scorecard_submit(*, scorecard, user):
     current.submitted_at = timezone.now()
     current.return_reason = ""
     current.version += 1
-    _set_reason(current, _("Submitted"))
+    _set_reason(current, _("Submitted"), user)
     current.save(update_fields=["status", "submitted_at", "return_reason", "version"])
     return current
 
@@ -222,7 +226,7 @@ def scorecard_return(*, scorecard, user, reason):
     current.status = ScorecardStatus.RETURNED
     current.return_reason = reason
     current.version += 1
-    _set_reason(current, reason)
+    _set_reason(current, reason, user)
     current.save(update_fields=["status", "return_reason", "version"])
     return current
 
@@ -265,7 +269,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         if score.pk and score.agreed_score == value and score.agreed_reason == reason:
             continue
         score.agreed_score, score.agreed_reason = value, reason
-        _set_reason(score, reason or _("Agreed as self-scored"))
+        _set_reason(score, reason or _("Agreed as self-scored"), user)
         score.save()
         existing[criterion_id] = score
     complete = all(
@@ -278,7 +282,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
     if new_status != current.status:
         current.status = new_status
         fields.append("status")
-        _set_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"))
+        _set_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
     current.save(update_fields=fields)
     return current
 
@@ -316,7 +320,9 @@ def scoreboard_lock_blockers(emulation_year):
     blockers = []
     for membership in cluster_selectors.members_of(emulation_year):
         card = cards.get(membership.province_id)
-        if card is None or card.status != ScorecardStatus.AGREED:
+        if card is None or card.status in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
+            blockers.append(_("%(province)s: the scorecard is not submitted yet.") % {"province": membership.province})
+        elif card.status != ScorecardStatus.AGREED:
             blockers.append(
                 _("%(province)s: not every criterion is agreed yet.") % {"province": membership.province}
             )
@@ -337,7 +343,7 @@ def scoreboard_lock(*, emulation_year, user):
     board = Scoreboard.objects.select_for_update().get(emulation_year=emulation_year)
     board.locked_at = timezone.now()
     board.locked_by = user
-    _set_reason(board, _("Scoring locked"))
+    _set_reason(board, _("Scoring locked"), user)
     board.save(update_fields=["locked_at", "locked_by"])
     return board
 
@@ -382,10 +388,14 @@ def criterion_save(*, criterion, user=None, reason=""):
     if has_children:
         criterion.max_points = None
     criterion.full_clean()
-    _set_reason(criterion, reason or _("Criterion saved"))
+    _set_reason(criterion, reason or _("Criterion saved"), user)
     criterion.save()
     if criterion.parent_id:
-        Criterion.objects.filter(pk=criterion.parent_id).update(max_points=None)
+        parent = Criterion.objects.get(pk=criterion.parent_id)
+        if parent.max_points is not None:
+            parent.max_points = None  # a group's maximum is the sum of its sub-criteria
+            _set_reason(parent, _("Sub-criterion %(code)s added") % {"code": criterion.code}, user)
+            parent.save(update_fields=["max_points"])
     return criterion
 
 
@@ -430,7 +440,7 @@ def criteria_copy_from_previous(*, emulation_year, user=None):
                 title=c.title, guidance=c.guidance, kind=c.kind, max_points=c.max_points,
                 evidence_required=c.evidence_required, order=c.order,
             )
-            _set_reason(new, _("Copied from %(year)s") % {"year": previous.year})
+            _set_reason(new, _("Copied from %(year)s") % {"year": previous.year}, user)
             new.save()
             criterion_map[c.pk] = new
             pending.remove(c)

@@ -365,6 +365,10 @@ class ScorecardActionView(ScorecardMixin, View):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
+        # A returned scorecard is its province's again: the chair may no longer read it.
+        self.scorecard.refresh_from_db()
+        if not request.user.has_perm("scoring.view_scorecard", self.scorecard):
+            return redirect("scoring:scorecards", cluster_id=self.emulation_year.cluster_id, year=self.emulation_year.year)
         return redirect("scoring:scorecard", pk=self.scorecard.pk)
 
 

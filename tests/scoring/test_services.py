@@ -144,7 +144,7 @@ def test_lock_refused_until_every_member_is_agreed(scoring_demo, demo_user):
     year = card(2015, "06").emulation_year
     with pytest.raises(ValidationError) as error:
         services.scoreboard_lock(emulation_year=year, user=demo_user("bacgiang"))
-    assert "Bắc Kạn: chưa thống nhất hết các tiêu chí." in error.value.messages
+    assert "Bắc Kạn: chưa nộp bảng điểm." in error.value.messages
     assert not Scoreboard.objects.filter(emulation_year=year, locked_at__isnull=False).exists()
 
 
