@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_excel, views_history
 
 app_name = "scoring"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("provinces/<str:code>/results/", views.province_results, name="province_results"),
+    path("scorecards/<int:pk>/history/", views_history.ScorecardHistoryView.as_view(), name="scorecard_history"),
+    path(f"{year}scoreboard.xlsx", views_excel.ScoreboardExcelView.as_view(), name="scoreboard_xlsx"),
+    path("scorecards/<int:pk>/export.xlsx", views_excel.scorecard_xlsx, name="scorecard_xlsx"),
+    path("scorecards/<int:pk>/import/", views_excel.ScorecardImportView.as_view(), name="scorecard_import"),
 ]

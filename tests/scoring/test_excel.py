@@ -1,0 +1,251 @@
+import re
+from decimal import Decimal as D
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from scoring import services
+from scoring.demo import load_scoring_demo
+from scoring.excel import safe_text, unescape_text
+from scoring.models import Score, Scorecard
+
+INJECTION = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def scoring(demo):
+    load_scoring_demo(demo)
+    return demo
+
+
+@pytest.fixture
+def backan(client, scoring, demo_user):
+    client.force_login(demo_user("backan"))
+    return client
+
+
+def card(year, code):
+    return Scorecard.objects.select_related("emulation_year", "province").get(
+        emulation_year__year=year, province__code=code
+    )
+
+
+def text(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def workbook_of(response):
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return load_workbook(BytesIO(b"".join(response.streaming_content)))
+
+
+def rows_by_code(sheet):
+    """{criterion or section code: Excel row number} of a scorecard template."""
+    return {sheet.cell(row=r, column=1).value: r for r in range(6, sheet.max_row + 1)}
+
+
+def upload(workbook, name="tu-cham.xlsx"):
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def stored(scorecard):
+    return sorted(Score.objects.filter(scorecard=scorecard).values_list(
+        "criterion__code", "self_score", "note", "agreed_score", "agreed_reason"
+    ))
+
+
+def import_url(scorecard):
+    return reverse("scoring:scorecard_import", args=[scorecard.pk])
+
+
+def export(client, scorecard):
+    return workbook_of(client.get(reverse("scoring:scorecard_xlsx", args=[scorecard.pk])))
+
+
+# --- Scoreboard ---------------------------------------------------------------------------
+
+def test_scoreboard_export_has_vietnamese_headers_numbers_and_prints_on_a4_landscape(backan, scoring):
+    page = text(backan.get(reverse("scoring:scoreboard", args=[scoring.pk, 2014])))
+    assert "Tải bảng điểm Excel" in page
+    response = backan.get(reverse("scoring:scoreboard_xlsx", args=[scoring.pk, 2014]))
+    assert 'filename="bang-diem-2014.xlsx"' in response["Content-Disposition"]
+    sheet = workbook_of(response).active
+
+    assert scoring.name in sheet["A1"].value and "2014" in sheet["A1"].value
+    assert [c.value for c in sheet[4]] == [
+        "Hạng", "Tỉnh", "A", "B", "C", "D", "Đ", "E", "Tổng tự chấm", "Tổng thống nhất", "Chênh lệch",
+    ]
+    first = [c for c in sheet[6]]
+    thai_nguyen = card(2014, "19")
+    assert first[0].value == 1 and first[1].value == "Thái Nguyên"
+    for cell in first[2:]:
+        assert cell.data_type == "n" and isinstance(cell.value, (int, float))
+    assert D(str(first[9].value)) == thai_nguyen.agreed_total
+    assert first[9].number_format == "0.00"
+    assert [sheet.cell(row=r, column=1).value for r in range(6, 13)] == [1, 2, 3, 4, 5, 6, 7]
+
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == str(sheet.PAPERSIZE_A4)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+
+
+# --- Scorecard export and import -------------------------------------------------------------
+
+def test_scorecard_template_is_marked_and_shows_the_draft(backan):
+    scorecard = card(2015, "06")
+    page = text(backan.get(reverse("scoring:scorecard", args=[scorecard.pk])))
+    assert "Tải bảng điểm Excel" in page and "Nhập từ Excel" in page
+
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    assert "2015" in sheet["A1"].value and "Bắc Kạn" in sheet["A1"].value
+    assert [c.value for c in sheet[5]] == [
+        "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Ghi chú", "Điểm thống nhất", "Lý do",
+    ]
+    meta = workbook["meta"]
+    assert meta.sheet_state == "veryHidden"
+    assert dict(meta.iter_rows(max_col=2, values_only=True))["scorecard"] == scorecard.pk
+    rows = rows_by_code(sheet)
+    assert sheet.cell(rows["A1"], 4).value == 9 and sheet.cell(rows["A2"], 4).value == 8.5
+    assert sheet.cell(rows["A2"], 4).data_type == "n"
+    assert sheet.cell(rows["A4"], 2).font.b and sheet.cell(rows["A4"], 3).value == 10  # a group
+    assert sheet.page_setup.orientation == "landscape"
+
+
+def test_filled_template_is_imported_through_the_page(backan):
+    scorecard = card(2015, "06")
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    rows = rows_by_code(sheet)
+    sheet.cell(rows["A2"], 4, "7,5")
+    sheet.cell(rows["A3"], 4, 8)
+    sheet.cell(rows["B1"], 4, 4.5)
+    sheet.cell(rows["B1"], 5, "Kế hoạch số 12/KH-UBND")
+    sheet.cell(rows["E1"], 4, -1)
+    sheet.cell(rows["C1"], 4, "  ")
+
+    response = backan.post(import_url(scorecard), {"file": upload(workbook)}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("scoring:scorecard", args=[scorecard.pk])
+    assert "Đã nhập điểm tự chấm của" in text(response)
+    scores = {s.criterion.code: s for s in Score.objects.filter(scorecard=scorecard).select_related("criterion")}
+    assert scores["A1"].self_score == D("9")
+    assert scores["A2"].self_score == D("7.5")
+    assert scores["A3"].self_score == D("8")
+    assert (scores["B1"].self_score, scores["B1"].note) == (D("4.5"), "Kế hoạch số 12/KH-UBND")
+    assert scores["E1"].self_score == D("-1")
+    assert "C1" not in scores or scores["C1"].self_score is None
+    scorecard.refresh_from_db()
+    assert scorecard.self_total == D("28")  # 9 + 7,5 + 8 + 4,5 - 1
+
+
+def test_every_wrong_row_is_reported_and_nothing_is_saved(backan):
+    scorecard = card(2015, "06")
+    before, version = stored(scorecard), scorecard.version
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    rows = rows_by_code(sheet)
+    assert rows["B3"] == 17
+    sheet.cell(rows["A1"], 4, 10)  # valid, yet not saved because of the others
+    sheet.cell(17, 4, 7)  # B3: maximum 5
+    sheet.cell(rows["C1"], 4, "năm điểm")
+    sheet.cell(rows["E2"], 4, "2")  # a deduction is negative
+    sheet.cell(rows["A4"], 4, 3)  # a group takes no score
+    sheet.cell(rows["D2"], 1, "Z9")
+
+    response = backan.post(import_url(scorecard), {"file": upload(workbook)})
+
+    page = text(response)
+    assert response.status_code == 400
+    assert "Không có gì được nhập" in page
+    assert "Dòng 17 (B3): Điểm không được vượt quá điểm tối đa 5,00." in page
+    assert f"Dòng {rows['C1']} (C1): Hãy nhập một số, ví dụ 8,5." in page
+    assert f"Dòng {rows['E2']} (E2):" in page
+    assert f"Dòng {rows['A4']} (A4):" in page
+    assert f"Dòng {rows['D2']} (Z9):" in page
+    assert stored(scorecard) == before
+    scorecard.refresh_from_db()
+    assert scorecard.version == version
+
+
+def test_wrong_files_are_refused_with_one_clear_error(backan):
+    scorecard = card(2015, "06")
+    before = stored(scorecard)
+    other = Workbook()
+    other.active.append(["Mã tiêu chí", "Điểm tự chấm"])
+    other.active.append(["A1", 10])
+    another_template = export(backan, card(2014, "19"))  # Thái Nguyên's 2014 scorecard, readable by all
+
+    cases = [
+        (upload(other), "không phải là mẫu bảng điểm"),
+        (SimpleUploadedFile("bang-diem.xlsx", b"%PDF-1.4 not a workbook"), "không phải là tệp Excel"),
+        (upload(another_template), "thuộc về một bảng điểm khác (Thái Nguyên, 2014)"),
+    ]
+    for file, message in cases:
+        response = backan.post(import_url(scorecard), {"file": file})
+        assert response.status_code == 400
+        assert message in text(response)
+        assert "Dòng" not in text(response)
+    assert stored(scorecard) == before
+
+
+def test_formula_injection_is_neutralised_in_the_export_and_survives_a_round_trip(backan, demo_user):
+    scorecard = card(2015, "06")
+    a3 = Score.objects.get(scorecard=scorecard, criterion__code="A3").criterion
+    services.scorecard_save_self(
+        scorecard=scorecard, user=demo_user("backan"), version=scorecard.version,
+        entries={a3.pk: ("9", INJECTION)},
+    )
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    cell = sheet.cell(rows_by_code(sheet)["A3"], 5)
+    assert cell.data_type == "s" and cell.value == "'" + INJECTION
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+    response = backan.post(import_url(scorecard), {"file": upload(workbook)})
+    assert response.status_code == 302
+    assert Score.objects.get(scorecard=scorecard, criterion=a3).note == INJECTION
+
+
+@pytest.mark.parametrize(("value", "escaped"), [
+    ("=1+1", "'=1+1"), ("+84", "'+84"), ("-5 điểm", "'-5 điểm"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("'=x", "''=x"), ("Báo cáo đúng hạn", "Báo cáo đúng hạn"), ("", ""),
+])
+def test_safe_text_escapes_what_a_spreadsheet_would_run(value, escaped):
+    assert safe_text(value) == escaped
+    assert unescape_text(escaped) == value
+
+
+# --- Permissions -----------------------------------------------------------------------------
+
+def test_another_province_cannot_export_a_draft_nor_import_into_it(client, scoring, demo_user):
+    draft = card(2015, "06")
+    before = stored(draft)
+    client.force_login(demo_user("bacgiang"))
+    assert client.get(reverse("scoring:scorecard_xlsx", args=[draft.pk])).status_code == 404
+    assert client.get(import_url(draft)).status_code == 404
+    template = Workbook()
+    response = client.post(import_url(draft), {"file": upload(template)})
+    assert response.status_code == 404
+    assert stored(draft) == before
+
+
+def test_a_submitted_scorecard_can_be_read_but_not_imported_by_another_province(client, scoring, demo_user):
+    agreed = card(2014, "19")
+    client.force_login(demo_user("backan"))
+    assert workbook_of(client.get(reverse("scoring:scorecard_xlsx", args=[agreed.pk]))).worksheets[0]
+    assert "Nhập từ Excel" not in text(client.get(reverse("scoring:scorecard", args=[agreed.pk])))
+    assert client.get(import_url(agreed)).status_code == 403
+
+
+def test_the_excel_pages_require_login(client, scoring):
+    draft = card(2015, "06")
+    for url in [reverse("scoring:scoreboard_xlsx", args=[scoring.pk, 2014]),
+                reverse("scoring:scorecard_xlsx", args=[draft.pk]), import_url(draft)]:
+        response = client.get(url)
+        assert response["Location"].startswith(reverse("login"))
