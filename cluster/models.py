@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .enums import BallotTieRule, RankingTieRule, Role, VoteBase
 
@@ -45,6 +46,7 @@ class EmulationYear(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["term_confirmed_at", "term_confirmed_by"])
 
     class Meta:
         verbose_name = _("emulation year")

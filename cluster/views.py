@@ -12,6 +12,7 @@ from provinces.selectors import provinces_valid_in
 from . import selectors, services
 from .forms import RotationForm, RuleSetForm, TermForm
 from .models import Cluster
+from .signals import collect_next_steps
 
 
 def apply_validation_error(form, error):
@@ -77,14 +78,21 @@ class DashboardView(YearMixin, TemplateView):
             members=selectors.members_of(self.emulation_year),
             phase_code=phase_code,
             phase_label=phase_label,
-            next_steps=[
-                (text, reverse(name, args=args) if name else None)
-                for text, name, args in selectors.next_steps(
-                    user=self.request.user, emulation_year=self.emulation_year
-                )
-            ],
+            next_steps=self.next_steps(),
         )
         return context
+
+
+    def next_steps(self):
+        steps = [
+            (text, reverse(name, args=args) if name else None)
+            for text, name, args in selectors.next_steps(user=self.request.user, emulation_year=self.emulation_year)
+        ]
+        for _receiver, answer in collect_next_steps.send(
+            sender=self.__class__, user=self.request.user, emulation_year=self.emulation_year
+        ):
+            steps.extend(answer or [])
+        return steps
 
 
 class HistoryView(TemplateView):

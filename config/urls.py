@@ -17,5 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("provinces/", include("provinces.urls")),
     path("", include("scoring.urls")),
+    path("", include("covenants.urls")),
+    path("", include("awards.urls")),
     path("", include("cluster.urls")),
 ]

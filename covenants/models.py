@@ -1,0 +1,89 @@
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CovenantStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+
+
+class Covenant(models.Model):
+    """The emulation covenant (giao ước thi đua) of one emulation year.
+
+    `status` is set only by `covenants.services`: signed once every member has signed.
+    """
+
+    emulation_year = models.OneToOneField(
+        "cluster.EmulationYear", verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="covenant"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    place = models.CharField(_("place of signing"), max_length=200, blank=True)
+    signing_date = models.DateField(_("signing date"), null=True, blank=True)
+    host_province = models.ForeignKey(
+        "provinces.Province", verbose_name=_("host province"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=CovenantStatus.choices, default=CovenantStatus.DRAFT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("covenant")
+        verbose_name_plural = _("covenants")
+
+    def __str__(self):
+        return self.title
+
+
+class Commitment(models.Model):
+    covenant = models.ForeignKey(Covenant, verbose_name=_("covenant"), on_delete=models.CASCADE, related_name="commitments")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("commitment"))
+    section = models.ForeignKey(
+        "scoring.Section", verbose_name=_("criteria section"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+def scan_upload_to(instance, filename):
+    return f"covenants/{instance.covenant.emulation_year.year}/{uuid.uuid4().hex}.pdf"
+
+
+class Signatory(models.Model):
+    """One member's signature of the covenant: its representative, signed or not, the scan."""
+
+    covenant = models.ForeignKey(Covenant, verbose_name=_("covenant"), on_delete=models.CASCADE, related_name="signatories")
+    province = models.ForeignKey("provinces.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    representative = models.CharField(_("representative's full name"), max_length=150, blank=True)
+    post = models.CharField(_("post"), max_length=200, blank=True)
+    signed = models.BooleanField(_("signed"), default=False)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    scan = models.FileField(_("scan of the signed copy"), upload_to=scan_upload_to, blank=True, max_length=300)
+    history = HistoricalRecords(excluded_fields=["scan"])
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["province__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["covenant", "province"], name="one_signatory_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(signed=False) | (models.Q(signed_on__isnull=False) & ~models.Q(representative="")),
+                name="signed_needs_date_and_representative",
+                violation_error_message=_("A signature needs the representative's name and the date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} – {self.covenant}"

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .evidence import ALLOWED
+from common.uploads import ALLOWED
 from .models import Criterion, Section
 from .services import parse_and_check
 

@@ -10,7 +10,7 @@ from cluster import selectors as cluster_selectors
 
 from . import calculations, selectors
 from .enums import ScorecardStatus
-from .evidence import inspect_upload
+from common.uploads import inspect_upload
 from .models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
 
 

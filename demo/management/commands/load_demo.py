@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from awards.demo import load_awards_demo
 from cluster.demo import load_demo
 from scoring.demo import load_scoring_demo
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         cluster, accounts = load_demo()
         load_scoring_demo(cluster)
+        load_awards_demo(cluster)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {cluster.name}"))
         self.stdout.write("Demo logins (username / password):")
         for username, password, who in accounts:

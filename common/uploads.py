@@ -1,4 +1,5 @@
-"""Checking an uploaded evidence file: its type from its content, its size, a safe name."""
+"""Checking an uploaded file (evidence, a signed scan): its type from its content, its size,
+a safe name. A leaf module: it imports no app of the project."""
 
 import re
 import unicodedata
@@ -55,7 +56,11 @@ def detect_extension(head: bytes, claimed: str) -> str | None:
     return None
 
 
-def inspect_upload(upload) -> UploadInfo:
+#: What a signed scan may be: a PDF or a picture.
+SCANS = ("pdf", "jpg", "png")
+
+
+def inspect_upload(upload, allowed=tuple(ALLOWED)) -> UploadInfo:
     """Check an uploaded file; ValidationError with a Vietnamese message when refused."""
     size = upload.size
     if size == 0:
@@ -70,10 +75,12 @@ def inspect_upload(upload) -> UploadInfo:
     upload.seek(0)
     claimed = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     extension = detect_extension(head, claimed)
-    if extension is None:
-        raise ValidationError(
-            _("The file %(name)s is not a PDF, an image (JPG, PNG), a Word or an Excel file.") % {"name": upload.name}
-        )
+    if extension is None or extension not in allowed:
+        if tuple(allowed) == SCANS:
+            message = _("The file %(name)s is not a PDF or an image (JPG, PNG).")
+        else:
+            message = _("The file %(name)s is not a PDF, an image (JPG, PNG), a Word or an Excel file.")
+        raise ValidationError(message % {"name": upload.name})
     if claimed in ALLOWED and {claimed, extension} != {extension} and not {claimed, extension} <= {"doc", "xls"}:
         raise ValidationError(
             _("The file %(name)s does not contain what its name says (its content is %(kind)s).")

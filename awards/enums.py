@@ -1,0 +1,15 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NominationStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    PROPOSED = "proposed", _("Proposed by the cluster")
+    NOT_PROPOSED = "not_proposed", _("Not elected")
+    SENT = "sent", _("Sent to the central board")
+    DECIDED = "decided", _("Decided")
+
+
+class Outcome(models.TextChoices):
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Not awarded")

@@ -1,0 +1,93 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import Province
+
+from .enums import Outcome
+from .models import AwardType, ReviewMeeting
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = ReviewMeeting
+        fields = ["starts_at", "place", "host_province", "presiding_name", "presiding_post", "secretary_name", "secretary_post"]
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members])
+        self.fields["starts_at"].input_formats = DATETIME_FORMATS
+        self.fields["starts_at"].widget = forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
+        self.fields["starts_at"].help_text = _("For example 04/03/2015 08:00")
+
+
+class AttendanceForm(forms.Form):
+    guests = forms.CharField(
+        label=_("Guests"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        help_text=_("One per line: full name – post."),
+    )
+
+    def __init__(self, *args, delegations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delegations = delegations
+        for d in delegations:
+            self.fields[f"present_{d.province_id}"] = forms.BooleanField(label=d.province.name, required=False)
+            self.fields[f"delegates_{d.province_id}"] = forms.CharField(
+                label=_("Delegates of %(province)s") % {"province": d.province.name}, required=False, max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            )
+
+    def rows(self):
+        return [(d, self[f"present_{d.province_id}"], self[f"delegates_{d.province_id}"]) for d in self.delegations]
+
+
+class NominationForm(forms.Form):
+    award_type = forms.ModelChoiceField(label=_("Award"), queryset=AwardType.objects.all())
+    province = forms.ModelChoiceField(label=_("Member"), queryset=Province.objects.none())
+    rationale = forms.CharField(label=_("Rationale"), max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members]).order_by("name")
+
+
+class BallotForm(forms.Form):
+    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0, max_value=999)
+    returned = forms.IntegerField(label=_("Ballots returned"), min_value=0, max_value=999)
+    valid = forms.IntegerField(label=_("Valid ballots"), min_value=0, max_value=999)
+    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0, max_value=999)
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only to correct the last confirmed round: the new round replaces its outcome, both are kept."),
+    )
+    confirm = forms.BooleanField(label=_("These are the counts in the vote-counting committee's record."),
+                                 error_messages={"required": _("Tick to confirm: a confirmed round cannot be changed.")})
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        for n in candidates:
+            self.fields[f"votes_{n.pk}"] = forms.IntegerField(
+                label=_("Votes for %(province)s") % {"province": n.province.name}, min_value=0, max_value=999)
+
+    def votes(self):
+        return {n.pk: self.cleaned_data[f"votes_{n.pk}"] for n in self.candidates}
+
+    def vote_fields(self):
+        return [self[f"votes_{n.pk}"] for n in self.candidates]
+
+
+class DecisionForm(forms.Form):
+    sent_on = forms.DateField(label=_("Sent to the central board on"), required=False, input_formats=DATE_FORMATS,
+                              widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=50)
+    decision_date = forms.DateField(label=_("Decision date"), required=False, input_formats=DATE_FORMATS,
+                                    widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices])
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for re-opening"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Say why the year is re-opened.")})

@@ -1,0 +1,413 @@
+"""State changes of the review meeting, the ballot and the nominations; closing a year.
+
+Each public function is one transaction; a refused step raises ValidationError and
+leaves the year exactly as it was.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cluster import selectors as cluster_selectors
+from cluster import services as cluster_services
+from cluster.models import EmulationYear
+from scoring.models import Scoreboard, Scorecard
+
+from . import ballot, selectors
+from .enums import NominationStatus, Outcome
+from .models import AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
+
+
+def _ensure_open(emulation_year):
+    if emulation_year.is_closed:
+        raise ValidationError(_("The emulation year %(year)s is closed.") % {"year": emulation_year.year})
+
+
+def _set_reason(obj, reason, user):
+    obj._change_reason = reason[:100] if reason else None
+    if user is not None and getattr(user, "pk", None):
+        obj._history_user = user
+
+
+# --- The meeting and its attendance ----------------------------------------------------------
+
+@transaction.atomic
+def meeting_save(*, emulation_year, user=None, **fields):
+    """Create or change the year's review meeting; one delegation row per member on creation."""
+    _ensure_open(emulation_year)
+    meeting = ReviewMeeting.objects.filter(emulation_year=emulation_year).first()
+    created = meeting is None
+    meeting = meeting or ReviewMeeting(emulation_year=emulation_year)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean()
+    _set_reason(meeting, _("Meeting details saved"), user)
+    meeting.save()
+    if created:
+        Delegation.objects.bulk_create(
+            [Delegation(meeting=meeting, province=m.province) for m in cluster_selectors.members_of(emulation_year)]
+        )
+    return meeting
+
+
+def parse_people(text):
+    """"Full name – post" per line (a dash or a comma separates the post) → [(name, post)]."""
+    people = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        for separator in (" – ", " - ", ", "):
+            if separator in line:
+                name, post = line.split(separator, 1)
+                break
+        else:
+            name, post = line, ""
+        people.append((name.strip()[:150], post.strip()[:200]))
+    return people
+
+
+@transaction.atomic
+def attendance_confirm(*, meeting, present, delegates, guests, user=None):
+    """Record who is present (`present`: province ids), each delegation's delegates
+    ({province id: [(name, post)]}) and the guests, then check the year's quorum.
+
+    Without quorum the attendance is still recorded, and the ballot stays closed.
+    """
+    _ensure_open(meeting.emulation_year)
+    if meeting.ballot_rounds.exists():
+        raise ValidationError(_("Ballots have been counted: the attendance can no longer change."))
+    errors = []
+    for delegation in meeting.delegations.select_related("province"):
+        is_present = delegation.province_id in present
+        people = delegates.get(delegation.province_id, [])
+        if is_present and not people:
+            errors.append(_("%(province)s is marked present: name at least one delegate.") % {"province": delegation.province})
+        delegation.present = is_present
+        _set_reason(delegation, _("Attendance confirmed"), user)
+        delegation.save(update_fields=["present"])
+        delegation.delegates.all().delete()
+        Delegate.objects.bulk_create(
+            [Delegate(delegation=delegation, full_name=name, post=post, order=i) for i, (name, post) in enumerate(people)]
+        )
+    if errors:
+        raise ValidationError(errors)
+    meeting.guests.all().delete()
+    Guest.objects.bulk_create([Guest(meeting=meeting, full_name=n, post=p, order=i) for i, (n, p) in enumerate(guests)])
+    rule_set = meeting.emulation_year.rule_set
+    count_present = len([d for d in meeting.delegations.all() if d.present])
+    members = meeting.delegations.count()
+    meeting.quorum_met = ballot.has_quorum(present=count_present, members=members, quorum_percent=rule_set.quorum_percent)
+    meeting.attendance_confirmed_at = timezone.now()
+    _set_reason(meeting, _("Attendance confirmed"), user)
+    meeting.save(update_fields=["quorum_met", "attendance_confirmed_at"])
+    return meeting
+
+
+@transaction.atomic
+def ranking_adopt(*, meeting, user=None):
+    _ensure_open(meeting.emulation_year)
+    board = Scoreboard.objects.filter(emulation_year=meeting.emulation_year).first()
+    if board is None or not board.is_locked:
+        raise ValidationError(_("The scoring of the year must be locked before the meeting adopts the ranking."))
+    if not meeting.attendance_confirmed_at:
+        raise ValidationError(_("Confirm the attendance first."))
+    meeting.ranking_adopted_at = timezone.now()
+    _set_reason(meeting, _("Ranking adopted"), user)
+    meeting.save(update_fields=["ranking_adopted_at"])
+    return meeting
+
+
+# --- Nominations -------------------------------------------------------------------------------
+
+def quota_for(emulation_year, award_type):
+    """How many proposals of this type the cluster may make this year (rule set / quotas)."""
+    from .models import AwardQuota, CERTIFICATE, FLAG
+
+    quota = AwardQuota.objects.filter(emulation_year=emulation_year, award_type=award_type).first()
+    if quota is not None:
+        return quota.count
+    rule_set = emulation_year.rule_set
+    return {FLAG: rule_set.flag_quota, CERTIFICATE: rule_set.certificate_quota}.get(award_type.code, 0)
+
+
+def nominations_default(*, emulation_year):
+    """The default candidates from the agreed ranking: the leading member for the flag,
+    the next ones for the certificate (then further award types in order), within quotas.
+    Returns [(award_type, [scorecard, ...])]."""
+    ranked = list(
+        Scorecard.objects.filter(emulation_year=emulation_year, rank__isnull=False)
+        .select_related("province").order_by("rank", "province__code")
+    )
+    result, position = [], 0
+    for award_type in AwardType.objects.order_by("order", "pk"):
+        count = quota_for(emulation_year, award_type)
+        result.append((award_type, ranked[position:position + count]))
+        position += count
+    return result
+
+
+@transaction.atomic
+def nominations_propose_defaults(*, meeting, user=None):
+    """Create the default nominations from the ranking (only when none exist yet)."""
+    emulation_year = meeting.emulation_year
+    _ensure_open(emulation_year)
+    if not meeting.ranking_adopted_at:
+        raise ValidationError(_("Adopt the ranking first: nominations follow it."))
+    if Nomination.objects.filter(emulation_year=emulation_year).exists():
+        return list(Nomination.objects.filter(emulation_year=emulation_year))
+    created = []
+    for award_type, scorecards in nominations_default(emulation_year=emulation_year):
+        for scorecard in scorecards:
+            nomination = Nomination(
+                emulation_year=emulation_year, award_type=award_type, province=scorecard.province, rank=scorecard.rank,
+                rationale=_("Ranked %(rank)s with %(total)s agreed points in %(year)s.") % {
+                    "rank": scorecard.rank, "total": scorecard.agreed_total, "year": emulation_year.year},
+            )
+            _set_reason(nomination, _("Nominated from the ranking"), user)
+            nomination.save()
+            created.append(nomination)
+    return created
+
+
+@transaction.atomic
+def nomination_save(*, meeting, award_type, province, rationale, user=None, nomination=None):
+    """Add or change a candidate. A candidate must be a member; each type keeps to its quota
+    of candidates plus those the chair adds for the ballot."""
+    emulation_year = meeting.emulation_year
+    _ensure_open(emulation_year)
+    if meeting.nominations_confirmed_at:
+        raise ValidationError(_("The nominations are confirmed: the ballot has its candidates."))
+    if province.pk not in cluster_selectors.member_province_ids(emulation_year):
+        raise ValidationError({"province": _("%(province)s is not a member of the cluster in %(year)s.") % {
+            "province": province, "year": emulation_year.year}})
+    if not (rationale or "").strip():
+        raise ValidationError({"rationale": _("Give the rationale of the nomination.")})
+    rank = Scorecard.objects.filter(emulation_year=emulation_year, province=province).values_list("rank", flat=True).first()
+    nomination = nomination or Nomination(emulation_year=emulation_year)
+    nomination.award_type, nomination.province, nomination.rationale, nomination.rank = award_type, province, rationale.strip(), rank
+    nomination.full_clean()
+    _set_reason(nomination, _("Nomination saved"), user)
+    nomination.save()
+    return nomination
+
+
+@transaction.atomic
+def nomination_remove(*, meeting, nomination, user=None):
+    _ensure_open(meeting.emulation_year)
+    if meeting.nominations_confirmed_at:
+        raise ValidationError(_("The nominations are confirmed: the ballot has its candidates."))
+    nomination.delete()
+
+
+@transaction.atomic
+def nominations_confirm(*, meeting, user=None):
+    _ensure_open(meeting.emulation_year)
+    nominations = list(Nomination.objects.filter(emulation_year=meeting.emulation_year).select_related("award_type"))
+    if not nominations:
+        raise ValidationError(_("There is no nomination to put to the vote."))
+    meeting.nominations_confirmed_at = timezone.now()
+    _set_reason(meeting, _("Nominations confirmed"), user)
+    meeting.save(update_fields=["nominations_confirmed_at"])
+    return meeting
+
+
+# --- The secret ballot ----------------------------------------------------------------------------
+
+def ballot_blockers(meeting):
+    """Why no ballot can be opened yet (empty when it can)."""
+    blockers = []
+    if meeting is None:
+        return [_("The review meeting has not been set up.")]
+    if not meeting.attendance_confirmed_at:
+        blockers.append(_("The attendance has not been confirmed."))
+    elif not meeting.quorum_met:
+        rule_set = meeting.emulation_year.rule_set
+        present = sum(1 for d in meeting.delegations.all() if d.present)
+        blockers.append(_("No quorum: %(present)s of %(members)s members present, the rule set asks for %(quorum)s%%.") % {
+            "present": present, "members": len(meeting.delegations.all()), "quorum": _number(rule_set.quorum_percent)})
+    if not meeting.nominations_confirmed_at:
+        blockers.append(_("The nominations have not been confirmed."))
+    if meeting.emulation_year.is_closed:
+        blockers.append(_("The emulation year %(year)s is closed.") % {"year": meeting.emulation_year.year})
+    return blockers
+
+
+def _number(value):
+    from django.utils.formats import number_format
+
+    text = number_format(value, 2)
+    return text.rstrip("0").rstrip(",.") if ("," in text or "." in text) else text
+
+
+def count_error_message(error, names):
+    """The Vietnamese message for an impossible count (see `ballot.check_counts`)."""
+    params = {**error.params, "candidate": names.get(error.candidate, error.candidate)}
+    templates = {
+        "negative": _("Counts cannot be negative."),
+        "no_seat": _("There must be at least one seat."),
+        "no_candidate": _("There is no candidate in this round."),
+        "returned_above_issued": _("%(returned)s ballots returned is more than the %(issued)s issued."),
+        "valid_invalid_mismatch": _("Valid (%(valid)s) plus invalid (%(invalid)s) ballots must equal the %(returned)s returned."),
+        "issued_above_present": _("%(issued)s ballots issued is more than the %(present)s delegations present."),
+        "votes_above_valid": _("%(candidate)s has %(votes)s votes, more than the %(valid)s valid ballots."),
+        "total_above_capacity": _("%(total)s votes in all is more than %(valid)s valid ballots × %(seats)s seats = %(capacity)s."),
+    }
+    template = templates[error.code]
+    return template % params if "%(" in template else template
+
+
+@transaction.atomic
+def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid, votes, user=None, correction_reason=""):
+    """Record and confirm a round the vote-counting committee counted.
+
+    `votes`: {nomination id: votes}. Refused, with nothing stored, when the count is
+    impossible or no ballot may be opened. A round corrects the last confirmed round when
+    `correction_reason` is given; otherwise it is the next round (after a tie at the
+    cut-off, between the tied candidates only). The stored round never changes.
+    """
+    meeting = ReviewMeeting.objects.select_for_update().select_related("emulation_year__rule_set").get(pk=meeting.pk)
+    blockers = ballot_blockers(meeting)
+    if blockers:
+        raise ValidationError(blockers)
+    rounds = list(BallotRound.objects.filter(meeting=meeting, award_type=award_type).order_by("number"))
+    last = rounds[-1] if rounds else None
+    correction_reason = (correction_reason or "").strip()
+    candidates = selectors.candidates_for_next_round(meeting, award_type, correcting=bool(correction_reason))
+    if last and not last.needs_new_round and not correction_reason:
+        raise ValidationError(_("This ballot is decided. To correct it, record a new round with the reason."))
+    if correction_reason and last is None:
+        raise ValidationError(_("There is no round to correct."))
+    names = {n.pk: n.province.name for n in candidates}
+    if set(votes) != set(names):
+        raise ValidationError(_("Enter the votes of every candidate of this round, and only theirs."))
+    rule_set = meeting.emulation_year.rule_set
+    seats = quota_for(meeting.emulation_year, award_type)
+    if correction_reason:
+        seats = last.seats
+    elif last is not None and last.needs_new_round:
+        seats = last.seats - last.results.filter(elected=True).count()
+    count = ballot.RoundCount(issued=issued, returned=returned, valid=valid, invalid=invalid, votes=dict(votes), seats=max(seats, 1))
+    present = sum(1 for d in meeting.delegations.all() if d.present)
+    errors = ballot.check_counts(count, present=present)
+    if seats < 1:
+        raise ValidationError(_("The year's rule set allows no proposal of this award."))
+    if errors:
+        raise ValidationError([count_error_message(e, names) for e in errors])
+    ranking = {n.pk: n.rank or 10**6 for n in candidates}
+    outcome = ballot.decide(
+        count, members=len(meeting.delegations.all()), threshold_percent=rule_set.vote_threshold_percent,
+        strict=rule_set.vote_threshold_strict, base=rule_set.vote_base, tie_rule=rule_set.ballot_tie_rule, ranking=ranking,
+    )
+    ballot_round = BallotRound.objects.create(
+        meeting=meeting, award_type=award_type, number=(last.number + 1) if last else 1, seats=count.seats,
+        issued=issued, returned=returned, valid=valid, invalid=invalid,
+        corrects=last if correction_reason else None, correction_reason=correction_reason,
+        needs_new_round=outcome.needs_new_round, confirmed_at=timezone.now(), confirmed_by=user,
+    )
+    by_pk = {n.pk: n for n in candidates}
+    BallotResult.objects.bulk_create([
+        BallotResult(ballot_round=ballot_round, nomination=by_pk[r.key], votes=r.votes, base=r.base, percent=r.percent,
+                     passes=r.passes, elected=r.elected, decided_by_ranking=r.decided_by_ranking, tied=r.tied)
+        for r in outcome.results
+    ])
+    for result in outcome.results:
+        nomination = by_pk[result.key]
+        if result.tied:
+            status = NominationStatus.CANDIDATE
+        else:
+            status = NominationStatus.PROPOSED if result.elected else NominationStatus.NOT_PROPOSED
+        if nomination.status != status:
+            nomination.status = status
+            _set_reason(nomination, _("Ballot round %(number)s") % {"number": ballot_round.number}, user)
+            nomination.save(update_fields=["status"])
+    return ballot_round
+
+
+# --- Next year's term, closing, after the meeting -----------------------------------------------
+
+@transaction.atomic
+def next_term_record(*, meeting, chair, vice_chair, user=None):
+    """Record the meeting's choice of next year's chair and vice-chair: next year is opened
+    with this year's members when it does not exist yet."""
+    emulation_year = meeting.emulation_year
+    _ensure_open(emulation_year)
+    next_year = EmulationYear.objects.filter(cluster=emulation_year.cluster, year=emulation_year.year + 1).first()
+    if next_year is None:
+        members = [(m.province, m.rotation_order) for m in cluster_selectors.members_of(emulation_year)]
+        cluster_services.emulation_year_open_with_term(
+            cluster=emulation_year.cluster, year=emulation_year.year + 1, members=members,
+            chair=chair, vice_chair=vice_chair, user=user)
+    else:
+        cluster_services.term_assign(emulation_year=next_year, chair=chair, vice_chair=vice_chair, user=user)
+    meeting.term_recorded_at = timezone.now()
+    _set_reason(meeting, _("Next year's chair and vice-chair recorded"), user)
+    meeting.save(update_fields=["term_recorded_at"])
+    return meeting
+
+
+@transaction.atomic
+def emulation_year_close(*, emulation_year, user=None):
+    """Close the year: everything of it (scores, covenant, meeting, ballots, nominations
+    but their decisions) becomes read-only, in one transaction."""
+    emulation_year = EmulationYear.objects.select_for_update().get(pk=emulation_year.pk)
+    _ensure_open(emulation_year)
+    blockers = []
+    for step in selectors.console_steps(emulation_year):
+        if step.key != "close" and not step.done and step.blocker and step.blocker not in blockers:
+            blockers.append(step.blocker)
+    if blockers:
+        raise ValidationError([_("The year cannot be closed yet:"), *blockers])
+    meeting = ReviewMeeting.objects.get(emulation_year=emulation_year)
+    if meeting.ends_at is None:
+        meeting.ends_at = timezone.now()
+        _set_reason(meeting, _("Year closed"), user)
+        meeting.save(update_fields=["ends_at"])
+    emulation_year.closed_at = timezone.now()
+    _set_reason(emulation_year, _("Year closed"), user)
+    emulation_year.save(update_fields=["closed_at"])
+    return emulation_year
+
+
+@transaction.atomic
+def emulation_year_reopen(*, emulation_year, reason, user=None):
+    """An admin re-opens a closed year; the reason is kept in the year's history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the year is re-opened.")})
+    emulation_year = EmulationYear.objects.select_for_update().get(pk=emulation_year.pk)
+    if not emulation_year.is_closed:
+        raise ValidationError(_("The emulation year %(year)s is not closed.") % {"year": emulation_year.year})
+    emulation_year.closed_at = None
+    _set_reason(emulation_year, reason, user)
+    emulation_year.save(update_fields=["closed_at"])
+    return emulation_year
+
+
+@transaction.atomic
+def nomination_record_progress(*, nomination, user=None, sent_on=None, decision_number="", decision_date=None, outcome=""):
+    """After the meeting: sent to the central board, then the government's decision. Allowed
+    on a closed year (decisions come months later)."""
+    if nomination.status not in (NominationStatus.PROPOSED, NominationStatus.SENT, NominationStatus.DECIDED):
+        raise ValidationError(_("Only a nomination the cluster proposed can be sent or decided."))
+    errors = {}
+    decision_number = (decision_number or "").strip()
+    if outcome and not (decision_number and decision_date):
+        errors["decision_number"] = _("Give the decision's number and date with its outcome.")
+    if outcome and outcome not in Outcome.values:
+        errors["outcome"] = _("Choose the outcome.")
+    if errors:
+        raise ValidationError(errors)
+    nomination.sent_on = sent_on or nomination.sent_on
+    nomination.decision_number, nomination.decision_date, nomination.outcome = decision_number, decision_date, outcome
+    if outcome:
+        nomination.status = NominationStatus.DECIDED
+        if nomination.sent_on is None:
+            nomination.sent_on = decision_date
+    elif nomination.sent_on:
+        nomination.status = NominationStatus.SENT
+    nomination.full_clean()
+    _set_reason(nomination, _("Decision recorded") if outcome else _("Sent to the central board"), user)
+    nomination.save()
+    return nomination

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "awards"
+
+year = "clusters/<int:cluster_id>/years/<int:year>/meeting/"
+
+urlpatterns = [
+    path(year, views.ConsoleView.as_view(), name="console"),
+    path(f"{year}edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
+    path(f"{year}attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path(f"{year}ranking/", views.RankingAdoptView.as_view(), name="ranking_adopt"),
+    path(f"{year}nominations/", views.NominationsView.as_view(), name="nominations"),
+    path(f"{year}ballot/<slug:award>/", views.BallotView.as_view(), name="ballot"),
+    path(f"{year}term/", views.NextTermView.as_view(), name="next_term"),
+    path(f"{year}close/", views.CloseYearView.as_view(), name="close_year"),
+    path(f"{year}reopen/", views.ReopenYearView.as_view(), name="reopen_year"),
+    path("nominations/<int:pk>/decision/", views.decision_edit, name="decision"),
+]

@@ -1,0 +1,348 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from cluster import selectors as cluster_selectors
+from cluster.forms import TermForm
+from cluster.views import YearMixin, apply_validation_error
+from provinces.selectors import provinces_valid_in
+
+from . import selectors, services
+from .forms import AttendanceForm, BallotForm, DecisionForm, MeetingForm, NominationForm, ReopenForm
+from .models import AwardType, Nomination
+
+
+class MeetingMixin(YearMixin):
+    """Resolves the year; actions need `awards.run_meeting` (the chair province's staff, admins)."""
+
+    permission_required = "awards.view_meeting"
+    action_permission = "awards.run_meeting"
+
+    def require_action(self):
+        if not self.request.user.has_perm(self.action_permission, self.emulation_year):
+            raise PermissionDenied
+
+    def back(self):
+        return redirect("awards:console", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+
+    def meeting_or_back(self):
+        meeting = selectors.meeting_of(self.emulation_year)
+        if meeting is None:
+            messages.error(self.request, _("Set up the meeting first."))
+        return meeting
+
+    def run(self, action, success):
+        """Run a service; its refusal is shown as a message and nothing changes."""
+        try:
+            action()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(self.request, message)
+        else:
+            messages.success(self.request, success)
+        return self.back()
+
+
+class ConsoleView(MeetingMixin, TemplateView):
+    template_name = "awards/console.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = selectors.meeting_of(self.emulation_year)
+        steps = selectors.console_steps(self.emulation_year)
+        rounds = selectors.rounds_of(meeting)
+        rule_set = self.emulation_year.rule_set
+        for ballot_round in rounds:
+            ballot_round.explained = [(r, selectors.explain(r, rule_set)) for r in ballot_round.results.all()]
+        nominations = selectors.nominations_of(self.emulation_year)
+        next_step = next((s for s in steps if not s.done), None)
+        user = self.request.user
+        context.update(
+            meeting=meeting, steps=steps, next_step=next_step, rounds=rounds, nominations=nominations,
+            rule_set=rule_set, can_run=user.has_perm("awards.run_meeting", self.emulation_year),
+            can_reopen=user.has_perm("awards.reopen_year", self.emulation_year),
+            can_decide=[n.pk for n in nominations if user.has_perm("awards.record_decision", n)],
+            award_types=selectors.award_types_in_play(self.emulation_year),
+            ballot_blockers=services.ballot_blockers(meeting) if meeting else [],
+            reopen_form=ReopenForm(),
+            quota={t.pk: services.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
+        )
+        return context
+
+
+class MeetingEditView(MeetingMixin, TemplateView):
+    template_name = "awards/meeting_form.html"
+
+    def get_form(self, data=None):
+        meeting = selectors.meeting_of(self.emulation_year)
+        members = cluster_selectors.members_of(self.emulation_year)
+        initial = {}
+        if meeting is None:
+            chair, _vice = cluster_selectors.term_of(self.emulation_year)
+            if chair:
+                initial = {"host_province": chair.province_id,
+                           "place": _("Head office of the People's Committee of %(province)s") % {"province": chair.province.name}}
+        return MeetingForm(data, instance=meeting, initial=initial, members=members)
+
+    def get_context_data(self, form=None, **kwargs):
+        self.require_action()
+        context = super().get_context_data(**kwargs)
+        context["form"] = form or self.get_form()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.require_action()
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_save(emulation_year=self.emulation_year, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The meeting is saved."))
+                return self.back()
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AttendanceView(MeetingMixin, TemplateView):
+    template_name = "awards/attendance.html"
+
+    def get_form(self, meeting, data=None):
+        delegations = list(meeting.delegations.all())
+        initial = {"guests": "\n".join(f"{g.full_name} – {g.post}" if g.post else g.full_name for g in meeting.guests.all())}
+        for d in delegations:
+            initial[f"present_{d.province_id}"] = d.present
+            initial[f"delegates_{d.province_id}"] = "\n".join(
+                f"{p.full_name} – {p.post}" if p.post else p.full_name for p in d.delegates.all())
+        return AttendanceForm(data, initial=initial, delegations=delegations)
+
+    def get(self, request, *args, **kwargs):
+        self.require_action()
+        meeting = self.meeting_or_back()
+        if meeting is None:
+            return self.back()
+        return self.render_to_response(self.get_context_data(form=self.get_form(meeting), meeting=meeting))
+
+    def post(self, request, *args, **kwargs):
+        self.require_action()
+        meeting = self.meeting_or_back()
+        if meeting is None:
+            return self.back()
+        form = self.get_form(meeting, request.POST)
+        if form.is_valid():
+            present = {d.province_id for d in form.delegations if form.cleaned_data[f"present_{d.province_id}"]}
+            delegates = {d.province_id: services.parse_people(form.cleaned_data[f"delegates_{d.province_id}"])
+                         for d in form.delegations}
+            try:
+                meeting = services.attendance_confirm(meeting=meeting, present=present, delegates=delegates,
+                                                      guests=services.parse_people(form.cleaned_data["guests"]), user=request.user)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                if meeting.quorum_met:
+                    messages.success(request, _("The attendance is confirmed and the quorum is met."))
+                else:
+                    messages.warning(request, services.ballot_blockers(meeting)[0])
+                return self.back()
+        return self.render_to_response(self.get_context_data(form=form, meeting=meeting))
+
+
+class RankingAdoptView(MeetingMixin, TemplateView):
+    def post(self, request, *args, **kwargs):
+        self.require_action()
+        meeting = self.meeting_or_back()
+        if meeting is None:
+            return self.back()
+        return self.run(lambda: services.ranking_adopt(meeting=meeting, user=request.user), _("The meeting adopted the ranking."))
+
+
+class NominationsView(MeetingMixin, TemplateView):
+    template_name = "awards/nominations.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            meeting=selectors.meeting_of(self.emulation_year),
+            nominations=selectors.nominations_of(self.emulation_year),
+            form=form or NominationForm(members=cluster_selectors.members_of(self.emulation_year)),
+            quota={t: services.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.require_action()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.require_action()
+        meeting = self.meeting_or_back()
+        if meeting is None:
+            return self.back()
+        here = redirect("awards:nominations", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        action = request.POST.get("action")
+        try:
+            if action == "defaults":
+                services.nominations_propose_defaults(meeting=meeting, user=request.user)
+                messages.success(request, _("The nominations follow the ranking."))
+            elif action == "remove":
+                nomination = get_object_or_404(Nomination, pk=request.POST.get("nomination"), emulation_year=self.emulation_year)
+                services.nomination_remove(meeting=meeting, nomination=nomination, user=request.user)
+                messages.success(request, _("The nomination is removed."))
+            elif action == "confirm":
+                services.nominations_confirm(meeting=meeting, user=request.user)
+                messages.success(request, _("The nominations are confirmed: the ballot can be opened."))
+                return self.back()
+            else:
+                form = NominationForm(request.POST, members=cluster_selectors.members_of(self.emulation_year))
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form), status=400)
+                try:
+                    services.nomination_save(meeting=meeting, user=request.user, **form.cleaned_data)
+                except ValidationError as error:
+                    apply_validation_error(form, error)
+                    return self.render_to_response(self.get_context_data(form=form), status=400)
+                messages.success(request, _("The nomination is saved."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return here
+
+
+class BallotView(MeetingMixin, TemplateView):
+    """Record a round the vote-counting committee counted: counts and votes per candidate."""
+
+    template_name = "awards/ballot_form.html"
+
+    def setup_round(self):
+        self.require_action()
+        self.award_type = get_object_or_404(AwardType, code=self.kwargs["award"])
+        self.meeting = selectors.meeting_of(self.emulation_year)
+        self.correcting = self.request.GET.get("correct") == "1" or bool(self.request.POST.get("correction_reason"))
+
+    def candidates(self):
+        return selectors.candidates_for_next_round(self.meeting, self.award_type, correcting=self.correcting)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        blockers = services.ballot_blockers(self.meeting)
+        context.update(
+            award_type=self.award_type, meeting=self.meeting, blockers=blockers, correcting=self.correcting,
+            form=form or BallotForm(candidates=self.candidates()), rule_set=self.emulation_year.rule_set,
+            seats=services.quota_for(self.emulation_year, self.award_type),
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.setup_round()
+        if self.meeting is None:
+            messages.error(request, _("Set up the meeting first."))
+            return self.back()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.setup_round()
+        if self.meeting is None:
+            return self.back()
+        form = BallotForm(request.POST, candidates=self.candidates())
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ballot_round = services.ballot_round_record(
+                    meeting=self.meeting, award_type=self.award_type, issued=data["issued"], returned=data["returned"],
+                    valid=data["valid"], invalid=data["invalid"], votes=form.votes(), user=request.user,
+                    correction_reason=data["correction_reason"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                if ballot_round.needs_new_round:
+                    messages.warning(request, _("Round %(number)s is recorded: a tie at the cut-off needs a new round.") % {
+                        "number": ballot_round.number})
+                else:
+                    messages.success(request, _("Round %(number)s is recorded and confirmed.") % {"number": ballot_round.number})
+                return self.back()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class NextTermView(MeetingMixin, TemplateView):
+    template_name = "awards/term.html"
+
+    def provinces(self):
+        ids = [m.province_id for m in cluster_selectors.members_of(self.emulation_year)]
+        return provinces_valid_in(self.emulation_year.year + 1).filter(pk__in=ids)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = cluster_selectors.members_of(self.emulation_year)
+        proposal = cluster_selectors.rotation_proposal(
+            cluster=self.cluster, year=self.emulation_year.year + 1,
+            members=[(m.province, m.rotation_order) for m in members if m.province in self.provinces()])
+        if form is None:
+            form = TermForm(provinces=self.provinces(), initial={
+                "chair": getattr(proposal.chair, "province_id", None), "vice_chair": getattr(proposal.vice_chair, "province_id", None)})
+        context.update(form=form, proposal=proposal, next_year=self.emulation_year.year + 1)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.require_action()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.require_action()
+        meeting = self.meeting_or_back()
+        if meeting is None:
+            return self.back()
+        form = TermForm(request.POST, provinces=self.provinces())
+        if form.is_valid():
+            try:
+                services.next_term_record(meeting=meeting, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Next year's chair and vice-chair are recorded."))
+                return self.back()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CloseYearView(MeetingMixin, TemplateView):
+    def post(self, request, *args, **kwargs):
+        self.require_action()
+        return self.run(lambda: services.emulation_year_close(emulation_year=self.emulation_year, user=request.user),
+                        _("The emulation year %(year)s is closed.") % {"year": self.emulation_year.year})
+
+
+class ReopenYearView(MeetingMixin, TemplateView):
+    action_permission = "awards.reopen_year"
+
+    def post(self, request, *args, **kwargs):
+        self.require_action()
+        form = ReopenForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say why the year is re-opened."))
+            return self.back()
+        return self.run(
+            lambda: services.emulation_year_reopen(emulation_year=self.emulation_year, reason=form.cleaned_data["reason"], user=request.user),
+            _("The emulation year %(year)s is re-opened.") % {"year": self.emulation_year.year})
+
+
+def decision_edit(request, pk):
+    nomination = get_object_or_404(Nomination.objects.select_related("emulation_year__cluster", "province", "award_type"), pk=pk)
+    if not request.user.has_perm("awards.record_decision", nomination):
+        raise PermissionDenied
+    year = nomination.emulation_year
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.nomination_record_progress(nomination=nomination, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The nomination of %(province)s is updated.") % {"province": nomination.province})
+                return redirect("awards:console", cluster_id=year.cluster_id, year=year.year)
+    else:
+        form = DecisionForm(initial={"sent_on": nomination.sent_on, "decision_number": nomination.decision_number,
+                                     "decision_date": nomination.decision_date, "outcome": nomination.outcome})
+    return render(request, "awards/decision_form.html", {"nomination": nomination, "form": form})

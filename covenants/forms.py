@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.uploads import SCANS
+from provinces.models import Province
+
+from .models import Covenant
+
+
+class CovenantForm(forms.ModelForm):
+    class Meta:
+        model = Covenant
+        fields = ["title", "place", "signing_date", "host_province"]
+        widgets = {"signing_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})}
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members])
+        self.fields["signing_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class CommitmentForm(forms.Form):
+    text = forms.CharField(label=_("Commitment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    section = forms.ModelChoiceField(label=_("Criteria section"), queryset=None, required=False)
+
+    def __init__(self, *args, sections=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = sections
+
+
+CommitmentFormSet = forms.formset_factory(CommitmentForm, extra=2, max_num=50)
+
+
+class SignatoryForm(forms.Form):
+    representative = forms.CharField(label=_("Representative's full name"), max_length=150, required=False)
+    post = forms.CharField(label=_("Post"), max_length=200, required=False)
+    signed = forms.BooleanField(label=_("Signed"), required=False)
+    signed_on = forms.DateField(label=_("Signed on"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    scan = forms.FileField(label=_("Scan of the signed copy (PDF, JPG, PNG)"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in SCANS)}))

@@ -1,0 +1,57 @@
+"""Who edits a covenant: the chair of its year or of the year before (who hosts the signing)
+and admins edit the text; each member's staff edit their own signatory row."""
+
+import rules
+
+from cluster import selectors as cluster_selectors
+from cluster.rules import is_admin
+
+
+def _chair_provinces(emulation_year):
+    from cluster.models import EmulationYear
+
+    ids = {cluster_selectors.chair_province_id(emulation_year)}
+    previous = EmulationYear.objects.filter(cluster_id=emulation_year.cluster_id, year=emulation_year.year - 1).first()
+    if previous is not None:
+        ids.add(cluster_selectors.chair_province_id(previous))
+    return ids - {None}
+
+
+@rules.predicate
+def is_covenant_chair(user, covenant):
+    return user.is_authenticated and user.province_id is not None and user.province_id in _chair_provinces(covenant.emulation_year)
+
+
+@rules.predicate
+def is_signatory_province(user, signatory):
+    return user.is_authenticated and user.province_id is not None and user.province_id == signatory.province_id
+
+
+@rules.predicate
+def is_signatory_chair(user, signatory):
+    return is_covenant_chair(user, signatory.covenant)
+
+
+@rules.predicate
+def covenant_year_open(user, obj):
+    covenant = getattr(obj, "covenant", obj)
+    return not covenant.emulation_year.is_closed
+
+
+rules.add_perm("covenants.view_covenant", rules.is_authenticated)
+rules.add_perm("covenants.change_covenant", (is_admin | is_covenant_chair) & covenant_year_open)
+rules.add_perm("covenants.change_signatory", (is_admin | is_signatory_chair | is_signatory_province) & covenant_year_open)
+rules.add_perm("covenants.view_scan", rules.is_authenticated)
+
+
+@rules.predicate
+def is_chair_for_year(user, emulation_year):
+    return user.is_authenticated and user.province_id is not None and user.province_id in _chair_provinces(emulation_year)
+
+
+@rules.predicate
+def year_open(user, emulation_year):
+    return not emulation_year.is_closed
+
+
+rules.add_perm("covenants.create_covenant", (is_admin | is_chair_for_year) & year_open)
