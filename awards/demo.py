@@ -49,6 +49,7 @@ def load_awards_demo(cluster):
     year_2014 = EmulationYear.objects.select_related("rule_set").get(cluster=cluster, year=2014)
     if year_2014.is_closed:
         return
+    services.award_types_ensure()
     User = get_user_model()
     chair = User.objects.get(username="phutho")
     by_code = {p.code: p for p in Province.objects.filter(code__in=DELEGATES)}

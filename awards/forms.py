@@ -13,7 +13,8 @@ DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = ReviewMeeting
-        fields = ["starts_at", "place", "host_province", "presiding_name", "presiding_post", "secretary_name", "secretary_post"]
+        fields = ["starts_at", "ends_at", "place", "host_province", "presiding_name", "presiding_post", "secretary_name",
+                  "secretary_post"]
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,6 +22,16 @@ class MeetingForm(forms.ModelForm):
         self.fields["starts_at"].input_formats = DATETIME_FORMATS
         self.fields["starts_at"].widget = forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
         self.fields["starts_at"].help_text = _("For example 04/03/2015 08:00")
+        self.fields["ends_at"].input_formats = DATETIME_FORMATS
+        self.fields["ends_at"].widget = forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
+        self.fields["ends_at"].help_text = _("The closing time written in the minutes; it can be filled in at the end.")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return cleaned
 
 
 class AttendanceForm(forms.Form):

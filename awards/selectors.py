@@ -27,10 +27,14 @@ def meeting_of(emulation_year):
 
 
 def nominations_of(emulation_year):
-    return list(
+    nominations = list(
         Nomination.objects.filter(emulation_year=emulation_year).select_related("award_type", "province")
         .order_by("award_type__order", "rank", "province__name")
     )
+    for nomination in nominations:
+        # One shared year: the permission checks per row (record_decision) reuse its cached chair.
+        nomination.emulation_year = emulation_year
+    return nominations
 
 
 def rounds_of(meeting):
@@ -49,7 +53,8 @@ def candidates_for_next_round(meeting, award_type, *, correcting=False):
     if last is None:
         return list(Nomination.objects.filter(emulation_year=meeting.emulation_year, award_type=award_type)
                     .select_related("province").order_by("rank", "province__name"))
-    results = last.results.select_related("nomination__province")
+    results = sorted(last.results.select_related("nomination__province"),
+                     key=lambda r: (r.nomination.rank or 10**6, r.nomination.province.name))
     if correcting:
         return [r.nomination for r in results]
     return [r.nomination for r in results if r.tied]

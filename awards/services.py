@@ -96,8 +96,9 @@ def attendance_confirm(*, meeting, present, delegates, guests, user=None):
     meeting.guests.all().delete()
     Guest.objects.bulk_create([Guest(meeting=meeting, full_name=n, post=p, order=i) for i, (n, p) in enumerate(guests)])
     rule_set = meeting.emulation_year.rule_set
-    count_present = len([d for d in meeting.delegations.all() if d.present])
-    members = meeting.delegations.count()
+    # Counted in the database: `meeting.delegations` may hold rows prefetched before this change.
+    count_present = Delegation.objects.filter(meeting=meeting, present=True).count()
+    members = Delegation.objects.filter(meeting=meeting).count()
     meeting.quorum_met = ballot.has_quorum(present=count_present, members=members, quorum_percent=rule_set.quorum_percent)
     meeting.attendance_confirmed_at = timezone.now()
     _set_reason(meeting, _("Attendance confirmed"), user)
@@ -117,6 +118,14 @@ def ranking_adopt(*, meeting, user=None):
     _set_reason(meeting, _("Ranking adopted"), user)
     meeting.save(update_fields=["ranking_adopted_at"])
     return meeting
+
+
+def award_types_ensure():
+    """The two national awards every cluster proposes for (also seeded by a migration)."""
+    from .models import CERTIFICATE, FLAG
+
+    for code, name, order in ((FLAG, "Cờ thi đua của Chính phủ", 1), (CERTIFICATE, "Bằng khen của Thủ tướng Chính phủ", 2)):
+        AwardType.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
 # --- Nominations -------------------------------------------------------------------------------
@@ -267,7 +276,7 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
     `correction_reason` is given; otherwise it is the next round (after a tie at the
     cut-off, between the tied candidates only). The stored round never changes.
     """
-    meeting = ReviewMeeting.objects.select_for_update().select_related("emulation_year__rule_set").get(pk=meeting.pk)
+    meeting = ReviewMeeting.objects.select_for_update(of=("self",)).select_related("emulation_year__rule_set").get(pk=meeting.pk)
     blockers = ballot_blockers(meeting)
     if blockers:
         raise ValidationError(blockers)
@@ -359,11 +368,6 @@ def emulation_year_close(*, emulation_year, user=None):
             blockers.append(step.blocker)
     if blockers:
         raise ValidationError([_("The year cannot be closed yet:"), *blockers])
-    meeting = ReviewMeeting.objects.get(emulation_year=emulation_year)
-    if meeting.ends_at is None:
-        meeting.ends_at = timezone.now()
-        _set_reason(meeting, _("Year closed"), user)
-        meeting.save(update_fields=["ends_at"])
     emulation_year.closed_at = timezone.now()
     _set_reason(emulation_year, _("Year closed"), user)
     emulation_year.save(update_fields=["closed_at"])

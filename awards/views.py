@@ -11,7 +11,7 @@ from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
 from .forms import AttendanceForm, BallotForm, DecisionForm, MeetingForm, NominationForm, ReopenForm
-from .models import AwardType, Nomination
+from .models import AwardType, BallotRound, Nomination
 
 
 class MeetingMixin(YearMixin):
@@ -64,12 +64,17 @@ class ConsoleView(MeetingMixin, TemplateView):
             rule_set=rule_set, can_run=user.has_perm("awards.run_meeting", self.emulation_year),
             can_reopen=user.has_perm("awards.reopen_year", self.emulation_year),
             can_decide=[n.pk for n in nominations if user.has_perm("awards.record_decision", n)],
-            award_types=selectors.award_types_in_play(self.emulation_year),
+            award_types=[t for t in selectors.award_types_in_play(self.emulation_year)
+                         if not any(r.award_type_id == t.pk for r in rounds) or rounds_last(rounds, t).needs_new_round],
             ballot_blockers=services.ballot_blockers(meeting) if meeting else [],
             reopen_form=ReopenForm(),
             quota={t.pk: services.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
         )
         return context
+
+
+def rounds_last(rounds, award_type):
+    return [r for r in rounds if r.award_type_id == award_type.pk][-1]
 
 
 class MeetingEditView(MeetingMixin, TemplateView):
@@ -144,7 +149,7 @@ class AttendanceView(MeetingMixin, TemplateView):
                 if meeting.quorum_met:
                     messages.success(request, _("The attendance is confirmed and the quorum is met."))
                 else:
-                    messages.warning(request, services.ballot_blockers(meeting)[0])
+                    messages.warning(request, services.ballot_blockers(selectors.meeting_of(self.emulation_year))[0])
                 return self.back()
         return self.render_to_response(self.get_context_data(form=form, meeting=meeting))
 
@@ -224,13 +229,27 @@ class BallotView(MeetingMixin, TemplateView):
     def candidates(self):
         return selectors.candidates_for_next_round(self.meeting, self.award_type, correcting=self.correcting)
 
+    def round_number(self):
+        last = BallotRound.objects.filter(meeting=self.meeting, award_type=self.award_type).order_by("-number").first()
+        return (last.number + 1) if last else 1
+
+    def seats(self):
+        """The seats of the round being recorded, as `services.ballot_round_record` counts them:
+        after a tie, only the seats the last round left; a correction keeps the round's seats."""
+        last = BallotRound.objects.filter(meeting=self.meeting, award_type=self.award_type).order_by("-number").first()
+        if last is not None and self.correcting:
+            return last.seats
+        if last is not None and last.needs_new_round:
+            return last.seats - last.results.filter(elected=True).count()
+        return services.quota_for(self.emulation_year, self.award_type)
+
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         blockers = services.ballot_blockers(self.meeting)
         context.update(
             award_type=self.award_type, meeting=self.meeting, blockers=blockers, correcting=self.correcting,
             form=form or BallotForm(candidates=self.candidates()), rule_set=self.emulation_year.rule_set,
-            seats=services.quota_for(self.emulation_year, self.award_type),
+            seats=self.seats(), round_number=self.round_number(),
         )
         return context
 

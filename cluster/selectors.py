@@ -164,3 +164,15 @@ def next_steps(*, user, emulation_year):
     else:
         steps.append((_("Your province is not a member of the cluster this year."), None, None))
     return steps
+
+
+def signing_host(emulation_year):
+    """Who hosts the signing of a year's covenant: the chair of the year before (whose
+    review meeting opens this year), else this year's chair."""
+    previous = EmulationYear.objects.filter(cluster_id=emulation_year.cluster_id, year=emulation_year.year - 1).first()
+    for candidate in (previous, emulation_year):
+        if candidate is not None:
+            chair = Membership.objects.filter(emulation_year=candidate, role=Role.CHAIR).select_related("province").first()
+            if chair is not None:
+                return chair.province
+    return None

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "scoring",
     "covenants",
     "awards",
+    "reports",
     "demo",
 ]
 
@@ -94,6 +95,8 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a real Celery worker started by a test sees the test data.
+    DATABASES["default"]["TEST"] = {"NAME": env.str("DJANGO_TEST_DB", default=str(VAR_DIR / "test-db.sqlite3"))}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -183,6 +186,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# A task whose worker died is delivered again after this long (acks_late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/liberation2")
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("covenants.urls")),
     path("", include("awards.urls")),
+    path("", include("reports.urls")),
     path("", include("cluster.urls")),
 ]

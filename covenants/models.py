@@ -57,7 +57,9 @@ class Commitment(models.Model):
 
 
 def scan_upload_to(instance, filename):
-    return f"covenants/{instance.covenant.emulation_year.year}/{uuid.uuid4().hex}.pdf"
+    # `filename` is the checked safe name: it ends with the extension detected from the content.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "pdf"
+    return f"covenants/{instance.covenant.emulation_year.year}/{uuid.uuid4().hex}.{extension}"
 
 
 class Signatory(models.Model):

@@ -74,6 +74,8 @@ def signatory_update(*, signatory, user=None, representative, post, signed, sign
     if covenant.status == CovenantStatus.SIGNED and not signed:
         raise ValidationError({"signed": _("The covenant is signed by every member: a signature cannot be withdrawn.")})
     errors = {}
+    if signed and not covenant.commitments.exists():
+        errors["signed"] = _("The covenant has no commitment yet: write its text before it is signed.")
     if signed and not representative.strip():
         errors["representative"] = _("Give the name of the representative who signed.")
     if signed and signed_on is None:

@@ -31,10 +31,11 @@ class CovenantView(YearMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("covenants.create_covenant", self.emulation_year):
             raise PermissionDenied
-        chair, _vice = cluster_selectors.term_of(self.emulation_year)
+        # The covenant is signed at the review meeting of the year before, hosted by that
+        # year's chair; a cluster's first year falls back to its own chair.
+        host = cluster_selectors.signing_host(self.emulation_year)
         try:
-            services.covenant_create(emulation_year=self.emulation_year, user=request.user,
-                                     host_province=chair.province if chair else None)
+            services.covenant_create(emulation_year=self.emulation_year, user=request.user, host_province=host)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

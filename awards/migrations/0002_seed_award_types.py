@@ -10,6 +10,7 @@ def seed(apps, schema_editor):
     AwardType = apps.get_model("awards", "AwardType")
     for code, name, order in SEEDED:
         AwardType.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+    # awards.services.award_types_ensure repeats this for databases flushed after migrating.
 
 
 def unseed(apps, schema_editor):

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Meeting documents rendered to PDF; gathers from every app, nothing imports it."""
+
+    name = "reports"
+    verbose_name = _("Documents")

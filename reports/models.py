@@ -1,0 +1,64 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import DocumentKind, ReportStatus
+
+
+class DocumentCounter(models.Model):
+    """The last number issued per cluster, year and kind: numbers are never issued twice
+    (see `reports.services.document_number_issue`)."""
+
+    cluster = models.ForeignKey("cluster.Cluster", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        constraints = [models.UniqueConstraint(fields=["cluster", "year", "kind"], name="one_counter_per_kind")]
+
+    def __str__(self):
+        return f"{self.cluster_id}/{self.year}/{self.kind}: {self.last_number}"
+
+
+def report_upload_to(instance, filename):
+    return f"reports/{instance.emulation_year.year}/{uuid.uuid4().hex}.pdf"
+
+
+class Report(models.Model):
+    """A document asked for: queued → running → done or failed. `status`, `file`, `error`
+    and the times are set only by `reports.services`."""
+
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    emulation_year = models.ForeignKey("cluster.EmulationYear", on_delete=models.CASCADE, related_name="reports",
+                                       verbose_name=_("emulation year"))
+    ballot_round = models.ForeignKey("awards.BallotRound", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="reports", verbose_name=_("ballot round"))
+    number = models.PositiveIntegerField(_("number"))
+    number_text = models.CharField(_("document number"), max_length=40)
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=report_upload_to, blank=True, max_length=300)
+    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number_text}"
+
+    @property
+    def download_name(self):
+        return f"{self.kind}-{self.emulation_year.year}-{self.number:02d}.pdf"

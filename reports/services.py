@@ -1,0 +1,175 @@
+"""Documents: issuing numbers, asking for a document, rendering it to PDF with WeasyPrint."""
+
+import datetime
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import selectors
+from .enums import SYMBOLS, DocumentKind, ReportStatus
+from .formatting import document_number
+from .models import DocumentCounter, Report
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = {
+    DocumentKind.MINUTES: "reports/pdf/minutes.html",
+    DocumentKind.BALLOT_RECORD: "reports/pdf/ballot_record.html",
+    DocumentKind.SCORE_SUMMARY: "reports/pdf/score_summary.html",
+    DocumentKind.COVENANT: "reports/pdf/covenant.html",
+    DocumentKind.YEAR_REPORT: "reports/pdf/year_report.html",
+}
+#: A render that has not finished after this long is considered lost (its worker died).
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+class BrokerUnavailable(ValidationError):
+    pass
+
+
+UNAVAILABLE = gettext_lazy(
+    "The document service is unavailable right now (the task queue does not answer). "
+    "Nothing was created: try again in a few minutes."
+)
+
+
+def document_number_issue(*, cluster, year, kind):
+    """The next number of this cluster, year and kind; never issued twice (row lock)."""
+    counter, _created = DocumentCounter.objects.get_or_create(cluster=cluster, year=year, kind=kind)
+    counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def broker_available():
+    """True when tasks run in-process or the broker answers within a couple of seconds."""
+    from config.celery import app
+
+    if app.conf.task_always_eager:
+        return True
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # noqa: BLE001 (any failure to reach the broker means "not available")
+        logger.warning("Celery broker unreachable", exc_info=True)
+        return False
+    return True
+
+
+def report_request(*, kind, emulation_year, user, ballot_round=None):
+    """Ask for a document: refused with what is missing, or while the broker is down (nothing
+    created); otherwise a queued report is created and its render queued after commit."""
+    from .tasks import render_report
+
+    missing = selectors.document_blockers(kind, emulation_year, ballot_round)
+    if missing:
+        raise ValidationError([_("This document cannot be made yet:"), *missing])
+    if not broker_available():
+        raise BrokerUnavailable(UNAVAILABLE)
+    with transaction.atomic():
+        number = document_number_issue(cluster=emulation_year.cluster, year=emulation_year.year, kind=kind)
+        report = Report.objects.create(
+            kind=kind, emulation_year=emulation_year, ballot_round=ballot_round, number=number,
+            number_text=document_number(number, SYMBOLS[kind]), requested_by=user,
+        )
+    try:
+        render_report.apply_async(kwargs={"report_id": report.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    except Exception as error:  # noqa: BLE001 (a failed in-process render, or the broker lost since the check)
+        report.refresh_from_db()
+        if report.status == ReportStatus.FAILED:
+            return report  # the error is recorded on the report; the page offers to retry
+        Report.objects.filter(pk=report.pk).delete()
+        raise BrokerUnavailable(UNAVAILABLE) from error
+    report.refresh_from_db()
+    return report
+
+
+def report_retry(*, report, user=None):
+    """Queue a failed (or lost) render again; the document keeps its number."""
+    from .tasks import render_report
+
+    if report.status not in (ReportStatus.FAILED,) and not report_is_stale(report):
+        raise ValidationError(_("Only a failed document can be rendered again."))
+    if not broker_available():
+        raise BrokerUnavailable(UNAVAILABLE)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, error="")
+    render_report.apply_async(kwargs={"report_id": report.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    report.refresh_from_db()
+    return report
+
+
+def report_is_stale(report):
+    since = report.started_at or report.requested_at
+    return report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and since and timezone.now() - since > STALE_AFTER
+
+
+def reports_fail_stale():
+    """Mark renders lost with their worker as failed, so that none stays "running" forever."""
+    limit = timezone.now() - STALE_AFTER
+    return Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=limit).update(
+        status=ReportStatus.FAILED, error=_("The render was interrupted (its worker stopped). Render it again."),
+        finished_at=timezone.now())
+
+
+def _font_dir():
+    return Path(getattr(settings, "PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation2"))
+
+
+def document_fetcher():
+    """A WeasyPrint fetcher that loads only our static files and the Vietnamese-covering fonts."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = (f"file://{_font_dir()}/", f"file://{Path(settings.BASE_DIR) / 'static'}/")
+
+    class DocumentFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(allowed):
+                raise ValueError(f"Resource not allowed in a document: {url}")
+            return super().fetch(url, headers)
+
+    return DocumentFetcher(allowed_protocols=["file"])
+
+
+def render_pdf(template, context):
+    """HTML → PDF bytes and page count (WeasyPrint is imported here: it is slow to import)."""
+    from weasyprint import HTML
+
+    with translation.override("vi"):
+        html = render_to_string(template, {**context, "font_dir": _font_dir()})
+    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=document_fetcher()).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def report_render(*, report_id):
+    """Render the report's PDF and store it, replacing any earlier file: running it twice
+    leaves one correct file. A failure is recorded in plain words and raised again."""
+    report = Report.objects.select_related("emulation_year").filter(pk=report_id).first()
+    if report is None:
+        logger.info("Report %s is gone; nothing to render", report_id)
+        return None
+    if report.status == ReportStatus.DONE and report.file:
+        return report
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=report.attempts + 1)
+    try:
+        pdf, pages = render_pdf(TEMPLATES[report.kind], selectors.document_context(report))
+    except Exception as error:
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED, finished_at=timezone.now(),
+            error=_("The document could not be rendered: %(error)s") % {"error": str(error)[:500]})
+        raise
+    old = report.file.name if report.file else None
+    report.file.save(f"{report.kind}.pdf", ContentFile(pdf), save=False)
+    report.status, report.error, report.pages, report.finished_at = ReportStatus.DONE, "", pages, timezone.now()
+    report.save(update_fields=["file", "status", "error", "pages", "finished_at"])
+    if old and old != report.file.name:
+        report.file.storage.delete(old)
+    return report

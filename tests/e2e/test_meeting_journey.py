@@ -1,0 +1,283 @@
+"""The review meeting of 2015, in Vietnamese: the chair (Bắc Giang's staff) sets up the
+meeting, records the attendance (first without Yên Bái: no quorum, then all seven with
+their delegates and a guest), adopts the ranking, nominates from it and adds Hòa Bình for
+the certificate, records the flag round, a refused and then a tied certificate round and
+the second round between the tied, elects 2016's chair and vice-chair, draws up and signs
+the 2016 covenant, and closes 2015; the closed year then refuses changes with a 403 page."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from awards.demo import load_awards_demo
+from awards.enums import NominationStatus
+from awards.models import BallotRound, Delegate, Guest, Nomination, ReviewMeeting
+from cluster.demo import DEMO_PASSWORD
+from cluster.enums import Role
+from cluster.models import EmulationYear, Membership, RuleSet
+from covenants.models import Covenant, CovenantStatus
+from scoring.demo import load_scoring_demo
+from scoring.models import Scorecard
+from tests.awards.conftest import score_year_2015
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FLAG = "Cờ thi đua của Chính phủ"
+CERTIFICATE = "Bằng khen của Thủ tướng Chính phủ"
+#: Province → "Full name – post" lines of its delegation (fictional demo names).
+DELEGATIONS = {
+    "Bắc Giang": "Nguyễn Văn An – Phó Chủ tịch UBND tỉnh Bắc Giang\nĐỗ Thị Lan – Trưởng ban Thi đua - Khen thưởng tỉnh",
+    "Bắc Kạn": "Trần Thị Bình – Phó Chủ tịch UBND tỉnh Bắc Kạn",
+    "Hòa Bình": "Lê Văn Cường – Phó Chủ tịch UBND tỉnh Hòa Bình",
+    "Phú Thọ": "Chu Ngọc Anh – Chủ tịch UBND tỉnh Phú Thọ",
+    "Thái Nguyên": "Phạm Thị Dung – Phó Chủ tịch UBND tỉnh Thái Nguyên",
+    "Tuyên Quang": "Hoàng Văn Đức – Phó Chủ tịch UBND tỉnh Tuyên Quang",
+    "Yên Bái": "Vũ Thị Giang – Phó Chủ tịch UBND tỉnh Yên Bái",
+}
+GUEST = "Trần Thị Hà – Phó Trưởng Ban Thi đua - Khen thưởng Trung ương"
+COMMITMENT = "Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn theo quy chế."
+SIGNERS = {name: lines.splitlines()[0].split(" – ") for name, lines in DELEGATIONS.items()}
+
+
+@pytest.fixture
+def year_2015(demo, settings, tmp_path):
+    """The demo with scoring and awards demos, 2015 scored, agreed and locked, and two
+    certificates allowed in 2015; uploaded evidence goes to tmp_path."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
+    load_scoring_demo(demo)
+    load_awards_demo(demo)
+    year = score_year_2015(demo)
+    RuleSet.objects.filter(emulation_year=year).update(certificate_quota=2)
+    return year
+
+
+def field(page, label):
+    """The field labelled `label` (crispy adds "*" to required fields' labels)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def alert(page):
+    return page.get_by_role("alert")
+
+
+def step(page, key):
+    return page.locator(f'[data-testid="steps"] [data-step="{key}"]')
+
+
+def fill_round(page, *, issued, returned, valid, invalid, votes):
+    field(page, "Số phiếu phát ra").fill(str(issued))
+    field(page, "Số phiếu thu vào").fill(str(returned))
+    field(page, "Số phiếu hợp lệ").fill(str(valid))
+    field(page, "Số phiếu không hợp lệ").fill(str(invalid))
+    for province, count in votes.items():
+        field(page, f"Số phiếu bầu cho {province}").fill(str(count))
+    field(page, "Đây là các số liệu trong biên bản kiểm phiếu của ban kiểm phiếu.").check()
+    page.get_by_role("button", name="Ghi nhận và xác nhận vòng bỏ phiếu").click()
+
+
+def rounds(page):
+    return page.get_by_test_id("round")
+
+
+def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, year_2015):
+    cluster = year_2015.cluster
+
+    # 1. The chair opens the meeting tab of 2015 and sets the meeting up.
+    login("bacgiang", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Năm thi đua 2015")).to_be_visible()
+    page.get_by_role("link", name="Hội nghị tổng kết", exact=True).click()
+    expect(step(page, "meeting")).to_have_attribute("data-done", "no")
+    page.get_by_role("link", name="Thiết lập hội nghị").click()
+    expect(field(page, "Địa điểm")).to_have_value("Trụ sở Ủy ban nhân dân tỉnh Bắc Giang")
+    field(page, "Thời điểm bắt đầu").fill("10/03/2016 08:00")
+    field(page, "Thời điểm kết thúc").fill("10/03/2016 11:30")
+    field(page, "Địa điểm").fill("Trụ sở UBND tỉnh Bắc Giang, thành phố Bắc Giang")
+    field(page, "Tỉnh đăng cai").select_option(label="Bắc Giang")
+    field(page, "Người chủ trì").fill("Nguyễn Văn An")
+    field(page, "Chức vụ của người chủ trì").fill("Phó Chủ tịch UBND tỉnh Bắc Giang")
+    field(page, "Thư ký").fill("Trần Văn Bảo")
+    field(page, "Chức vụ của thư ký").fill("Chuyên viên Ban Thi đua - Khen thưởng tỉnh Bắc Giang")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_test_id("meeting-time")).to_have_text("08:00 10/03/2016 – 11:30 10/03/2016")
+    expect(step(page, "meeting")).to_have_attribute("data-done", "yes")
+
+    # 2. Attendance without Yên Bái: recorded, but no quorum (the rule set asks 100%).
+    page.get_by_role("link", name="Ghi nhận thành phần tham dự").click()
+    for province, lines in DELEGATIONS.items():
+        if province != "Yên Bái":
+            field(page, province).check()
+            field(page, f"Đại biểu của {province}").fill(lines)
+    expect(field(page, "Yên Bái")).not_to_be_checked()
+    page.get_by_role("button", name="Xác nhận thành phần tham dự").click()
+    no_quorum = "Không đủ điều kiện tiến hành: có 6/7 thành viên có mặt, bộ quy tắc yêu cầu 100%."
+    expect(alert(page).filter(has_text=no_quorum)).to_be_visible()
+    expect(page.get_by_test_id("quorum")).to_have_text("Không đủ điều kiện tiến hành")
+    expect(step(page, "attendance")).to_contain_text(no_quorum)
+    expect(page.locator("#attendance")).to_contain_text("Yên Bái: vắng mặt")
+    meeting = ReviewMeeting.objects.get(emulation_year=year_2015)
+    assert meeting.quorum_met is False
+
+    # ... then all seven, with their delegates and a guest.
+    page.get_by_role("link", name="Ghi nhận thành phần tham dự").click()
+    expect(field(page, "Đại biểu của Bắc Giang")).to_have_value(DELEGATIONS["Bắc Giang"])
+    field(page, "Yên Bái").check()
+    field(page, "Đại biểu của Yên Bái").fill(DELEGATIONS["Yên Bái"])
+    field(page, "Khách mời").fill(GUEST)
+    page.get_by_role("button", name="Xác nhận thành phần tham dự").click()
+    expect(alert(page).filter(has_text="Đã xác nhận thành phần tham dự; hội nghị đủ điều kiện tiến hành.")).to_be_visible()
+    expect(page.get_by_test_id("quorum")).to_have_text("Đủ điều kiện tiến hành")
+    expect(page.locator("#attendance")).to_contain_text("Yên Bái: Vũ Thị Giang (Phó Chủ tịch UBND tỉnh Yên Bái)")
+    expect(page.locator("#attendance")).to_contain_text(GUEST)
+    meeting.refresh_from_db()
+    assert meeting.quorum_met is True
+    assert meeting.delegations.filter(present=True).count() == 7
+    assert Delegate.objects.filter(delegation__meeting=meeting).count() == 8
+    assert Guest.objects.get(meeting=meeting).post == "Phó Trưởng Ban Thi đua - Khen thưởng Trung ương"
+
+    # 3. Ranking, nominations from it, Hòa Bình added for the certificate, confirmed.
+    page.get_by_role("button", name="Thông qua kết quả xếp hạng theo điểm thống nhất").click()
+    expect(alert(page).filter(has_text="Hội nghị đã thông qua kết quả xếp hạng.")).to_be_visible()
+    page.get_by_role("link", name="Lập danh sách đề nghị").click()
+    expect(page.get_by_text(f"{CERTIFICATE}: tối đa 2 đề nghị")).to_be_visible()
+    page.get_by_role("button", name="Lập danh sách đề nghị theo kết quả xếp hạng").click()
+    expect(alert(page).filter(has_text="Đã lập danh sách đề nghị theo kết quả xếp hạng.")).to_be_visible()
+    table = page.get_by_test_id("nominations")
+    expect(table.get_by_role("row").filter(has_text="Thái Nguyên")).to_contain_text(FLAG)
+    expect(table.get_by_role("row").filter(has_text="Bắc Giang")).to_contain_text(CERTIFICATE)
+    expect(table.get_by_role("row").filter(has_text="Phú Thọ")).to_contain_text(CERTIFICATE)
+    expect(table.get_by_role("row").filter(has_text="Hòa Bình")).to_have_count(0)
+    field(page, "Hình thức khen thưởng").select_option(label=CERTIFICATE)
+    field(page, "Thành viên").select_option(label="Hòa Bình")
+    field(page, "Lý do đề nghị").fill("Hội nghị giới thiệu thêm: xếp thứ 4, nhiều mô hình thi đua tiêu biểu.")
+    page.get_by_role("button", name="Thêm", exact=True).click()
+    expect(alert(page).filter(has_text="Đã lưu đề nghị.")).to_be_visible()
+    expect(table.get_by_role("row").filter(has_text="Hòa Bình")).to_contain_text(CERTIFICATE)
+    page.get_by_role("button", name="Xác nhận danh sách đề nghị và tiến hành bỏ phiếu").click()
+    expect(alert(page).filter(has_text="Đã xác nhận danh sách đề nghị: có thể tiến hành bỏ phiếu.")).to_be_visible()
+    expect(step(page, "nominations")).to_have_attribute("data-done", "yes")
+    assert Nomination.objects.filter(emulation_year=year_2015).count() == 4
+
+    # 4a. The flag: Thái Nguyên 6/7.
+    page.get_by_role("link", name=f"Ghi nhận vòng bỏ phiếu: {FLAG}").click()
+    expect(page.get_by_role("heading", name=f"Bỏ phiếu kín: {FLAG}")).to_be_visible()
+    fill_round(page, issued=7, returned=7, valid=7, invalid=0, votes={"Thái Nguyên": 6})
+    expect(alert(page).filter(has_text="Đã ghi nhận và xác nhận vòng 1.")).to_be_visible()
+    expect(rounds(page).filter(has_text=FLAG)).to_contain_text(
+        "Thái Nguyên: 6/7 = 85,7% > 50% trên tổng số thành viên → được suy tôn")
+
+    # 4b. The certificate, round 1: an impossible count is refused, nothing stored.
+    page.get_by_role("link", name=f"Ghi nhận vòng bỏ phiếu: {CERTIFICATE}").click()
+    votes_1 = {"Bắc Giang": 6, "Phú Thọ": 4, "Hòa Bình": 4}
+    fill_round(page, issued=7, returned=8, valid=7, invalid=1, votes=votes_1)
+    expect(page.get_by_test_id("count-errors")).to_contain_text("Số phiếu thu vào (8) nhiều hơn số phiếu phát ra (7).")
+    expect(field(page, "Số phiếu thu vào")).to_have_value("8")
+    expect(field(page, "Số phiếu không hợp lệ")).to_have_value("1")
+    expect(field(page, "Số phiếu bầu cho Hòa Bình")).to_have_value("4")
+    assert not BallotRound.objects.filter(meeting=meeting, award_type__code="certificate").exists()
+
+    # ... then the true count: Bắc Giang elected, Phú Thọ and Hòa Bình tied for the second seat.
+    fill_round(page, issued=7, returned=7, valid=7, invalid=0, votes=votes_1)
+    expect(alert(page).filter(has_text="Đã ghi nhận vòng 1: có bằng phiếu tại ngưỡng, cần bỏ phiếu vòng mới.")).to_be_visible()
+    certificate_round_1 = rounds(page).filter(has_text=f"{CERTIFICATE} – vòng 1")
+    expect(certificate_round_1).to_contain_text("Bắc Giang: 6/7 = 85,7% > 50% trên tổng số thành viên → được suy tôn")
+    expect(certificate_round_1).to_contain_text(
+        "Phú Thọ: 4/7 = 57,1% > 50% trên tổng số thành viên → bằng phiếu tại ngưỡng: bỏ phiếu vòng mới")
+    expect(certificate_round_1).to_contain_text(
+        "Hòa Bình: 4/7 = 57,1% > 50% trên tổng số thành viên → bằng phiếu tại ngưỡng: bỏ phiếu vòng mới")
+    expect(step(page, "ballot")).to_contain_text("Có bằng phiếu tại ngưỡng: cần bỏ phiếu vòng mới.")
+    expect(step(page, "ballot")).to_have_attribute("data-done", "no")
+    screenshot("meeting-1-tie")
+    first = BallotRound.objects.get(meeting=meeting, award_type__code="certificate")
+    assert first.needs_new_round and first.seats == 2
+
+    # 4c. Round 2 between the tied only, for the one seat left.
+    page.get_by_role("link", name=f"Ghi nhận vòng bỏ phiếu: {CERTIFICATE}").click()
+    expect(field(page, "Số phiếu bầu cho Bắc Giang")).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"Ngưỡng 50% trên tổng số thành viên; 1 suất\."))).to_be_visible()
+    fill_round(page, issued=7, returned=7, valid=7, invalid=0, votes={"Phú Thọ": 5, "Hòa Bình": 2})
+    expect(alert(page).filter(has_text="Đã ghi nhận và xác nhận vòng 2.")).to_be_visible()
+    certificate_round_2 = rounds(page).filter(has_text=f"{CERTIFICATE} – vòng 2")
+    expect(certificate_round_2).to_contain_text("Phú Thọ: 5/7 = 71,4% > 50% trên tổng số thành viên → được suy tôn")
+    expect(certificate_round_2).to_contain_text("Hòa Bình: 2/7 = 28,6% ≤ 50% trên tổng số thành viên → không được suy tôn")
+    expect(step(page, "ballot")).to_have_attribute("data-done", "yes")
+    expect(step(page, "results")).to_have_attribute("data-done", "yes")
+    statuses = dict(Nomination.objects.filter(emulation_year=year_2015).values_list("province__name", "status"))
+    assert statuses == {"Thái Nguyên": NominationStatus.PROPOSED, "Bắc Giang": NominationStatus.PROPOSED,
+                        "Phú Thọ": NominationStatus.PROPOSED, "Hòa Bình": NominationStatus.NOT_PROPOSED}
+
+    # 5a. 2016's chair and vice-chair: the rotation proposal is accepted.
+    page.get_by_role("link", name="Bầu Cụm trưởng, Cụm phó năm 2016").click()
+    expect(page.get_by_test_id("proposal")).to_contain_text("Cụm trưởng Bắc Kạn, Cụm phó Hòa Bình.")
+    page.get_by_role("button", name="Ghi nhận kết quả bầu của hội nghị").click()
+    expect(alert(page).filter(has_text="Đã ghi nhận Cụm trưởng, Cụm phó năm sau.")).to_be_visible()
+    expect(step(page, "term")).to_have_attribute("data-done", "yes")
+    assert Membership.objects.get(year=2016, role=Role.CHAIR).province.name == "Bắc Kạn"
+    assert Membership.objects.get(year=2016, role=Role.VICE_CHAIR).province.name == "Hòa Bình"
+
+    # 5b. The 2016 covenant, drawn up by the 2015 chair and signed by every member.
+    page.get_by_role("link", name="Giao ước thi đua năm 2016").click()
+    page.get_by_role("button", name="Soạn thảo giao ước thi đua").click()
+    expect(alert(page).filter(has_text="Đã tạo giao ước thi đua, mỗi thành viên có một dòng chữ ký.")).to_be_visible()
+    expect(page.get_by_test_id("covenant-status")).to_have_text("Bản nháp")
+    # Signed at the 2015 review meeting: Bắc Giang hosts it, not 2016's chair.
+    expect(page.get_by_text("Bắc Giang đăng cai")).to_be_visible()
+    page.get_by_role("link", name="Sửa nội dung").click()
+    field(page, "Địa điểm ký kết").fill("Bắc Giang")
+    field(page, "Ngày ký kết").fill("10/03/2016")
+    field(page, "Nội dung cam kết").first.fill(COMMITMENT)
+    page.get_by_role("button", name="Lưu").click()
+    expect(alert(page).filter(has_text="Đã lưu giao ước thi đua.")).to_be_visible()
+    expect(page.get_by_text("Bắc Giang, 10/03/2016 · Bắc Giang đăng cai")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=COMMITMENT)).to_be_visible()
+    signatories = page.get_by_test_id("signatories")
+    for province, (name, post) in SIGNERS.items():
+        signatories.get_by_role("row").filter(has_text=province).get_by_role("link", name="Sửa").click()
+        expect(page.get_by_role("heading", name=f"Chữ ký của {province}")).to_be_visible()
+        field(page, "Họ và tên người đại diện").fill(name)
+        field(page, "Chức vụ").fill(post)
+        field(page, "Đã ký").check()
+        field(page, "Ngày ký").fill("10/03/2016")
+        page.get_by_role("button", name="Lưu").click()
+        expect(alert(page).filter(has_text=f"Đã ghi nhận chữ ký của {province}.")).to_be_visible()
+        expect(signatories.get_by_role("row").filter(has_text=province)).to_contain_text(name)
+    expect(page.get_by_test_id("covenant-status")).to_have_text("Đã ký")
+    screenshot("meeting-2-covenant-2016")
+    covenant = Covenant.objects.get(emulation_year__cluster=cluster, emulation_year__year=2016)
+    assert covenant.status == CovenantStatus.SIGNED
+    assert covenant.host_province.name == "Bắc Giang" and covenant.commitments.count() == 1
+    assert covenant.signatories.filter(signed=True, signed_on=datetime.date(2016, 3, 10)).count() == 7
+
+    # 6. Back to 2015 by the year selector: close the year.
+    field(page, "Năm").select_option("2015")
+    page.get_by_role("button", name="Xem").click()
+    page.get_by_role("link", name="Hội nghị tổng kết", exact=True).click()
+    expect(step(page, "covenant")).to_have_attribute("data-done", "yes")
+    page.get_by_role("button", name="Khóa sổ năm thi đua").click()
+    expect(alert(page).filter(has_text="Năm thi đua 2015 đã khóa sổ.")).to_be_visible()
+    expect(page.get_by_test_id("closed")).to_contain_text("mọi dữ liệu của năm này chỉ xem được, không sửa được.")
+    expect(step(page, "close")).to_have_attribute("data-done", "yes")
+    expect(page.get_by_role("link", name="Sửa", exact=True)).to_have_count(0)
+    screenshot("meeting-3-closed")
+    year_2015.refresh_from_db()
+    assert year_2015.is_closed
+
+    page.get_by_role("main").get_by_role("link", name="Tổng quan", exact=True).click()
+    expect(page.get_by_test_id("phase")).to_have_text("Đã khóa sổ")
+
+    # The closed year refuses changes: the meeting edit page and a cross-check.
+    for url in (
+        f"/clusters/{cluster.pk}/years/2015/meeting/edit/",
+        f"/scorecards/{Scorecard.objects.get(emulation_year=year_2015, province__code='06').pk}/cross-check/",
+    ):
+        response = page.goto(url)
+        assert response.status == 403, url
+        expect(page.get_by_role("heading", name="Bạn không có quyền thực hiện thao tác này")).to_be_visible()
+    assert EmulationYear.objects.get(pk=year_2015.pk).review_meeting.ends_at.strftime("%H:%M") in ("11:30", "04:30")

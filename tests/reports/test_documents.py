@@ -1,0 +1,161 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from awards.models import BallotRound
+from cluster.models import EmulationYear
+from reports import services
+from reports.enums import DocumentKind, ReportStatus
+from reports.models import DocumentCounter, Report
+from tests.reports.conftest import use_broker
+from tests.reports.pdfcheck import font_covers_vietnamese, font_names, page_sizes, pdf_text
+
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+
+def year(number):
+    return EmulationYear.objects.get(year=number)
+
+
+def make(kind, emulation_year, user, ballot_round=None):
+    report = services.report_request(kind=kind, emulation_year=emulation_year, user=user, ballot_round=ballot_round)
+    assert report.status == ReportStatus.DONE, report.error
+    return report, report.file.read()
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", text)
+
+
+def test_minutes_of_the_2014_review(demo_2014, demo_user):
+    report, data = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
+    text = flat(pdf_text(data))
+    for expected in ["BIÊN BẢN", NATION, MOTTO, "Phú Thọ, ngày 04 tháng 3 năm 2015", "Số: 01/BB-CTĐ",
+                     "Trụ sở UBND tỉnh Phú Thọ", "Trần Thị Hà", "Thái Nguyên: 6/7 phiếu, đạt 85,7%, được suy tôn",
+                     "Phú Thọ: 7/7 phiếu, đạt 100%, được suy tôn", "Cờ thi đua của Chính phủ: tỉnh Thái Nguyên",
+                     "Bằng khen của Thủ tướng Chính phủ: tỉnh Phú Thọ",
+                     "bầu tỉnh Bắc Giang làm Cụm trưởng và tỉnh Bắc Kạn làm Cụm phó", "THƯ KÝ", "CHỦ TỌA",
+                     "Hòa Bình", "Tuyên Quang", "Yên Bái", "11 giờ 30 phút"]:
+        assert expected in text, expected
+    sizes = page_sizes(data)
+    assert set(sizes) == {(210, 297)}  # A4 portrait
+    assert report.pages == len(sizes)
+
+
+def test_page_numbers_start_on_page_two(demo_2014, demo_user):
+    _report, data = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
+    pages = pdf_text(data).split("\f")
+    assert pages[1].strip().startswith("2")
+    assert not pages[0].strip().startswith("1")
+
+
+def test_score_summary_is_landscape_with_every_member(demo_2014, demo_user):
+    _report, data = make(DocumentKind.SCORE_SUMMARY, year(2014), demo_user("phutho"))
+    text = flat(pdf_text(data, layout=True))
+    assert "BẢNG TỔNG HỢP ĐIỂM" in text and "Số: 01/BTH-CTĐ" in text
+    assert re.search(r"Thái Nguyên .*100,50 .*100,50 .*0,00 1", text)
+    assert "89,00 -1,00 4" in text  # Bắc Giang: agreed 89,00, one point less than self-scored
+    assert set(page_sizes(data)) == {(297, 210)}
+
+
+def test_ballot_count_record(demo_2014, demo_user):
+    flag_round = BallotRound.objects.get(meeting__emulation_year__year=2014, award_type__code="flag")
+    _report, data = make(DocumentKind.BALLOT_RECORD, year(2014), demo_user("phutho"), flag_round)
+    text = flat(pdf_text(data, layout=True))
+    for expected in ["BIÊN BẢN KIỂM PHIẾU", "Số phiếu phát ra 7", "Số phiếu hợp lệ 7", "Thái Nguyên 6/7 85,7% Được suy tôn",
+                     "Số: 01/BBKP-CTĐ", "Phú Thọ, ngày 04 tháng 3 năm 2015"]:
+        assert expected in text, expected
+
+
+def test_covenant_2015_with_seven_signatures(demo_2014, demo_user):
+    _report, data = make(DocumentKind.COVENANT, year(2015), demo_user("bacgiang"))
+    text = flat(pdf_text(data))
+    assert "GIAO ƯỚC THI ĐUA" in text and "Phú Thọ, ngày 04 tháng 3 năm 2015" in text
+    for province in ["BẮC GIANG", "BẮC KẠN", "HÒA BÌNH", "PHÚ THỌ", "THÁI NGUYÊN", "TUYÊN QUANG", "YÊN BÁI"]:
+        assert f"TM. UBND TỈNH {province}" in text, province
+    for name in ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Chu Ngọc Anh", "Phạm Thị Dung", "Hoàng Văn Đức", "Vũ Thị Giang"]:
+        assert name in text, name
+    assert "Chu Ngọc Anh" in text
+
+
+def test_year_report_has_ranking_chart_and_nominations(demo_2014, demo_user):
+    _report, data = make(DocumentKind.YEAR_REPORT, year(2014), demo_user("phutho"))
+    text = flat(pdf_text(data))
+    assert "BÁO CÁO" in text and "Số: 01/BC-CTĐ" in text
+    assert "Đề nghị tặng Cờ thi đua của Chính phủ cho tỉnh Thái Nguyên" in text
+    assert "Đề nghị tặng Bằng khen của Thủ tướng Chính phủ cho tỉnh Phú Thọ" in text
+
+
+def test_only_a_font_covering_vietnamese_is_embedded(demo_2014, demo_user):
+    _report, data = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
+    assert font_names(data) <= {"Cluster-Serif", "Cluster-Serif-Bold", "Cluster-Serif-Italic", "Cluster-Serif-BoldItalic"}
+    assert font_covers_vietnamese(Path(settings.PDF_FONT_DIR) / "LiberationSerif-Regular.ttf")
+    assert font_covers_vietnamese(Path(settings.PDF_FONT_DIR) / "LiberationSerif-Bold.ttf")
+
+
+def test_numbers_are_issued_per_kind_and_never_twice(demo_2014, demo_user):
+    first, _ = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
+    second, _ = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
+    summary, _ = make(DocumentKind.SCORE_SUMMARY, year(2014), demo_user("phutho"))
+    assert (first.number_text, second.number_text, summary.number_text) == ("01/BB-CTĐ", "02/BB-CTĐ", "01/BTH-CTĐ")
+    assert DocumentCounter.objects.get(kind=DocumentKind.MINUTES).last_number == 2
+
+
+def test_a_year_without_meeting_is_refused_with_what_is_missing(demo_2014, demo_user):
+    with pytest.raises(ValidationError) as error:
+        services.report_request(kind=DocumentKind.MINUTES, emulation_year=year(2015), user=demo_user("bacgiang"))
+    messages = " ".join(error.value.messages)
+    assert "Chưa thể tạo văn bản này:" in messages
+    assert "Hội nghị tổng kết năm 2015 chưa được thiết lập." in messages
+    assert "Việc chấm điểm năm 2015 chưa khóa: kết quả xếp hạng chưa chính thức." in messages
+    assert not Report.objects.exists() and not DocumentCounter.objects.exists()
+
+
+def test_broker_down_refuses_and_creates_nothing(demo_2014, demo_user, settings):
+    with use_broker("redis://127.0.0.1:1/0"), pytest.raises(services.BrokerUnavailable) as error:  # nothing listens there
+        services.report_request(kind=DocumentKind.MINUTES, emulation_year=year(2014), user=demo_user("phutho"))
+    assert "Chưa có gì được tạo" in " ".join(error.value.messages)
+    assert not Report.objects.exists() and not DocumentCounter.objects.exists()
+
+
+def test_rendering_twice_leaves_one_correct_file(demo_2014, demo_user):
+    report, _data = make(DocumentKind.SCORE_SUMMARY, year(2014), demo_user("phutho"))
+    first_name = report.file.name
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED)
+    services.report_render(report_id=report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.file.name != first_name
+    assert not report.file.storage.exists(first_name)
+    assert "BẢNG TỔNG HỢP ĐIỂM" in pdf_text(report.file.read())
+    services.report_render(report_id=report.pk)  # already done: nothing changes
+    report.refresh_from_db()
+    assert report.file.storage.exists(report.file.name)
+
+
+def test_a_failed_render_says_why_and_can_be_retried(demo_2014, demo_user, monkeypatch):
+    def broken(template, context):
+        raise RuntimeError("font cache unreadable")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    report = services.report_request(kind=DocumentKind.MINUTES, emulation_year=year(2014), user=demo_user("phutho"))
+    assert report.status == ReportStatus.FAILED and "font cache unreadable" in report.error
+    monkeypatch.undo()
+    services.report_retry(report=report, user=demo_user("phutho"))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.number_text == "01/BB-CTĐ"
+
+
+def test_a_lost_render_does_not_stay_running(demo_2014, demo_user):
+    import datetime
+
+    from django.utils import timezone
+
+    report, _ = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=1))
+    assert services.reports_fail_stale() == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and report.error
