@@ -64,11 +64,23 @@ class NominationForm(forms.Form):
         self.fields["province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members]).order_by("name")
 
 
+COUNT_ERRORS = {
+    "invalid": _("Enter a whole number of ballots."),
+    "min_value": _("Counts cannot be negative."),
+    "max_value": _("This count is far too large."),
+    "required": _("Enter the count (0 if none)."),
+}
+
+
+def count_field(label):
+    return forms.IntegerField(label=label, min_value=0, max_value=999, error_messages=COUNT_ERRORS)
+
+
 class BallotForm(forms.Form):
-    issued = forms.IntegerField(label=_("Ballots issued"), min_value=0, max_value=999)
-    returned = forms.IntegerField(label=_("Ballots returned"), min_value=0, max_value=999)
-    valid = forms.IntegerField(label=_("Valid ballots"), min_value=0, max_value=999)
-    invalid = forms.IntegerField(label=_("Invalid ballots"), min_value=0, max_value=999)
+    issued = count_field(_("Ballots issued"))
+    returned = count_field(_("Ballots returned"))
+    valid = count_field(_("Valid ballots"))
+    invalid = count_field(_("Invalid ballots"))
     correction_reason = forms.CharField(
         label=_("Reason for the correction"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only to correct the last confirmed round: the new round replaces its outcome, both are kept."),
@@ -80,8 +92,7 @@ class BallotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         for n in candidates:
-            self.fields[f"votes_{n.pk}"] = forms.IntegerField(
-                label=_("Votes for %(province)s") % {"province": n.province.name}, min_value=0, max_value=999)
+            self.fields[f"votes_{n.pk}"] = count_field(_("Votes for %(province)s") % {"province": n.province.name})
 
     def votes(self):
         return {n.pk: self.cleaned_data[f"votes_{n.pk}"] for n in self.candidates}

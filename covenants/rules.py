@@ -39,7 +39,12 @@ def covenant_year_open(user, obj):
 
 
 rules.add_perm("covenants.view_covenant", rules.is_authenticated)
-rules.add_perm("covenants.change_covenant", (is_admin | is_covenant_chair) & covenant_year_open)
+@rules.predicate
+def is_draft(user, covenant):
+    return covenant.status != "signed"
+
+
+rules.add_perm("covenants.change_covenant", (is_admin | is_covenant_chair) & covenant_year_open & is_draft)
 rules.add_perm("covenants.change_signatory", (is_admin | is_signatory_chair | is_signatory_province) & covenant_year_open)
 rules.add_perm("covenants.view_scan", rules.is_authenticated)
 

@@ -1,0 +1,145 @@
+"""Benchmark the meeting documents: render times once warm, and twenty documents asked for
+at once rendered by a real Celery worker with two processes over the local Redis.
+
+Run: .venv/bin/python bench/documents.py [--runs 5] [--skip-worker]
+Uses a throw-away test database (SQLite file by default, PostgreSQL with DATABASE_URL).
+Prints figures; asserts nothing.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def timed(fn, runs):
+    fn()  # warm: fonts, templates, WeasyPrint's caches
+    timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - t0)
+    return statistics.median(timings), max(timings)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--documents", type=int, default=20)
+    parser.add_argument("--skip-worker", action="store_true")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args)
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(args):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from awards.demo import load_awards_demo
+    from cluster.demo import load_demo
+    from cluster.models import EmulationYear
+    from reports import selectors, services
+    from reports.enums import DocumentKind
+    from reports.models import Report
+    from scoring import services as scoring_services
+    from scoring.models import Scoreboard, Scorecard
+    from scoring.demo import load_scoring_demo
+    from tests.scoring.builders import build_scored_year
+
+    cluster, _ = load_demo()
+    load_scoring_demo(cluster)
+    load_awards_demo(cluster)
+    user = get_user_model().objects.get(username="phutho")
+    year_2014 = EmulationYear.objects.get(cluster=cluster, year=2014)
+    minutes = Report(kind=DocumentKind.MINUTES, emulation_year=year_2014, number=1, number_text="01/BB-CTĐ")
+    median, worst = timed(lambda: services.render_pdf(services.TEMPLATES[DocumentKind.MINUTES], selectors.document_context(minutes)), args.runs)
+    print(f"minutes, 7 members (context + render): median {median:.2f} s, worst {worst:.2f} s   (target < 1 s)")
+
+    _big_cluster, big = build_scored_year(members=20, criteria=150, year=2031)
+    Scorecard.objects.filter(emulation_year=big).update(status="agreed")
+    scoring_services.scoreboard_rank(emulation_year=big)
+    Scoreboard.objects.filter(emulation_year=big).update(locked_at=timezone.now())
+    summary = Report(kind=DocumentKind.SCORE_SUMMARY, emulation_year=big, number=1, number_text="01/BTH-CTĐ")
+    median, worst = timed(lambda: services.render_pdf(services.TEMPLATES[DocumentKind.SCORE_SUMMARY], selectors.document_context(summary)), args.runs)
+    print(f"score summary, 20 members × 150 criteria: median {median:.2f} s, worst {worst:.2f} s   (target < 3 s)")
+
+    if args.skip_worker:
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        print(f"worker: skipped, Redis not reachable at {REDIS}")
+        return
+    from django.conf import settings
+
+    from config.celery import app
+
+    s = connection.settings_dict
+    db_url = f"sqlite:///{s['NAME']}" if connection.vendor == "sqlite" else (
+        f"postgres://{s.get('USER') or ''}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}")
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": REDIS, "REDIS_URL": "", "CELERY_QUEUE": queue,
+           "CELERY_RESULT_BACKEND": ""}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=2", "-Q", queue, "--without-heartbeat",
+         "--without-mingle", "--without-gossip", "-l", "WARNING"], cwd=ROOT, env=env)
+    app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend = False, REDIS, None
+    app._pool = None
+    app.amqp._producer_pool = None
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    try:
+        time.sleep(3)  # let the two worker processes start
+        kinds = [DocumentKind.MINUTES, DocumentKind.SCORE_SUMMARY, DocumentKind.YEAR_REPORT, DocumentKind.BALLOT_RECORD]
+        from awards.models import BallotRound
+
+        ballot_round = BallotRound.objects.filter(meeting__emulation_year=year_2014).first()
+        started = time.perf_counter()
+        ids = []
+        for i in range(args.documents):
+            kind = kinds[i % len(kinds)]
+            report = services.report_request(kind=kind, emulation_year=year_2014, user=user,
+                                             ballot_round=ballot_round if kind == DocumentKind.BALLOT_RECORD else None)
+            ids.append(report.pk)
+        asked = time.perf_counter() - started
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            states = list(Report.objects.filter(pk__in=ids).values_list("status", flat=True))
+            if all(state in ("done", "failed") for state in states):
+                break
+            time.sleep(0.2)
+        total = time.perf_counter() - started
+        done = sum(1 for state in states if state == "done")
+        print(f"{args.documents} documents asked at once (asking took {asked:.2f} s): {done} done, "
+              f"{len(states) - done} not done, all finished in {total:.2f} s with 2 worker processes")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

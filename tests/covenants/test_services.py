@@ -1,0 +1,143 @@
+"""Covenant services: one signature row per member, signed once every member signed,
+a signed text never changes, a signature needs its representative and date, scans are
+PDF or pictures."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from cluster import services as cluster_services
+from cluster.models import EmulationYear
+from covenants import services
+from covenants.models import Covenant, Signatory
+from tests.awards.conftest import full_demo  # noqa: F401 (the demo with its 2014 meeting and 2015 covenant)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n% giao uoc\n"
+
+
+def draft_covenant_2016(cluster, user=None):
+    """2016 opened with the 2015 members, Bắc Kạn chair (2015's vice-chair), Hòa Bình
+    vice-chair, and its covenant drawn up with two commitments: a draft nobody has signed."""
+    year_2015 = EmulationYear.objects.get(cluster=cluster, year=2015)
+    members = [(m.province, m.rotation_order) for m in year_2015.memberships.select_related("province")]
+    by_code = {p.code: p for p, _order in members}
+    year_2016 = cluster_services.emulation_year_open_with_term(
+        cluster=cluster, year=2016, members=members, chair=by_code["06"], vice_chair=by_code["17"], user=user)
+    covenant = services.covenant_create(
+        emulation_year=year_2016, user=user, title="Giao ước thi đua năm 2016", place="Bắc Giang",
+        signing_date=datetime.date(2016, 3, 10), host_province=by_code["24"])
+    return services.covenant_update(covenant=covenant, user=user, commitments=[
+        ("Tổ chức các phong trào thi đua thiết thực, hiệu quả.", None),
+        ("Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn.", None),
+    ])
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None}}}
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def covenant_2016(full_demo):
+    return draft_covenant_2016(full_demo)
+
+
+def row(covenant, code):
+    return Signatory.objects.select_related("covenant__emulation_year").get(covenant=covenant, province__code=code)
+
+
+def sign(signatory, **overrides):
+    fields = {"representative": "Vũ Thị Giang", "post": "Phó Chủ tịch UBND tỉnh", "signed": True,
+              "signed_on": datetime.date(2016, 3, 10), **overrides}
+    return services.signatory_update(signatory=signatory, **fields)
+
+
+def test_a_new_covenant_has_one_draft_row_per_member(covenant_2016):
+    assert covenant_2016.status == "draft"
+    assert sorted(covenant_2016.signatories.values_list("province__code", flat=True)) == ["06", "08", "15", "17", "19", "24", "25"]
+    assert not covenant_2016.signatories.filter(signed=True).exists()
+    with pytest.raises(ValidationError, match="Giao ước thi đua năm 2016 đã tồn tại."):
+        services.covenant_create(emulation_year=covenant_2016.emulation_year)
+    assert Covenant.objects.filter(emulation_year=covenant_2016.emulation_year).count() == 1
+
+
+def test_no_covenant_is_drawn_up_in_a_closed_year(full_demo):
+    year_2014 = EmulationYear.objects.get(cluster=full_demo, year=2014)
+    with pytest.raises(ValidationError, match="Năm thi đua 2014 đã khóa sổ."):
+        services.covenant_create(emulation_year=year_2014)
+    assert not Covenant.objects.filter(emulation_year=year_2014).exists()
+
+
+def test_the_covenant_is_signed_when_the_last_member_signs(covenant_2016):
+    codes = ["06", "08", "15", "17", "19", "24", "25"]
+    for code in codes[:-1]:
+        sign(row(covenant_2016, code))
+        assert Covenant.objects.get(pk=covenant_2016.pk).status == "draft"
+    sign(row(covenant_2016, codes[-1]))
+    assert Covenant.objects.get(pk=covenant_2016.pk).status == "signed"
+
+
+def test_a_signature_needs_the_representative_and_the_date(covenant_2016):
+    with pytest.raises(ValidationError) as error:
+        sign(row(covenant_2016, "15"), representative="  ", signed_on=None)
+    assert error.value.message_dict == {"representative": ["Hãy nhập tên người đại diện đã ký."],
+                                        "signed_on": ["Hãy nhập ngày ký."]}
+    assert not row(covenant_2016, "15").signed
+
+
+def test_a_signed_covenant_keeps_its_text_and_its_signatures(full_demo):
+    covenant = Covenant.objects.get(emulation_year__year=2015)
+    assert covenant.status == "signed"
+    with pytest.raises(ValidationError, match="Giao ước thi đua đã được ký: không thể sửa nội dung nữa."):
+        services.covenant_update(covenant=covenant, title="Sửa tiêu đề")
+    with pytest.raises(ValidationError) as error:
+        sign(row(covenant, "15"), signed=False)
+    assert "signed" in error.value.message_dict
+    assert Covenant.objects.get(pk=covenant.pk).title.startswith("Giao ước thi đua năm 2015")
+    assert row(covenant, "15").signed
+
+
+def test_a_scan_must_be_a_pdf_or_a_picture(covenant_2016, media):
+    upload = SimpleUploadedFile("ban-ky.pdf", b"Day khong phai PDF", content_type="application/pdf")
+    with pytest.raises(ValidationError) as error:
+        sign(row(covenant_2016, "15"), scan=upload)
+    assert error.value.message_dict["scan"] == ["Tệp ban-ky.pdf không phải là tệp PDF hoặc ảnh (JPG, PNG)."]
+    signatory = row(covenant_2016, "15")
+    assert not signatory.signed and not signatory.scan
+
+
+def test_a_picture_scan_keeps_its_type(covenant_2016, media):
+    """A PNG stored as .pdf would be downloaded as a PDF that opens nowhere."""
+    sign(row(covenant_2016, "15"), scan=SimpleUploadedFile("ban-ky.png", PNG, content_type="image/png"))
+    signatory = row(covenant_2016, "15")
+    assert signatory.scan.name.startswith("covenants/2016/") and signatory.scan.name.endswith(".png")
+    assert signatory.scan.open("rb").read() == PNG
+
+
+def test_a_new_scan_replaces_the_old_file(covenant_2016, media, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(row(covenant_2016, "15"), scan=SimpleUploadedFile("lan-1.pdf", PDF))
+    first = row(covenant_2016, "15").scan.name
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(row(covenant_2016, "15"), scan=SimpleUploadedFile("lan-2.pdf", PDF + b"2"))
+    second = row(covenant_2016, "15").scan.name
+    assert first != second
+    assert not (media / first).exists()
+    assert (media / second).exists()
+
+
+def test_nothing_changes_once_the_year_is_closed(covenant_2016):
+    year = covenant_2016.emulation_year
+    EmulationYear.objects.filter(pk=year.pk).update(closed_at=timezone.now())
+    with pytest.raises(ValidationError, match="Năm thi đua 2016 đã khóa sổ."):
+        sign(row(covenant_2016, "15"))
+    with pytest.raises(ValidationError, match="Năm thi đua 2016 đã khóa sổ."):
+        services.covenant_update(covenant=Covenant.objects.get(pk=covenant_2016.pk), title="x")
+    assert not row(covenant_2016, "15").signed
