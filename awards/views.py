@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from cluster import selectors as cluster_selectors
@@ -154,7 +156,7 @@ class AttendanceView(MeetingMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, meeting=meeting))
 
 
-class RankingAdoptView(MeetingMixin, TemplateView):
+class RankingAdoptView(MeetingMixin, View):
     def post(self, request, *args, **kwargs):
         self.require_action()
         meeting = self.meeting_or_back()
@@ -325,14 +327,14 @@ class NextTermView(MeetingMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class CloseYearView(MeetingMixin, TemplateView):
+class CloseYearView(MeetingMixin, View):
     def post(self, request, *args, **kwargs):
         self.require_action()
         return self.run(lambda: services.emulation_year_close(emulation_year=self.emulation_year, user=request.user),
                         _("The emulation year %(year)s is closed.") % {"year": self.emulation_year.year})
 
 
-class ReopenYearView(MeetingMixin, TemplateView):
+class ReopenYearView(MeetingMixin, View):
     action_permission = "awards.reopen_year"
 
     def post(self, request, *args, **kwargs):
@@ -348,6 +350,8 @@ class ReopenYearView(MeetingMixin, TemplateView):
 
 def decision_edit(request, pk):
     nomination = get_object_or_404(Nomination.objects.select_related("emulation_year__cluster", "province", "award_type"), pk=pk)
+    if not request.user.has_perm("cluster.view_year", nomination.emulation_year):
+        raise Http404
     if not request.user.has_perm("awards.record_decision", nomination):
         raise PermissionDenied
     year = nomination.emulation_year

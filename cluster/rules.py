@@ -26,11 +26,20 @@ def is_member_of_year(user, emulation_year):
 
 
 @rules.predicate
+def is_cluster_member(user, emulation_year):
+    """The user's province belongs (or belonged) to the cluster of this year."""
+    if emulation_year is None or not user.is_authenticated or user.province_id is None:
+        return False
+    return user.province_id in selectors.cluster_province_ids(emulation_year)
+
+
+@rules.predicate
 def is_year_open(user, emulation_year):
     return emulation_year is not None and not emulation_year.is_closed
 
 
-rules.add_perm("cluster.view_year", rules.is_authenticated)
+can_view_year = is_admin | is_cluster_member
+rules.add_perm("cluster.view_year", can_view_year)
 rules.add_perm("cluster.open_year", is_admin)
 rules.add_perm("cluster.assign_term", is_admin & is_year_open)
 rules.add_perm("cluster.change_membership", is_admin & is_year_open)

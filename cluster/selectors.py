@@ -11,6 +11,28 @@ def cluster_default():
     return Cluster.objects.order_by("pk").first()
 
 
+def cluster_for_user(user):
+    """The cluster a user works in: their province's latest cluster; admins: the first one."""
+    if user.province_id is not None:
+        membership = (
+            Membership.objects.filter(province_id=user.province_id).select_related("emulation_year__cluster")
+            .order_by("-year").first()
+        )
+        if membership is not None:
+            return membership.emulation_year.cluster
+        return None
+    return cluster_default()
+
+
+def cluster_province_ids(emulation_year):
+    """Provinces that have been members of this year's cluster in any year (cached on the object)."""
+    if not hasattr(emulation_year, "_cluster_province_ids"):
+        emulation_year._cluster_province_ids = frozenset(
+            Membership.objects.filter(emulation_year__cluster_id=emulation_year.cluster_id).values_list("province_id", flat=True)
+        )
+    return emulation_year._cluster_province_ids
+
+
 def emulation_years_with_members(cluster):
     return (
         EmulationYear.objects.filter(cluster=cluster)

@@ -34,6 +34,10 @@ class YearMixin:
         self.emulation_year = selectors.emulation_year_get(cluster=self.cluster, year=kwargs["year"])
         if self.emulation_year is None:
             raise Http404(_("This emulation year does not exist."))
+        # Outside the cluster the year does not exist (404 alike for missing and forbidden);
+        # inside it, a right the role lacks is refused (403).
+        if not request.user.has_perm("cluster.view_year", self.emulation_year):
+            raise Http404(_("This emulation year does not exist."))
         if not request.user.has_perm(self.permission_required, self.emulation_year):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -52,7 +56,7 @@ class YearMixin:
 
 
 def home(request):
-    cluster = selectors.cluster_default()
+    cluster = selectors.cluster_for_user(request.user)
     if cluster is None:
         return render(request, "cluster/empty.html")
     emulation_year = selectors.emulation_year_current(cluster)
@@ -100,6 +104,9 @@ class HistoryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         cluster = get_object_or_404(Cluster, pk=self.kwargs["cluster_id"])
+        latest = cluster.years.order_by("-year").first()
+        if latest is None or not self.request.user.has_perm("cluster.view_year", latest):
+            raise Http404
         rows = []
         for emulation_year in selectors.emulation_years_with_members(cluster):
             chair, vice = selectors.term_of(emulation_year)

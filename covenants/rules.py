@@ -4,7 +4,7 @@ and admins edit the text; each member's staff edit their own signatory row."""
 import rules
 
 from cluster import selectors as cluster_selectors
-from cluster.rules import is_admin
+from cluster.rules import can_view_year, is_admin
 
 
 def _chair_provinces(emulation_year):
@@ -38,7 +38,13 @@ def covenant_year_open(user, obj):
     return not covenant.emulation_year.is_closed
 
 
-rules.add_perm("covenants.view_covenant", rules.is_authenticated)
+@rules.predicate
+def can_view_covenant_year(user, obj):
+    covenant = getattr(obj, "covenant", obj)
+    return can_view_year(user, covenant.emulation_year)
+
+
+rules.add_perm("covenants.view_covenant", can_view_covenant_year)
 @rules.predicate
 def is_draft(user, covenant):
     return covenant.status != "signed"
@@ -46,7 +52,7 @@ def is_draft(user, covenant):
 
 rules.add_perm("covenants.change_covenant", (is_admin | is_covenant_chair) & covenant_year_open & is_draft)
 rules.add_perm("covenants.change_signatory", (is_admin | is_signatory_chair | is_signatory_province) & covenant_year_open)
-rules.add_perm("covenants.view_scan", rules.is_authenticated)
+rules.add_perm("covenants.view_scan", can_view_covenant_year)
 
 
 @rules.predicate

@@ -89,6 +89,8 @@ class CovenantEditView(YearMixin, TemplateView):
 
 def signatory_edit(request, pk):
     signatory = get_object_or_404(Signatory.objects.select_related("covenant__emulation_year__cluster", "province"), pk=pk)
+    if not request.user.has_perm("covenants.view_covenant", signatory.covenant):
+        raise Http404
     if not request.user.has_perm("covenants.change_signatory", signatory):
         raise PermissionDenied
     covenant = signatory.covenant

@@ -4,7 +4,7 @@ this year's covenant) and admins ask for them; every signed-in member reads them
 import rules
 
 from cluster import selectors as cluster_selectors
-from cluster.rules import is_admin
+from cluster.rules import can_view_year, is_admin
 
 
 @rules.predicate
@@ -20,4 +20,4 @@ def is_chair_of_year_or_previous(user, emulation_year):
 
 
 rules.add_perm("reports.request_document", is_admin | is_chair_of_year_or_previous)
-rules.add_perm("reports.view_document", rules.is_authenticated)
+rules.add_perm("reports.view_document", can_view_year)

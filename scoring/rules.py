@@ -3,7 +3,7 @@ member reads it; only the year's chair agrees scores; after the lock nobody edit
 
 import rules
 
-from cluster.rules import is_admin, is_chair_of_year, is_member_of_year
+from cluster.rules import can_view_year, is_admin, is_chair_of_year, is_member_of_year
 
 from .enums import ScorecardStatus
 from .models import Scoreboard
@@ -71,4 +71,4 @@ rules.add_perm("scoring.view_history", can_view_scorecard)
 # Year-level actions (the object is the emulation year).
 rules.add_perm("scoring.edit_criteria", (is_admin | is_chair_of_year) & is_scoring_open)
 rules.add_perm("scoring.lock_scoring", (is_admin | is_chair_of_year) & is_scoring_open)
-rules.add_perm("scoring.view_scoreboard", rules.is_authenticated)
+rules.add_perm("scoring.view_scoreboard", can_view_year)

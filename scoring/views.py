@@ -407,7 +407,6 @@ def province_results(request, code):
     from provinces.models import Province
 
     province = get_object_or_404(Province, code=code)
-    return render(
-        request, "scoring/province_results.html",
-        {"province": province, "scorecards": selectors.province_results_across_years(province)},
-    )
+    scorecards = [s for s in selectors.province_results_across_years(province)
+                  if request.user.has_perm("scoring.view_scorecard", s)]
+    return render(request, "scoring/province_results.html", {"province": province, "scorecards": scorecards})

@@ -63,3 +63,16 @@ def scoring_demo(demo):
 
     load_scoring_demo(demo)
     return demo
+
+
+@pytest.fixture
+def demo_2014(db):
+    """The full demo: 2014 reviewed on 04/3/2015, 2015 covenant signed, 2014 closed."""
+    from awards.demo import load_awards_demo
+    from cluster.demo import load_demo
+    from scoring.demo import load_scoring_demo
+
+    cluster, _accounts = load_demo()
+    load_scoring_demo(cluster)
+    load_awards_demo(cluster)
+    return cluster

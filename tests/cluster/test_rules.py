@@ -22,7 +22,7 @@ def users(small_cluster):
 
 TABLE = {
     #                        admin  chair  vice   member outsider
-    "cluster.view_year":     (True, True, True, True, True),
+    "cluster.view_year":     (True, True, True, True, False),  # a province outside the cluster sees nothing of it
     "cluster.open_year":     (True, False, False, False, False),
     "cluster.assign_term":   (True, False, False, False, False),
     "cluster.change_membership": (True, False, False, False, False),

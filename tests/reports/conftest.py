@@ -1,19 +1,6 @@
 import pytest
 
 
-@pytest.fixture
-def demo_2014(db):
-    """The full demo: 2014 reviewed on 04/3/2015, 2015 covenant signed, 2014 closed."""
-    from awards.demo import load_awards_demo
-    from cluster.demo import load_demo
-    from scoring.demo import load_scoring_demo
-
-    cluster, _accounts = load_demo()
-    load_scoring_demo(cluster)
-    load_awards_demo(cluster)
-    return cluster
-
-
 class use_broker:  # noqa: N801 (used as a context manager)
     """Point the Celery app at another broker for the duration of a test, then restore it.
 
