@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "covenants",
     "awards",
     "reports",
+    "archive",
     "demo",
 ]
 

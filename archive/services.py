@@ -1,0 +1,194 @@
+"""Export a cluster's whole history (all years, scores, evidence files, meetings, ballots,
+decisions, documents and the change history) to a zip archive, and restore it into an empty
+database. Primary keys are kept, so every reference survives the round trip."""
+
+import json
+import zipfile
+from pathlib import PurePosixPath
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+FORMAT_VERSION = 1
+
+
+class ExactEncoder(json.JSONEncoder):
+    """Like Django's JSON encoder, but datetimes keep their microseconds (a restore must be exact)."""
+
+    def default(self, o):
+        import datetime
+        import decimal
+        import uuid
+
+        if isinstance(o, (datetime.datetime, datetime.date, datetime.time)):
+            return o.isoformat()
+        if isinstance(o, (decimal.Decimal, uuid.UUID)):
+            return str(o)
+        return super().default(o)
+
+
+def _collect(cluster):
+    """(model label, queryset) in an order where every row comes after what it points to."""
+    from awards.models import AwardQuota, AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
+    from cluster.models import EmulationYear, Membership, RuleSet
+    from covenants.models import Commitment, Covenant, Signatory
+    from provinces.models import Province
+    from reports.models import DocumentCounter, Report
+    from scoring.models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
+
+    years = EmulationYear.objects.filter(cluster=cluster)
+    province_ids = set(Membership.objects.filter(emulation_year__in=years).values_list("province_id", flat=True))
+    provinces = Province.objects.filter(pk__in=province_ids)
+    # successors (and their successors) first
+    wanted = set(province_ids)
+    frontier = set(provinces.exclude(successor__isnull=True).values_list("successor_id", flat=True))
+    while frontier - wanted:
+        wanted |= frontier
+        frontier = set(Province.objects.filter(pk__in=frontier).exclude(successor__isnull=True).values_list("successor_id", flat=True))
+    provinces = list(Province.objects.filter(pk__in=wanted))
+    provinces.sort(key=lambda p: p.successor_id is not None)
+    User = get_user_model()
+    users = User.objects.filter(Q(province_id__in=wanted) | Q(is_superuser=True))
+    meetings = ReviewMeeting.objects.filter(emulation_year__in=years)
+    scorecards = Scorecard.objects.filter(emulation_year__in=years)
+    criteria = Criterion.objects.filter(section__emulation_year__in=years).order_by("parent_id", "pk")
+    covenants = Covenant.objects.filter(emulation_year__in=years)
+    parts = [
+        ("provinces", provinces),
+        ("users", users),
+        ("cluster", [cluster]),
+        ("years", years),
+        ("rule sets", RuleSet.objects.filter(emulation_year__in=years)),
+        ("memberships", Membership.objects.filter(emulation_year__in=years)),
+        ("sections", Section.objects.filter(emulation_year__in=years)),
+        ("criteria", _parents_first(criteria)),
+        ("scoreboards", Scoreboard.objects.filter(emulation_year__in=years)),
+        ("scorecards", scorecards),
+        ("scores", Score.objects.filter(scorecard__in=scorecards)),
+        ("evidence", Evidence.objects.filter(score__scorecard__in=scorecards)),
+        ("covenants", covenants),
+        ("commitments", Commitment.objects.filter(covenant__in=covenants)),
+        ("signatories", Signatory.objects.filter(covenant__in=covenants)),
+        ("award types", AwardType.objects.all()),
+        ("award quotas", AwardQuota.objects.filter(emulation_year__in=years)),
+        ("meetings", meetings),
+        ("delegations", Delegation.objects.filter(meeting__in=meetings)),
+        ("delegates", Delegate.objects.filter(delegation__meeting__in=meetings)),
+        ("guests", Guest.objects.filter(meeting__in=meetings)),
+        ("nominations", Nomination.objects.filter(emulation_year__in=years)),
+        ("ballot rounds", _parents_first(BallotRound.objects.filter(meeting__in=meetings).order_by("pk"), parent="corrects_id")),
+        ("ballot results", BallotResult.objects.filter(ballot_round__meeting__in=meetings)),
+        ("document counters", DocumentCounter.objects.filter(cluster=cluster)),
+        ("documents", Report.objects.filter(emulation_year__in=years)),
+    ]
+    # The change history of every tracked model, restricted to this cluster's rows.
+    history = [
+        ("history: years", EmulationYear.history.filter(cluster_id=cluster.pk)),
+        ("history: criteria", Criterion.history.filter(section__emulation_year__in=years)),
+        ("history: scoreboards", Scoreboard.history.filter(emulation_year__in=years)),
+        ("history: scorecards", Scorecard.history.filter(emulation_year__in=years)),
+        ("history: scores", Score.history.filter(scorecard__emulation_year__in=years)),
+        ("history: evidence", Evidence.history.filter(score__scorecard__emulation_year__in=years)),
+        ("history: covenants", Covenant.history.filter(emulation_year__in=years)),
+        ("history: commitments", Commitment.history.filter(covenant__emulation_year__in=years)),
+        ("history: signatories", Signatory.history.filter(covenant__emulation_year__in=years)),
+        ("history: meetings", ReviewMeeting.history.filter(emulation_year__in=years)),
+        ("history: delegations", Delegation.history.filter(meeting__emulation_year__in=years)),
+        ("history: nominations", Nomination.history.filter(emulation_year__in=years)),
+    ]
+    return parts + history
+
+
+def _parents_first(queryset, parent="parent_id"):
+    rows = list(queryset)
+    done, ordered = set(), []
+    while rows:
+        ready = [r for r in rows if getattr(r, parent) is None or getattr(r, parent) in done]
+        if not ready:  # pragma: no cover - a cycle cannot be stored through the services
+            raise ValidationError("cycle")
+        for r in ready:
+            ordered.append(r)
+            done.add(r.pk)
+        rows = [r for r in rows if r.pk not in done]
+    return ordered
+
+
+FILE_FIELDS = {"scoring.evidence": "file", "covenants.signatory": "scan", "reports.report": "file"}
+
+
+def cluster_export(*, cluster, path):
+    """Write the archive; returns {part: number of rows}."""
+    counts, files = {}, set()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        manifest = {"format": FORMAT_VERSION, "cluster": cluster.name, "parts": []}
+        for index, (part, rows) in enumerate(_collect(cluster)):
+            rows = list(rows)
+            counts[part] = len(rows)
+            name = f"data/{index:02d}.json"
+            archive.writestr(name, json.dumps(serializers.serialize("python", rows), cls=ExactEncoder, ensure_ascii=False))
+            manifest["parts"].append({"name": part, "file": name, "rows": len(rows)})
+            for row in rows:
+                field = FILE_FIELDS.get(row._meta.label_lower)
+                value = getattr(row, field, None) if field else None
+                if value and value.name and value.name not in files and default_storage.exists(value.name):
+                    with default_storage.open(value.name, "rb") as handle:
+                        archive.writestr(f"files/{value.name}", handle.read())
+                    files.add(value.name)
+        manifest["files"] = sorted(files)
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    return counts
+
+
+def cluster_import(*, path):
+    """Restore an archive into a database that has no cluster yet (all or nothing)."""
+    from cluster.models import Cluster
+
+    if Cluster.objects.exists():
+        raise ValidationError(_("The database already holds a cluster: restore into an empty database."))
+    with zipfile.ZipFile(path) as archive:
+        try:
+            manifest = json.loads(archive.read("manifest.json"))
+        except KeyError as error:
+            raise ValidationError(_("This file is not a cluster archive.")) from error
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValidationError(_("This archive's format is not supported."))
+        counts = {}
+        written = []
+        try:
+            with transaction.atomic():
+                models = set()
+                for part in manifest["parts"]:
+                    objects = list(serializers.deserialize("python", json.loads(archive.read(part["file"]))))
+                    for obj in objects:
+                        obj.save()
+                        models.add(type(obj.object))
+                    counts[part["name"]] = len(objects)
+                for name in manifest["files"]:
+                    if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+                        raise ValidationError(_("The archive holds an unsafe file name."))
+                    stored = default_storage.save(name, ContentFile(archive.read(f"files/{name}")))
+                    written.append(stored)
+                    if stored != name:
+                        raise ValidationError(_("A file of the archive already exists in the storage: %(name)s") % {"name": name})
+                _reset_sequences(models)
+        except Exception:
+            for name in written:
+                default_storage.delete(name)
+            raise
+    return counts
+
+
+def _reset_sequences(models):
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
