@@ -204,7 +204,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # A task whose worker died is delivered again after this long (acks_late).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# kombu scans for such messages every interval × throttle seconds (about a minute here).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=6),
+}
+# Fault drills only (bench/drills.py): seconds each render waits, so that a worker can be killed mid-render.
+REPORT_RENDER_DELAY = env.float("REPORT_RENDER_DELAY", default=0)
+# A render still queued after this many seconds is sent again (its message was lost).
+DOCUMENTS_REQUEUE_AFTER = env.int("DOCUMENTS_REQUEUE_AFTER", default=120)
 PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/liberation2")
 
 if REDIS_URL:

@@ -7,3 +7,6 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Documents")
+
+    def ready(self):
+        from . import signals  # noqa: F401 (recovers waiting documents when a worker starts)

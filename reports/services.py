@@ -107,6 +107,23 @@ def report_retry(*, report, user=None):
     return report
 
 
+def reports_requeue_waiting(*, older_than=None):
+    """Send again the renders still queued after `older_than` (their message was lost, e.g. a
+    broker restarted without persistence). The task is idempotent, so a duplicate is harmless.
+    Returns how many were sent; does nothing while the broker is down."""
+    from .tasks import render_report
+
+    if not broker_available():
+        return 0
+    if older_than is None:
+        older_than = datetime.timedelta(seconds=getattr(settings, "DOCUMENTS_REQUEUE_AFTER", 120))
+    limit = timezone.now() - older_than
+    waiting = list(Report.objects.filter(status=ReportStatus.QUEUED, requested_at__lt=limit).values_list("pk", flat=True))
+    for report_id in waiting:
+        render_report.apply_async(kwargs={"report_id": report_id}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    return len(waiting)
+
+
 def report_is_stale(report):
     since = report.started_at or report.requested_at
     return report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and since and timezone.now() - since > STALE_AFTER
@@ -159,6 +176,10 @@ def report_render(*, report_id):
     if report.status == ReportStatus.DONE and report.file:
         return report
     Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=report.attempts + 1)
+    if getattr(settings, "REPORT_RENDER_DELAY", 0):  # fault drills only: a slow render to kill a worker in
+        import time
+
+        time.sleep(settings.REPORT_RENDER_DELAY)
     try:
         pdf, pages = render_pdf(TEMPLATES[report.kind], selectors.document_context(report))
     except Exception as error:

@@ -77,6 +77,8 @@ def report_detail(request, pk):
                 messages.error(request, message)
         return redirect("reports:report", pk=report.pk)
     waiting = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and not stale
+    if report.status == ReportStatus.QUEUED:
+        services.reports_requeue_waiting()  # a render whose message was lost is sent again
     return render(request, "reports/report.html", {
         "report": report, "waiting": waiting, "stale": stale, "can_retry": can_retry,
         "cluster": report.emulation_year.cluster, "emulation_year": report.emulation_year,
