@@ -7,10 +7,13 @@ from django.views.i18n import set_language
 
 from accounts.forms import LoginForm
 
+from .views import healthz
+
 admin.site.site_header = _("Emulation cluster – administration")
 admin.site.site_title = _("Emulation cluster")
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -12,7 +12,7 @@ class Province(models.Model):
     records of earlier years keep pointing at it. `successor` says where it went.
     """
 
-    code = models.CharField(_("official code"), max_length=2, unique=True)
+    code = models.CharField(_("official code"), max_length=2)
     name = models.CharField(_("name"), max_length=100)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(
@@ -32,6 +32,12 @@ class Province(models.Model):
         verbose_name_plural = _("provinces")
         ordering = ["name"]
         constraints = [
+            # A code is reused after a merger (the new Phú Thọ keeps 25): unique per start date.
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], name="province_code_unique_per_start",
+                nulls_distinct=False,
+                violation_error_message=_("A province with this code already starts on this date."),
+            ),
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[0-9]{2}$"), name="province_code_two_digits"
             ),

@@ -15,10 +15,14 @@ def provinces_valid_in(year):
 
 
 def province_with_history(code):
+    """The province with this code: the current one if the code was reused, else the latest."""
+    from django.db.models import F
+
     return (
         Province.objects.select_related("successor")
         .prefetch_related("predecessors")
         .filter(code=code)
+        .order_by(F("valid_to").desc(nulls_first=True), F("valid_from").desc(nulls_last=True))
         .first()
     )
 

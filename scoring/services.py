@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
 from cluster import selectors as cluster_selectors
 
 from . import calculations, selectors
@@ -130,18 +132,26 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
         raise ValidationError(errors)
 
     existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=current)}
+    created, changed = [], []
     for criterion_id, (value, note) in values.items():
         score = existing.get(criterion_id)
         if score is None:
             if value is None and not note:
                 continue
-            score = Score(scorecard=current, criterion_id=criterion_id)
-        elif score.self_score == value and score.note == note:
-            continue
-        score.self_score, score.note = value, note
-        _set_reason(score, _("Self-score saved"), user)
-        score.save()
-        existing[criterion_id] = score
+            score = Score(scorecard=current, criterion_id=criterion_id, self_score=value, note=note)
+            created.append(score)
+            existing[criterion_id] = score
+        elif score.self_score != value or score.note != note:
+            score.self_score, score.note = value, note
+            changed.append(score)
+    # In bulk, with one history row per change (a scorecard has 100+ criteria).
+    reason = _("Self-score saved")
+    history_user = user if getattr(user, "pk", None) else None
+    if created:
+        bulk_create_with_history(created, Score, default_user=history_user, default_change_reason=reason)
+        existing.update({s.criterion_id: s for s in Score.objects.filter(scorecard=current, criterion_id__in=[c.criterion_id for c in created])})
+    if changed:
+        bulk_update_with_history(changed, Score, ["self_score", "note"], default_user=history_user, default_change_reason=reason)
     for criterion_id, items in inspected.items():
         score = existing.get(criterion_id)
         if score is None:

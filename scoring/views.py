@@ -404,9 +404,11 @@ def evidence_delete(request, pk):
 
 
 def province_results(request, code):
-    from provinces.models import Province
+    from provinces.selectors import province_with_history
 
-    province = get_object_or_404(Province, code=code)
+    province = province_with_history(code)
+    if province is None:
+        raise Http404
     scorecards = [s for s in selectors.province_results_across_years(province)
                   if request.user.has_perm("scoring.view_scorecard", s)]
     return render(request, "scoring/province_results.html", {"province": province, "scorecards": scorecards})

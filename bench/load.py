@@ -1,0 +1,243 @@
+"""Load benchmark: gunicorn (2 workers) and a Celery worker (2 processes) serve the national data
+set on PostgreSQL; a second process drives them on loopback with the real mix of work, then checks
+that no update was lost and prints per page: requests, throughput, p50/p95 latency, errors and the
+ratio to a minimal Django view on the same stack; and the peak memory of each process.
+
+  1. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench .venv/bin/python bench/national_data.py
+  2. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench .venv/bin/python bench/load.py [--users 8] [--seconds 60]
+"""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PORT = 8200
+BASE = f"http://127.0.0.1:{PORT}"
+PASSWORD = "tai-thu-2026"
+YEAR, CLOSED_YEAR = 2025, 2024
+
+
+class Session:
+    def __init__(self):
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path):
+        with self.opener.open(BASE + path, timeout=30) as response:
+            return response.status, response.read().decode()
+
+    def post(self, path, data):
+        token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(BASE + path, data=body, headers={"Referer": BASE + path})
+        with self.opener.open(request, timeout=30) as response:
+            return response.status, response.read().decode()
+
+    def login(self, username):
+        self.get("/login/")
+        status, page = self.post("/login/", {"username": username, "password": PASSWORD})
+        assert "Đăng xuất" in page, f"login failed for {username}"
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times = defaultdict(list)
+        self.errors = defaultdict(int)
+
+    def timed(self, name, call):
+        started = time.perf_counter()
+        try:
+            result = call()
+        except (urllib.error.URLError, AssertionError, TimeoutError) as error:
+            with self.lock:
+                self.errors[name] += 1
+            print(f"  error on {name}: {error}", flush=True)
+            return None
+        elapsed = (time.perf_counter() - started) * 1000
+        with self.lock:
+            self.times[name].append(elapsed)
+        return result
+
+
+def rss_mb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return 0
+    return 0
+
+
+def children(pid):
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def fixtures():
+    """Accounts and ids of the load: one writer, readers and the chair per cluster."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from cluster.models import Cluster, Membership
+    from scoring.models import Scorecard
+
+    clusters = []
+    for cluster in Cluster.objects.filter(name__startswith="Cụm đo tải").order_by("name"):
+        members = list(Membership.objects.filter(emulation_year__cluster=cluster, year=YEAR).select_related("province").order_by("rotation_order"))
+        chair = next(m for m in members if m.role == "chair")
+        last_chair = Membership.objects.get(emulation_year__cluster=cluster, year=CLOSED_YEAR, role="chair")
+        cards = {c.province_id: c for c in Scorecard.objects.filter(emulation_year__cluster=cluster, emulation_year__year=YEAR)}
+        users = {m.province_id: m.province.staff.first().username for m in members}
+        writer = members[0]
+        clusters.append({
+            "id": cluster.pk, "writer": users[writer.province_id], "draft": cards[writer.province_id].pk,
+            "reader": users[members[-1].province_id], "submitted": cards[members[-1].province_id].pk,
+            "chair": users[chair.province_id], "last_chair": last_chair.province.staff.first().username, "criteria": [],
+        })
+    from scoring import selectors
+
+    for c in clusters:
+        card = Scorecard.objects.select_related("emulation_year").get(pk=c["draft"])
+        c["criteria"] = [x.pk for x in selectors.criteria_table(card.emulation_year).leaves]
+    return clusters
+
+
+def virtual_user(index, cluster, stats, deadline, written, rng, think):
+    staff, reader, chair, last_chair = Session(), Session(), Session(), Session()
+    last_chair.login(cluster["last_chair"])
+    staff.login(cluster["writer"])
+    reader.login(cluster["reader"])
+    chair.login(cluster["chair"])
+    draft = f"/scorecards/{cluster['draft']}/"
+    while time.monotonic() < deadline:
+        if think:
+            time.sleep(rng.uniform(0.5, 1.5) * think)  # a person reads the page before the next click
+        roll = rng.random()
+        if roll < 0.25:
+            result = stats.timed("scorecard (staff page)", lambda: staff.get(draft))
+            if result:
+                version = re.search(r'name="version" value="(\d+)"', result[1]).group(1)
+                values = {pk: str(rng.randint(0, 20) / 2).replace(".", ",") for pk in cluster["criteria"]}
+                data = {"version": version, "save": "1", **{f"score_{pk}": v for pk, v in values.items()}}
+                saved = stats.timed("scorecard save (POST)", lambda: staff.post(draft, data))
+                if saved and "Đã lưu bản nháp" in saved[1]:
+                    written[cluster["draft"]] = values
+                elif saved:
+                    with stats.lock:
+                        stats.errors["scorecard save (POST)"] += 1
+        elif roll < 0.50:
+            year = YEAR if rng.random() < 0.5 else CLOSED_YEAR
+            stats.timed(f"scoreboard {year}", lambda: reader.get(f"/clusters/{cluster['id']}/years/{year}/scoreboard/"))
+        elif roll < 0.70:
+            stats.timed("scorecard (another member's)", lambda: reader.get(f"/scorecards/{cluster['submitted']}/"))
+        elif roll < 0.80:
+            stats.timed("dashboard", lambda: reader.get(f"/clusters/{cluster['id']}/years/{YEAR}/"))
+        elif roll < 0.90:
+            stats.timed("chair console", lambda: chair.get(f"/clusters/{cluster['id']}/years/{YEAR}/meeting/"))
+        elif roll < 0.93:
+            stats.timed("document request (POST)", lambda: last_chair.post(f"/clusters/{cluster['id']}/years/{CLOSED_YEAR}/documents/",
+                                                                        {"kind": "score_summary"}))
+        else:
+            stats.timed("floor: minimal view", lambda: staff.get("/healthz/"))
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user waits between clicks (0: none)")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the national data set (bench/national_data.py).")
+    clusters = fixtures()
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_HTTPS": "false", "DJANGO_SECRET_KEY": "bench-" + "s" * 60,
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": "redis://127.0.0.1:6379/11", "CELERY_QUEUE": "bench-load",
+           "AXES_FAILURE_LIMIT": "1000", "DJANGO_MEDIA_ROOT": "/tmp/bench-load-media"}
+    subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    web = subprocess.Popen([PY, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", "2",
+                            "--access-logfile", "/dev/null"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([PY, "-m", "celery", "-A", "config", "worker", "--concurrency=2", "-Q", "bench-load", "-l", "ERROR"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = defaultdict(float)
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            for pid in children(web.pid):
+                peak["web worker (gunicorn)"] = max(peak["web worker (gunicorn)"], rss_mb(pid))
+            for pid in [worker.pid, *children(worker.pid)]:
+                peak["Celery worker"] = max(peak["Celery worker"], rss_mb(pid))
+            time.sleep(0.5)
+
+    try:
+        time.sleep(5)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        stats, written = Stats(), {}
+        deadline = time.monotonic() + args.seconds
+        threads = [threading.Thread(target=virtual_user, args=(i, clusters[i % len(clusters)], stats, deadline, written, random.Random(i), args.think))
+                   for i in range(args.users)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        duration = time.monotonic() - started
+        stop.set()
+    finally:
+        web.terminate()
+        worker.terminate()
+        web.wait()
+        worker.wait()
+
+    floor = statistics.median(stats.times["floor: minimal view"]) if stats.times["floor: minimal view"] else 1
+    print(f"\n{args.users} concurrent users (think time {args.think:g} s) for {duration:.0f} s against gunicorn -w 2 "
+          f"on PostgreSQL ({len(clusters)} clusters, national data set)\n")
+    print(f"{'page':32s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'errors':>6s} {'p50/floor':>9s}")
+    for name in sorted(stats.times):
+        times = stats.times[name]
+        p50 = statistics.median(times)
+        print(f"{name:32s} {len(times):8d} {len(times) / duration:7.1f} {p50:8.1f} {percentile(times, 0.95):8.1f} "
+              f"{stats.errors[name]:6d} {p50 / floor:9.1f}")
+    # Lost updates: what each writer last saved is what is stored.
+    from scoring.models import Score
+
+    lost = 0
+    for card_id, values in written.items():
+        stored = {pk: str(v) for pk, v in Score.objects.filter(scorecard_id=card_id).values_list("criterion_id", "self_score")}
+        for pk, value in values.items():
+            if stored.get(pk) is None or float(stored[pk]) != float(value.replace(",", ".")):
+                lost += 1
+    print(f"\nlost updates: {lost} (checked {len(written)} scorecards, {sum(len(v) for v in written.values())} values)")
+    print(f"errors: {sum(stats.errors.values())}")
+    for name, value in peak.items():
+        print(f"peak memory, {name}: {value:.0f} MB RSS")
+
+
+if __name__ == "__main__":
+    main()
