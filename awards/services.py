@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cluster import selectors as cluster_selectors
 from cluster import services as cluster_services
 from cluster.models import EmulationYear
+from common.history import set_change_reason
 from scoring.models import Scoreboard, Scorecard
 
 from . import ballot, selectors
@@ -19,15 +20,8 @@ from .enums import NominationStatus, Outcome
 from .models import AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
 
 
-def _ensure_open(emulation_year):
-    if emulation_year.is_closed:
-        raise ValidationError(_("The emulation year %(year)s is closed.") % {"year": emulation_year.year})
 
 
-def _set_reason(obj, reason, user):
-    obj._change_reason = reason[:100] if reason else None
-    if user is not None and getattr(user, "pk", None):
-        obj._history_user = user
 
 
 # --- The meeting and its attendance ----------------------------------------------------------
@@ -35,14 +29,14 @@ def _set_reason(obj, reason, user):
 @transaction.atomic
 def meeting_save(*, emulation_year, user=None, **fields):
     """Create or change the year's review meeting; one delegation row per member on creation."""
-    _ensure_open(emulation_year)
+    cluster_services.year_ensure_open(emulation_year)
     meeting = ReviewMeeting.objects.filter(emulation_year=emulation_year).first()
     created = meeting is None
     meeting = meeting or ReviewMeeting(emulation_year=emulation_year)
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.full_clean()
-    _set_reason(meeting, _("Meeting details saved"), user)
+    set_change_reason(meeting, _("Meeting details saved"), user)
     meeting.save()
     if created:
         Delegation.objects.bulk_create(
@@ -75,7 +69,7 @@ def attendance_confirm(*, meeting, present, delegates, guests, user=None):
 
     Without quorum the attendance is still recorded, and the ballot stays closed.
     """
-    _ensure_open(meeting.emulation_year)
+    cluster_services.year_ensure_open(meeting.emulation_year)
     if meeting.ballot_rounds.exists():
         raise ValidationError(_("Ballots have been counted: the attendance can no longer change."))
     errors = []
@@ -85,7 +79,7 @@ def attendance_confirm(*, meeting, present, delegates, guests, user=None):
         if is_present and not people:
             errors.append(_("%(province)s is marked present: name at least one delegate.") % {"province": delegation.province})
         delegation.present = is_present
-        _set_reason(delegation, _("Attendance confirmed"), user)
+        set_change_reason(delegation, _("Attendance confirmed"), user)
         delegation.save(update_fields=["present"])
         delegation.delegates.all().delete()
         Delegate.objects.bulk_create(
@@ -101,21 +95,21 @@ def attendance_confirm(*, meeting, present, delegates, guests, user=None):
     members = Delegation.objects.filter(meeting=meeting).count()
     meeting.quorum_met = ballot.has_quorum(present=count_present, members=members, quorum_percent=rule_set.quorum_percent)
     meeting.attendance_confirmed_at = timezone.now()
-    _set_reason(meeting, _("Attendance confirmed"), user)
+    set_change_reason(meeting, _("Attendance confirmed"), user)
     meeting.save(update_fields=["quorum_met", "attendance_confirmed_at"])
     return meeting
 
 
 @transaction.atomic
 def ranking_adopt(*, meeting, user=None):
-    _ensure_open(meeting.emulation_year)
+    cluster_services.year_ensure_open(meeting.emulation_year)
     board = Scoreboard.objects.filter(emulation_year=meeting.emulation_year).first()
     if board is None or not board.is_locked:
         raise ValidationError(_("The scoring of the year must be locked before the meeting adopts the ranking."))
     if not meeting.attendance_confirmed_at:
         raise ValidationError(_("Confirm the attendance first."))
     meeting.ranking_adopted_at = timezone.now()
-    _set_reason(meeting, _("Ranking adopted"), user)
+    set_change_reason(meeting, _("Ranking adopted"), user)
     meeting.save(update_fields=["ranking_adopted_at"])
     return meeting
 
@@ -161,7 +155,7 @@ def nominations_default(*, emulation_year):
 def nominations_propose_defaults(*, meeting, user=None):
     """Create the default nominations from the ranking (only when none exist yet)."""
     emulation_year = meeting.emulation_year
-    _ensure_open(emulation_year)
+    cluster_services.year_ensure_open(emulation_year)
     if not meeting.ranking_adopted_at:
         raise ValidationError(_("Adopt the ranking first: nominations follow it."))
     if Nomination.objects.filter(emulation_year=emulation_year).exists():
@@ -174,7 +168,7 @@ def nominations_propose_defaults(*, meeting, user=None):
                 rationale=_("Ranked %(rank)s with %(total)s agreed points in %(year)s.") % {
                     "rank": scorecard.rank, "total": scorecard.agreed_total, "year": emulation_year.year},
             )
-            _set_reason(nomination, _("Nominated from the ranking"), user)
+            set_change_reason(nomination, _("Nominated from the ranking"), user)
             nomination.save()
             created.append(nomination)
     return created
@@ -185,7 +179,7 @@ def nomination_save(*, meeting, award_type, province, rationale, user=None, nomi
     """Add or change a candidate. A candidate must be a member; each type keeps to its quota
     of candidates plus those the chair adds for the ballot."""
     emulation_year = meeting.emulation_year
-    _ensure_open(emulation_year)
+    cluster_services.year_ensure_open(emulation_year)
     if meeting.nominations_confirmed_at:
         raise ValidationError(_("The nominations are confirmed: the ballot has its candidates."))
     if province.pk not in cluster_selectors.member_province_ids(emulation_year):
@@ -197,14 +191,14 @@ def nomination_save(*, meeting, award_type, province, rationale, user=None, nomi
     nomination = nomination or Nomination(emulation_year=emulation_year)
     nomination.award_type, nomination.province, nomination.rationale, nomination.rank = award_type, province, rationale.strip(), rank
     nomination.full_clean()
-    _set_reason(nomination, _("Nomination saved"), user)
+    set_change_reason(nomination, _("Nomination saved"), user)
     nomination.save()
     return nomination
 
 
 @transaction.atomic
 def nomination_remove(*, meeting, nomination, user=None):
-    _ensure_open(meeting.emulation_year)
+    cluster_services.year_ensure_open(meeting.emulation_year)
     if meeting.nominations_confirmed_at:
         raise ValidationError(_("The nominations are confirmed: the ballot has its candidates."))
     nomination.delete()
@@ -212,12 +206,12 @@ def nomination_remove(*, meeting, nomination, user=None):
 
 @transaction.atomic
 def nominations_confirm(*, meeting, user=None):
-    _ensure_open(meeting.emulation_year)
+    cluster_services.year_ensure_open(meeting.emulation_year)
     nominations = list(Nomination.objects.filter(emulation_year=meeting.emulation_year).select_related("award_type"))
     if not nominations:
         raise ValidationError(_("There is no nomination to put to the vote."))
     meeting.nominations_confirmed_at = timezone.now()
-    _set_reason(meeting, _("Nominations confirmed"), user)
+    set_change_reason(meeting, _("Nominations confirmed"), user)
     meeting.save(update_fields=["nominations_confirmed_at"])
     return meeting
 
@@ -329,7 +323,7 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
             status = NominationStatus.PROPOSED if result.elected else NominationStatus.NOT_PROPOSED
         if nomination.status != status:
             nomination.status = status
-            _set_reason(nomination, _("Ballot round %(number)s") % {"number": ballot_round.number}, user)
+            set_change_reason(nomination, _("Ballot round %(number)s") % {"number": ballot_round.number}, user)
             nomination.save(update_fields=["status"])
     return ballot_round
 
@@ -341,7 +335,7 @@ def next_term_record(*, meeting, chair, vice_chair, user=None):
     """Record the meeting's choice of next year's chair and vice-chair: next year is opened
     with this year's members when it does not exist yet."""
     emulation_year = meeting.emulation_year
-    _ensure_open(emulation_year)
+    cluster_services.year_ensure_open(emulation_year)
     next_year = EmulationYear.objects.filter(cluster=emulation_year.cluster, year=emulation_year.year + 1).first()
     if next_year is None:
         members = [(m.province, m.rotation_order) for m in cluster_selectors.members_of(emulation_year)]
@@ -351,7 +345,7 @@ def next_term_record(*, meeting, chair, vice_chair, user=None):
     else:
         cluster_services.term_assign(emulation_year=next_year, chair=chair, vice_chair=vice_chair, user=user)
     meeting.term_recorded_at = timezone.now()
-    _set_reason(meeting, _("Next year's chair and vice-chair recorded"), user)
+    set_change_reason(meeting, _("Next year's chair and vice-chair recorded"), user)
     meeting.save(update_fields=["term_recorded_at"])
     return meeting
 
@@ -361,7 +355,7 @@ def emulation_year_close(*, emulation_year, user=None):
     """Close the year: everything of it (scores, covenant, meeting, ballots, nominations
     but their decisions) becomes read-only, in one transaction."""
     emulation_year = EmulationYear.objects.select_for_update().get(pk=emulation_year.pk)
-    _ensure_open(emulation_year)
+    cluster_services.year_ensure_open(emulation_year)
     blockers = []
     for step in selectors.console_steps(emulation_year):
         if step.key != "close" and not step.done and step.blocker and step.blocker not in blockers:
@@ -369,7 +363,7 @@ def emulation_year_close(*, emulation_year, user=None):
     if blockers:
         raise ValidationError([_("The year cannot be closed yet:"), *blockers])
     emulation_year.closed_at = timezone.now()
-    _set_reason(emulation_year, _("Year closed"), user)
+    set_change_reason(emulation_year, _("Year closed"), user)
     emulation_year.save(update_fields=["closed_at"])
     return emulation_year
 
@@ -384,7 +378,7 @@ def emulation_year_reopen(*, emulation_year, reason, user=None):
     if not emulation_year.is_closed:
         raise ValidationError(_("The emulation year %(year)s is not closed.") % {"year": emulation_year.year})
     emulation_year.closed_at = None
-    _set_reason(emulation_year, reason, user)
+    set_change_reason(emulation_year, reason, user)
     emulation_year.save(update_fields=["closed_at"])
     return emulation_year
 
@@ -412,6 +406,6 @@ def nomination_record_progress(*, nomination, user=None, sent_on=None, decision_
     elif nomination.sent_on:
         nomination.status = NominationStatus.SENT
     nomination.full_clean()
-    _set_reason(nomination, _("Decision recorded") if outcome else _("Sent to the central board"), user)
+    set_change_reason(nomination, _("Decision recorded") if outcome else _("Sent to the central board"), user)
     nomination.save()
     return nomination

@@ -21,6 +21,12 @@ class MeetingMixin(YearMixin):
 
     permission_required = "awards.view_meeting"
     action_permission = "awards.run_meeting"
+    #: Pages of the console's actions: every method needs `action_permission`.
+    is_action = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.year_checks = [self.require_action] if self.is_action else []
+        return super().dispatch(request, *args, **kwargs)
 
     def require_action(self):
         if not self.request.user.has_perm(self.action_permission, self.emulation_year):
@@ -49,6 +55,7 @@ class MeetingMixin(YearMixin):
 
 class ConsoleView(MeetingMixin, TemplateView):
     template_name = "awards/console.html"
+    is_action = False  # every member follows the console
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -94,13 +101,11 @@ class MeetingEditView(MeetingMixin, TemplateView):
         return MeetingForm(data, instance=meeting, initial=initial, members=members)
 
     def get_context_data(self, form=None, **kwargs):
-        self.require_action()
         context = super().get_context_data(**kwargs)
         context["form"] = form or self.get_form()
         return context
 
     def post(self, request, *args, **kwargs):
-        self.require_action()
         form = self.get_form(request.POST)
         if form.is_valid():
             try:
@@ -126,14 +131,12 @@ class AttendanceView(MeetingMixin, TemplateView):
         return AttendanceForm(data, initial=initial, delegations=delegations)
 
     def get(self, request, *args, **kwargs):
-        self.require_action()
         meeting = self.meeting_or_back()
         if meeting is None:
             return self.back()
         return self.render_to_response(self.get_context_data(form=self.get_form(meeting), meeting=meeting))
 
     def post(self, request, *args, **kwargs):
-        self.require_action()
         meeting = self.meeting_or_back()
         if meeting is None:
             return self.back()
@@ -158,7 +161,6 @@ class AttendanceView(MeetingMixin, TemplateView):
 
 class RankingAdoptView(MeetingMixin, View):
     def post(self, request, *args, **kwargs):
-        self.require_action()
         meeting = self.meeting_or_back()
         if meeting is None:
             return self.back()
@@ -178,12 +180,7 @@ class NominationsView(MeetingMixin, TemplateView):
         )
         return context
 
-    def get(self, request, *args, **kwargs):
-        self.require_action()
-        return super().get(request, *args, **kwargs)
-
     def post(self, request, *args, **kwargs):
-        self.require_action()
         meeting = self.meeting_or_back()
         if meeting is None:
             return self.back()
@@ -223,7 +220,6 @@ class BallotView(MeetingMixin, TemplateView):
     template_name = "awards/ballot_form.html"
 
     def setup_round(self):
-        self.require_action()
         self.award_type = get_object_or_404(AwardType, code=self.kwargs["award"])
         self.meeting = selectors.meeting_of(self.emulation_year)
         self.correcting = self.request.GET.get("correct") == "1" or bool(self.request.POST.get("correction_reason"))
@@ -306,12 +302,7 @@ class NextTermView(MeetingMixin, TemplateView):
         context.update(form=form, proposal=proposal, next_year=self.emulation_year.year + 1)
         return context
 
-    def get(self, request, *args, **kwargs):
-        self.require_action()
-        return super().get(request, *args, **kwargs)
-
     def post(self, request, *args, **kwargs):
-        self.require_action()
         meeting = self.meeting_or_back()
         if meeting is None:
             return self.back()
@@ -329,7 +320,6 @@ class NextTermView(MeetingMixin, TemplateView):
 
 class CloseYearView(MeetingMixin, View):
     def post(self, request, *args, **kwargs):
-        self.require_action()
         return self.run(lambda: services.emulation_year_close(emulation_year=self.emulation_year, user=request.user),
                         _("The emulation year %(year)s is closed.") % {"year": self.emulation_year.year})
 
@@ -338,7 +328,6 @@ class ReopenYearView(MeetingMixin, View):
     action_permission = "awards.reopen_year"
 
     def post(self, request, *args, **kwargs):
-        self.require_action()
         form = ReopenForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Say why the year is re-opened."))

@@ -9,7 +9,8 @@ from .enums import Role
 from .models import EmulationYear, Membership, RuleSet
 
 
-def _ensure_open(emulation_year):
+def year_ensure_open(emulation_year):
+    """Refuse any change to a closed emulation year (every app's services call this)."""
     if emulation_year.is_closed:
         raise ValidationError(_("The emulation year %(year)s is closed.") % {"year": emulation_year.year})
 
@@ -86,7 +87,7 @@ def membership_replace(*, emulation_year, members):
     Members who stay keep their role; a chair or vice-chair removed from the
     membership leaves the term incomplete.
     """
-    _ensure_open(emulation_year)
+    year_ensure_open(emulation_year)
     _check_members(emulation_year=emulation_year, members=members)
     wanted = {province.pk: order for province, order in members}
     existing = {m.province_id: m for m in Membership.objects.filter(emulation_year=emulation_year)}
@@ -111,7 +112,7 @@ def membership_replace(*, emulation_year, members):
 def term_assign(*, emulation_year, chair, vice_chair, user=None):
     """Make `chair` and `vice_chair` (provinces) the year's term. Refused with nothing changed
     when either is not a member of the year or both are the same province."""
-    _ensure_open(emulation_year)
+    year_ensure_open(emulation_year)
     errors = {}
     if chair is None:
         errors["chair"] = _("Choose the chair.")
@@ -155,7 +156,7 @@ def emulation_year_open_with_term(*, cluster, year, members, chair, vice_chair, 
 
 @transaction.atomic
 def rule_set_update(*, rule_set, data):
-    _ensure_open(rule_set.emulation_year)
+    year_ensure_open(rule_set.emulation_year)
     for name in RuleSet.COPIED_FIELDS:
         if name in data:
             setattr(rule_set, name, data[name])

@@ -40,6 +40,8 @@ class YearMixin:
             raise Http404(_("This emulation year does not exist."))
         if not request.user.has_perm(self.permission_required, self.emulation_year):
             raise PermissionDenied
+        for check in getattr(self, "year_checks", ()):  # further checks of a subclass, once the year is known
+            check()
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -5,21 +5,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
+from cluster.services import year_ensure_open
+from common.history import set_change_reason
 from common.uploads import SCANS, inspect_upload
 
 from .models import Commitment, Covenant, CovenantStatus, Signatory
 
 
 def _ensure_open(covenant_or_year):
-    year = getattr(covenant_or_year, "emulation_year", covenant_or_year)
-    if year.is_closed:
-        raise ValidationError(_("The emulation year %(year)s is closed.") % {"year": year.year})
+    year_ensure_open(getattr(covenant_or_year, "emulation_year", covenant_or_year))
 
 
-def _set_reason(obj, reason, user):
-    obj._change_reason = reason
-    if user is not None and getattr(user, "pk", None):
-        obj._history_user = user
 
 
 @transaction.atomic
@@ -31,7 +27,7 @@ def covenant_create(*, emulation_year, user=None, **fields):
     fields.setdefault("title", _("Emulation covenant %(year)s") % {"year": emulation_year.year})
     covenant = Covenant(emulation_year=emulation_year, **fields)
     covenant.full_clean()
-    _set_reason(covenant, _("Covenant created"), user)
+    set_change_reason(covenant, _("Covenant created"), user)
     covenant.save()
     Signatory.objects.bulk_create(
         [Signatory(covenant=covenant, province=m.province) for m in cluster_selectors.members_of(emulation_year)]
@@ -54,7 +50,7 @@ def covenant_update(*, covenant, user=None, commitments=None, **fields):
     for name, value in fields.items():
         setattr(covenant, name, value)
     covenant.full_clean()
-    _set_reason(covenant, _("Covenant changed"), user)
+    set_change_reason(covenant, _("Covenant changed"), user)
     covenant.save()
     if commitments is not None:
         covenant.commitments.all().delete()
@@ -98,7 +94,7 @@ def signatory_update(*, signatory, user=None, representative, post, signed, sign
             storage = signatory.scan.storage
             transaction.on_commit(lambda: storage.delete(old))
     signatory.full_clean()
-    _set_reason(signatory, _("Signature recorded") if signed else _("Representative recorded"), user)
+    set_change_reason(signatory, _("Signature recorded") if signed else _("Representative recorded"), user)
     signatory.save()
     covenant_refresh_status(covenant=covenant, user=user)
     return signatory
@@ -110,6 +106,6 @@ def covenant_refresh_status(*, covenant, user=None):
     status = CovenantStatus.SIGNED if rows and all(rows) else CovenantStatus.DRAFT
     if status != covenant.status:
         covenant.status = status
-        _set_reason(covenant, _("Signed by every member") if status == CovenantStatus.SIGNED else _("Back to draft"), user)
+        set_change_reason(covenant, _("Signed by every member") if status == CovenantStatus.SIGNED else _("Back to draft"), user)
         covenant.save(update_fields=["status"])
     return covenant

@@ -9,9 +9,12 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cluster import selectors as cluster_selectors
+from cluster.services import year_ensure_open
 
 from . import calculations, selectors
 from .enums import ScorecardStatus
+from common.history import set_change_reason
+from common.uploads import inspect_upload
 from common.uploads import inspect_upload
 from .models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
 
@@ -47,8 +50,7 @@ def parse_and_check(criterion, text):
 
 
 def _ensure_scoring_open(emulation_year):
-    if emulation_year.is_closed:
-        raise ValidationError(_("The emulation year %(year)s is closed.") % {"year": emulation_year.year})
+    year_ensure_open(emulation_year)
     board = Scoreboard.objects.filter(emulation_year=emulation_year).first()
     if board and board.is_locked:
         raise ValidationError(_("The scoring of %(year)s is locked.") % {"year": emulation_year.year})
@@ -64,12 +66,6 @@ def _lock_scorecard(scorecard, version):
     return current
 
 
-def _set_reason(obj, reason, user=None):
-    """What django-simple-history records with the next save: the reason and who did it
-    (also outside a web request: the demo loader, the shell, a task)."""
-    obj._change_reason = reason[:100] if reason else None
-    if user is not None and getattr(user, "pk", None):
-        obj._history_user = user
 
 
 # --- Scorecards --------------------------------------------------------------------------
@@ -219,7 +215,7 @@ def scorecard_submit(*, scorecard, user):
     current.submitted_at = timezone.now()
     current.return_reason = ""
     current.version += 1
-    _set_reason(current, _("Submitted"), user)
+    set_change_reason(current, _("Submitted"), user)
     current.save(update_fields=["status", "submitted_at", "return_reason", "version"])
     return current
 
@@ -236,7 +232,7 @@ def scorecard_return(*, scorecard, user, reason):
     current.status = ScorecardStatus.RETURNED
     current.return_reason = reason
     current.version += 1
-    _set_reason(current, reason, user)
+    set_change_reason(current, reason, user)
     current.save(update_fields=["status", "return_reason", "version"])
     return current
 
@@ -279,7 +275,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         if score.pk and score.agreed_score == value and score.agreed_reason == reason:
             continue
         score.agreed_score, score.agreed_reason = value, reason
-        _set_reason(score, reason or _("Agreed as self-scored"), user)
+        set_change_reason(score, reason or _("Agreed as self-scored"), user)
         score.save()
         existing[criterion_id] = score
     complete = all(
@@ -292,7 +288,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
     if new_status != current.status:
         current.status = new_status
         fields.append("status")
-        _set_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
+        set_change_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
     current.save(update_fields=fields)
     return current
 
@@ -353,7 +349,7 @@ def scoreboard_lock(*, emulation_year, user):
     board = Scoreboard.objects.select_for_update().get(emulation_year=emulation_year)
     board.locked_at = timezone.now()
     board.locked_by = user
-    _set_reason(board, _("Scoring locked"), user)
+    set_change_reason(board, _("Scoring locked"), user)
     board.save(update_fields=["locked_at", "locked_by"])
     return board
 
@@ -398,13 +394,13 @@ def criterion_save(*, criterion, user=None, reason=""):
     if has_children:
         criterion.max_points = None
     criterion.full_clean()
-    _set_reason(criterion, reason or _("Criterion saved"), user)
+    set_change_reason(criterion, reason or _("Criterion saved"), user)
     criterion.save()
     if criterion.parent_id:
         parent = Criterion.objects.get(pk=criterion.parent_id)
         if parent.max_points is not None:
             parent.max_points = None  # a group's maximum is the sum of its sub-criteria
-            _set_reason(parent, _("Sub-criterion %(code)s added") % {"code": criterion.code}, user)
+            set_change_reason(parent, _("Sub-criterion %(code)s added") % {"code": criterion.code}, user)
             parent.save(update_fields=["max_points"])
     return criterion
 
@@ -450,7 +446,7 @@ def criteria_copy_from_previous(*, emulation_year, user=None):
                 title=c.title, guidance=c.guidance, kind=c.kind, max_points=c.max_points,
                 evidence_required=c.evidence_required, order=c.order,
             )
-            _set_reason(new, _("Copied from %(year)s") % {"year": previous.year}, user)
+            set_change_reason(new, _("Copied from %(year)s") % {"year": previous.year}, user)
             new.save()
             criterion_map[c.pk] = new
             pending.remove(c)

@@ -194,6 +194,23 @@ class ScorecardMixin:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def save_form(self, form, save, done):
+        """Validate, save through the service, answer: refused values stay on the form (400,
+        nothing saved); somebody else's save in between shows the current values."""
+        if form.is_valid():
+            try:
+                card = save(form.cleaned_data)
+            except services.ConcurrentEditError as error:
+                messages.error(self.request, " ".join(error.messages))
+                self.scorecard.refresh_from_db()
+                return self.render_to_response(self.get_context_data())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                return done(card)
+        messages.error(self.request, _("Nothing was saved: correct the values marked in red."))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def base_context(self):
         user = self.request.user
         table = selectors.criteria_table(self.emulation_year)
@@ -260,25 +277,16 @@ class ScorecardView(ScorecardMixin, TemplateView):
             raise PermissionDenied
         leaves = selectors.criteria_table(self.emulation_year).leaves
         form = ScorecardForm(request.POST, request.FILES, leaves=leaves)
-        if form.is_valid():
-            try:
-                services.scorecard_save_self(
-                    scorecard=self.scorecard, user=request.user, version=form.cleaned_data["version"],
-                    entries=form.entries(), files=form.uploads(),
-                )
-            except services.ConcurrentEditError as error:
-                messages.error(request, " ".join(error.messages))
-                self.scorecard.refresh_from_db()
-                return self.render_to_response(self.get_context_data())
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                if "submit" in request.POST:
-                    return self._submit(request)
-                messages.success(request, _("The draft is saved."))
-                return redirect("scoring:scorecard", pk=self.scorecard.pk)
-        messages.error(request, _("Nothing was saved: correct the values marked in red."))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def done(card):
+            if "submit" in request.POST:
+                return self._submit(request)
+            messages.success(request, _("The draft is saved."))
+            return redirect("scoring:scorecard", pk=self.scorecard.pk)
+
+        return self.save_form(form, lambda data: services.scorecard_save_self(
+            scorecard=self.scorecard, user=request.user, version=data["version"], entries=form.entries(),
+            files=form.uploads()), done)
 
     def _submit(self, request):
         self.scorecard.refresh_from_db()
@@ -321,24 +329,14 @@ class CrossCheckView(ScorecardMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         leaves = selectors.criteria_table(self.emulation_year).leaves
         form = CrossCheckForm(request.POST, leaves=leaves)
-        if form.is_valid():
-            try:
-                card = services.scorecard_save_agreed(
-                    scorecard=self.scorecard, user=request.user, version=form.cleaned_data["version"],
-                    entries=form.entries(),
-                )
-            except services.ConcurrentEditError as error:
-                messages.error(request, " ".join(error.messages))
-                self.scorecard.refresh_from_db()
-                return self.render_to_response(self.get_context_data())
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("The agreed scores are saved.") if card.status != "agreed"
-                                 else _("Every criterion of this scorecard is agreed."))
-                return redirect("scoring:cross_check", pk=self.scorecard.pk)
-        messages.error(request, _("Nothing was saved: correct the values marked in red."))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def done(card):
+            messages.success(request, _("The agreed scores are saved.") if card.status != "agreed"
+                             else _("Every criterion of this scorecard is agreed."))
+            return redirect("scoring:cross_check", pk=self.scorecard.pk)
+
+        return self.save_form(form, lambda data: services.scorecard_save_agreed(
+            scorecard=self.scorecard, user=request.user, version=data["version"], entries=form.entries()), done)
 
 
 class ScorecardActionView(ScorecardMixin, View):

@@ -22,7 +22,7 @@ USERNAMES = {"other": "yenbai", "own": "backan", "chair": "bacgiang", "admin": "
 #: url name -> (kwargs builder, expected GET status per role in ROLES order)
 MEMBERS = (302, 200, 200, 200, 200, 404)
 CHAIR_ADMIN = (302, 403, 403, 200, 200, 404)
-POST_ONLY = (302, 405, 405, 405, 405, 404)
+POST_ONLY = (302, 403, 403, 405, 405, 404)  # the chair's actions: refused before the method is looked at
 
 
 def year_kwargs(year):
@@ -77,7 +77,7 @@ TABLE = {
     "awards:ballot": (lambda o: {**year_kwargs(2015)(o), "award": "flag"}, (302, 403, 403, 302, 302, 404)),
     "awards:next_term": (year_kwargs(2015), CHAIR_ADMIN),
     "awards:close_year": (year_kwargs(2015), POST_ONLY),
-    "awards:reopen_year": (year_kwargs(2014), POST_ONLY),
+    "awards:reopen_year": (year_kwargs(2014), (302, 403, 403, 403, 405, 404)),  # admins only
     "awards:decision": (lambda o: {"pk": o["nomination"].pk}, (302, 403, 403, 403, 200, 404)),
     "reports:documents": (year_kwargs(2014), MEMBERS),
     "reports:report": (lambda o: {"pk": o["report"].pk}, MEMBERS),
