@@ -249,3 +249,41 @@ def test_the_excel_pages_require_login(client, scoring):
                 reverse("scoring:scorecard_xlsx", args=[draft.pk]), import_url(draft)]:
         response = client.get(url)
         assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [1e308, -1e308, 123456789, "x" * 40000, "\x01\x02 điều khiển", "=HYPERLINK(\"http://x\")", "@SUM(A1)", float("nan")],
+)
+def test_hostile_cells_get_a_clear_error_or_are_stored_harmlessly(backan, hostile):
+    """Huge and negative numbers, very long text, control characters, formulas: the import
+    answers with row errors or stores the value as plain text, and the app keeps serving."""
+    scorecard = card(2015, "06")
+    before = stored(scorecard)
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    rows = rows_by_code(sheet)
+    try:
+        sheet.cell(rows["A1"], 4, hostile)
+        sheet.cell(rows["A2"], 5, hostile if isinstance(hostile, str) else "ghi chú")
+    except Exception:  # noqa: BLE001 (openpyxl itself refuses some control characters: nothing to upload)
+        pytest.skip("openpyxl refuses to write this value")
+    response = backan.post(import_url(scorecard), {"file": upload(workbook)})
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert "Dòng" in text(response) or "Không có gì được nhập" in text(response)
+        assert stored(scorecard) == before
+    else:
+        note = Score.objects.get(scorecard=scorecard, criterion__code="A2").note
+        assert len(note) <= 2000 and not note.startswith(("=", "@"))
+    assert backan.get(reverse("scoring:scorecard", args=[scorecard.pk])).status_code == 200
+
+
+def test_a_file_in_another_encoding_is_refused_clearly(backan):
+    scorecard = card(2015, "06")
+    before = stored(scorecard)
+    csv_in_utf16 = "Mã tiêu chí;Điểm tự chấm\nA1;9\n".encode("utf-16")
+    response = backan.post(import_url(scorecard), {"file": SimpleUploadedFile("diem.xlsx", csv_in_utf16)})
+    assert response.status_code == 400
+    assert "Excel" in text(response)
+    assert stored(scorecard) == before
