@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.http import Http404
 
 from cluster import selectors as cluster_selectors
@@ -98,11 +97,18 @@ def scoreboard_of(emulation_year):
 
 
 def scores_by_criterion(scorecard):
-    """{criterion id: Score} with the evidence files prefetched."""
-    scores = Score.objects.filter(scorecard=scorecard).prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))
-    )
-    return {s.criterion_id: s for s in scores}
+    """{criterion id: Score}, each with `evidence_files`: its evidence, oldest first.
+
+    Two queries; the evidence is grouped here rather than prefetched, because a related
+    manager's `.all()` per score costs a queryset each (a scorecard has 100+ criteria).
+    """
+    scores = {s.criterion_id: s for s in Score.objects.filter(scorecard=scorecard)}
+    by_score = {}
+    for evidence in Evidence.objects.filter(score__scorecard=scorecard).order_by("uploaded_at"):
+        by_score.setdefault(evidence.score_id, []).append(evidence)
+    for score in scores.values():
+        score.evidence_files = by_score.get(score.pk, [])
+    return scores
 
 
 def scorecard_visible_to(user, scorecard):

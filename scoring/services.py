@@ -186,18 +186,19 @@ def evidence_remove(*, evidence, user):
     current.save(update_fields=["version"])
 
 
-def scorecard_missing(scorecard):
-    """What still blocks submitting: a list of messages (empty when complete)."""
-    table = selectors.criteria_table(scorecard.emulation_year)
+def scorecard_missing(scorecard, *, table=None, scores=None):
+    """What still blocks submitting: a list of messages (empty when complete). `table` and
+    `scores` may be passed when the caller has read them already."""
+    table = table or selectors.criteria_table(scorecard.emulation_year)
     if not table.leaves:
         return [_("The criteria of this year have not been set yet.")]
-    scores = selectors.scores_by_criterion(scorecard)
+    scores = scores if scores is not None else selectors.scores_by_criterion(scorecard)
     missing = []
     for criterion in table.leaves:
         score = scores.get(criterion.pk)
         if score is None or score.self_score is None:
             missing.append(_("%(code)s: no self-score.") % {"code": criterion.code})
-        elif criterion.evidence_required and not list(score.evidence.all()):
+        elif criterion.evidence_required and not score.evidence_files:
             missing.append(_("%(code)s: evidence is required.") % {"code": criterion.code})
     return missing
 

@@ -240,7 +240,8 @@ def _score_rows(table, scores, form, prefix_value, prefix_text):
                 fields = (form[f"{prefix_value}_{row.criterion.pk}"], form[f"{prefix_text}_{row.criterion.pk}"])
                 evidence_field = f"evidence_{row.criterion.pk}"
                 fields += (form[evidence_field] if evidence_field in form.fields else None,)
-            rows.append({"row": row, "score": score, "fields": fields})
+            rows.append({"row": row, "score": score, "fields": fields,
+                         "evidence": score.evidence_files if score is not None else []})
         blocks.append({"block": block, "rows": rows})
     return blocks
 
@@ -267,7 +268,8 @@ class ScorecardView(ScorecardMixin, TemplateView):
             form = ScorecardForm(initial=self.initial(context["scores"], context["table"].leaves), leaves=context["table"].leaves)
         context["form"] = form
         context["blocks"] = _score_rows(context["table"], context["scores"], form, "score", "note")
-        context["missing"] = services.scorecard_missing(self.scorecard) if context["can_submit"] else []
+        context["missing"] = services.scorecard_missing(
+            self.scorecard, table=context["table"], scores=context["scores"]) if context["can_submit"] else []
         context["return_form"] = ReturnForm() if context["can_return"] else None
         context["tab"] = "scores"
         return context
