@@ -35,7 +35,10 @@ class Province(models.Model):
             # A code is reused after a merger (the new Phú Thọ keeps 25): unique per start date.
             models.UniqueConstraint(
                 fields=["code", "valid_from"], name="province_code_unique_per_start",
-                nulls_distinct=False,
+                violation_error_message=_("A province with this code already starts on this date."),
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_from__isnull=True), name="province_code_unique_without_start",
                 violation_error_message=_("A province with this code already starts on this date."),
             ),
             models.CheckConstraint(
