@@ -134,12 +134,16 @@ def decide(
         elected = set(above)
         if len(at_cut) <= seats_left:  # pragma: no cover - impossible by construction
             elected |= set(at_cut)
-        elif tie_rule == RANKING:
-            chosen = sorted(at_cut, key=lambda k: (ranking.get(k, 10**6), str(k)))[:seats_left]
-            elected |= set(chosen)
-            by_ranking = set(chosen)
         else:
-            tied = tuple(sorted(at_cut, key=str))
+            by_rank = sorted(at_cut, key=lambda k: ranking.get(k, 10**6))
+            last_in, first_out = by_rank[seats_left - 1], by_rank[seats_left]
+            if tie_rule == RANKING and ranking.get(last_in, 10**6) != ranking.get(first_out, 10**6):
+                chosen = by_rank[:seats_left]
+                elected |= set(chosen)
+                by_ranking = set(chosen)
+            else:
+                # A new round; also when the ranking itself is tied and cannot decide.
+                tied = tuple(sorted(at_cut, key=str))
     results = [
         CandidateResult(
             key=k, votes=v, base=base_value, percent=percent(v, base_value), passes=passes(v),

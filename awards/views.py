@@ -191,7 +191,10 @@ class NominationsView(MeetingMixin, TemplateView):
                 services.nominations_propose_defaults(meeting=meeting, user=request.user)
                 messages.success(request, _("The nominations follow the ranking."))
             elif action == "remove":
-                nomination = get_object_or_404(Nomination, pk=request.POST.get("nomination"), emulation_year=self.emulation_year)
+                nomination_id = request.POST.get("nomination", "")
+                if not nomination_id.isdigit():
+                    raise Http404
+                nomination = get_object_or_404(Nomination, pk=nomination_id, emulation_year=self.emulation_year)
                 services.nomination_remove(meeting=meeting, nomination=nomination, user=request.user)
                 messages.success(request, _("The nomination is removed."))
             elif action == "confirm":

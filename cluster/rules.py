@@ -43,6 +43,11 @@ rules.add_perm("cluster.view_year", can_view_year)
 rules.add_perm("cluster.open_year", is_admin)
 rules.add_perm("cluster.assign_term", is_admin & is_year_open)
 rules.add_perm("cluster.change_membership", is_admin & is_year_open)
-rules.add_perm("cluster.change_rule_set", (is_admin | is_chair_of_year) & is_year_open)
+@rules.predicate
+def is_rule_set_open(user, emulation_year):
+    return emulation_year is not None and not selectors.rule_set_frozen(emulation_year)
+
+
+rules.add_perm("cluster.change_rule_set", (is_admin | is_chair_of_year) & is_year_open & is_rule_set_open)
 rules.add_perm("cluster.chair_year", is_chair_of_year & is_year_open)
 rules.add_perm("provinces.view_province", rules.is_authenticated)

@@ -198,3 +198,20 @@ def signing_host(emulation_year):
             if chair is not None:
                 return chair.province
     return None
+
+
+def rule_set_frozen(emulation_year):
+    """The rule set no longer changes once the scoring is locked or the review meeting has
+    confirmed its attendance (the quorum, the vote and the ranking were decided under it).
+    Read through the reverse relations, so this app imports none built on it."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        if emulation_year.scoreboard.locked_at is not None:
+            return True
+    except ObjectDoesNotExist:
+        pass
+    try:
+        return emulation_year.review_meeting.attendance_confirmed_at is not None
+    except ObjectDoesNotExist:
+        return False

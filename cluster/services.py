@@ -156,7 +156,11 @@ def emulation_year_open_with_term(*, cluster, year, members, chair, vice_chair, 
 
 @transaction.atomic
 def rule_set_update(*, rule_set, data):
+    from . import selectors
+
     year_ensure_open(rule_set.emulation_year)
+    if selectors.rule_set_frozen(rule_set.emulation_year):
+        raise ValidationError(_("The rule set is frozen: the scoring is locked or the review meeting has begun."))
     for name in RuleSet.COPIED_FIELDS:
         if name in data:
             setattr(rule_set, name, data[name])

@@ -44,7 +44,10 @@ class DocumentsView(YearMixin, TemplateView):
             raise Http404
         ballot_round = None
         if kind == DocumentKind.BALLOT_RECORD:
-            ballot_round = get_object_or_404(BallotRound, pk=request.POST.get("round"), meeting__emulation_year=self.emulation_year)
+            round_id = request.POST.get("round", "")
+            if not round_id.isdigit():
+                raise Http404
+            ballot_round = get_object_or_404(BallotRound, pk=round_id, meeting__emulation_year=self.emulation_year)
         try:
             report = services.report_request(kind=kind, emulation_year=self.emulation_year, user=request.user, ballot_round=ballot_round)
         except ValidationError as error:

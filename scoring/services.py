@@ -72,6 +72,7 @@ def _lock_scorecard(scorecard, version):
 
 @transaction.atomic
 def scorecard_get_or_create(*, emulation_year, province):
+    _ensure_scoring_open(emulation_year)
     if province.pk not in cluster_selectors.member_province_ids(emulation_year):
         raise ValidationError(_("%(province)s is not a member of the cluster in %(year)s.") % {
             "province": province, "year": emulation_year.year})
@@ -358,7 +359,15 @@ def scoreboard_lock(*, emulation_year, user):
 # --- Criteria ---------------------------------------------------------------------------
 
 def _ensure_criteria_editable(emulation_year):
+    """The criteria change only while no scorecard has been submitted: a submitted or agreed
+    scorecard was scored against them."""
     _ensure_scoring_open(emulation_year)
+    if Scorecard.objects.filter(emulation_year=emulation_year).exclude(
+        status__in=(ScorecardStatus.DRAFT, ScorecardStatus.RETURNED)
+    ).exists():
+        raise ValidationError(
+            _("Scorecards of %(year)s have been submitted: the criteria can no longer change.") % {"year": emulation_year.year}
+        )
 
 
 @transaction.atomic

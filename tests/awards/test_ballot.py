@@ -92,3 +92,11 @@ def test_impossible_counts_are_refused(kwargs, present, codes):
 )
 def test_quorum(present, members, quorum, expected):
     assert has_quorum(present=present, members=members, quorum_percent=D(quorum)) is expected
+
+
+def test_the_ranking_cannot_decide_between_equal_ranks():
+    """Tied votes and tied ranks: a new round, never the database's order."""
+    outcome = decide(count({9: 4, 10: 4}, valid=8, returned=8, issued=8), members=7, threshold_percent=D("50"),
+                     strict=True, base=MEMBERS, tie_rule=RANKING, ranking={9: 1, 10: 1})
+    assert outcome.needs_new_round and set(outcome.tied) == {9, 10}
+    assert not any(r.elected for r in outcome.results)

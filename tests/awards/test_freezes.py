@@ -1,0 +1,56 @@
+"""Rules found by review: what may no longer change once the year has moved on."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from scoring.models import Criterion, Scorecard
+
+
+def test_criteria_freeze_once_a_scorecard_is_submitted(scoring_demo, demo_user):
+    from scoring import services
+    from tests.scoring.test_services import fill_all
+
+    scorecard = Scorecard.objects.select_related("emulation_year").get(emulation_year__year=2015, province__code="06")
+    fill_all(scorecard, demo_user("backan"))
+    services.scorecard_submit(scorecard=Scorecard.objects.get(pk=scorecard.pk), user=demo_user("backan"))
+    criterion = Criterion.objects.get(section__emulation_year__year=2015, code="A1")
+    criterion.max_points = 1
+    with pytest.raises(ValidationError, match="không thể thay đổi bảng tiêu chí"):
+        services.criterion_save(criterion=criterion, user=demo_user("bacgiang"))
+    assert Criterion.objects.get(pk=criterion.pk).max_points == 10
+
+
+def test_the_rule_set_freezes_when_the_meeting_confirms_attendance(meeting_2015, demo_user, client):
+    from awards import services
+    from cluster import services as cluster_services
+
+    meeting = meeting_2015
+    present = {d.province_id for d in meeting.delegations.all()}
+    services.attendance_confirm(meeting=meeting, present=present,
+                                delegates={pid: [("Đại biểu", "")] for pid in present}, guests=[])
+    year = meeting.emulation_year
+    year.refresh_from_db()
+    assert not demo_user("bacgiang").has_perm("cluster.change_rule_set", year)
+    with pytest.raises(ValidationError, match="Bộ quy tắc đã được cố định"):
+        cluster_services.rule_set_update(rule_set=year.rule_set, data={"vote_threshold_percent": 70})
+    client.force_login(demo_user("bacgiang"))
+    assert client.post(reverse("cluster:rule_set", args=[year.cluster_id, year.year]), {"quorum_percent": "50"}).status_code == 403
+
+
+def test_a_tampered_id_is_a_404_not_a_crash(demo_2014, demo_user, client):
+    client.force_login(demo_user("admin"))
+    response = client.post(reverse("reports:documents", args=[demo_2014.pk, 2014]), {"kind": "ballot_record", "round": "abc"})
+    assert response.status_code == 404
+
+
+def test_no_scorecard_is_created_in_a_closed_year(demo_2014, demo_user, client):
+    from django.utils import timezone
+
+    from cluster.models import EmulationYear
+
+    EmulationYear.objects.filter(year=2015).update(closed_at=timezone.now())
+    Scorecard.objects.filter(emulation_year__year=2015, province__code="24").delete()
+    client.force_login(demo_user("bacgiang"))
+    client.post(reverse("scoring:scorecard_open_own", args=[demo_2014.pk, 2015]))
+    assert not Scorecard.objects.filter(emulation_year__year=2015, province__code="24").exists()
