@@ -19,6 +19,15 @@ def is_chair_of_year(user, emulation_year):
 
 
 @rules.predicate
+def is_chair_of_year_or_previous(user, emulation_year):
+    """Staff of this year's chair province or of last year's (who hosted the review that
+    opened this year)."""
+    if emulation_year is None or not user.is_authenticated or user.province_id is None:
+        return False
+    return user.province_id in selectors.chair_province_ids_with_previous(emulation_year)
+
+
+@rules.predicate
 def is_member_of_year(user, emulation_year):
     if emulation_year is None or not user.is_authenticated or user.province_id is None:
         return False

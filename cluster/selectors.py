@@ -215,3 +215,16 @@ def rule_set_frozen(emulation_year):
         return emulation_year.review_meeting.attendance_confirmed_at is not None
     except ObjectDoesNotExist:
         return False
+
+
+def chair_province_ids_with_previous(emulation_year):
+    """The chair provinces of this year and of the year before, whose review meeting opens
+    this year (it hosts the signing of this year's covenant). Cached on the object."""
+    if not hasattr(emulation_year, "_chair_ids_with_previous"):
+        emulation_year._chair_ids_with_previous = frozenset(
+            Membership.objects.filter(
+                emulation_year__cluster_id=emulation_year.cluster_id,
+                year__in=(emulation_year.year, emulation_year.year - 1), role=Role.CHAIR,
+            ).values_list("province_id", flat=True)
+        )
+    return emulation_year._chair_ids_with_previous

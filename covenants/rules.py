@@ -3,23 +3,14 @@ and admins edit the text; each member's staff edit their own signatory row."""
 
 import rules
 
-from cluster import selectors as cluster_selectors
-from cluster.rules import can_view_year, is_admin
+from cluster.rules import can_view_year, is_admin, is_chair_of_year_or_previous, is_year_open
 
-
-def _chair_provinces(emulation_year):
-    from cluster.models import EmulationYear
-
-    ids = {cluster_selectors.chair_province_id(emulation_year)}
-    previous = EmulationYear.objects.filter(cluster_id=emulation_year.cluster_id, year=emulation_year.year - 1).first()
-    if previous is not None:
-        ids.add(cluster_selectors.chair_province_id(previous))
-    return ids - {None}
+from .models import CovenantStatus
 
 
 @rules.predicate
 def is_covenant_chair(user, covenant):
-    return user.is_authenticated and user.province_id is not None and user.province_id in _chair_provinces(covenant.emulation_year)
+    return is_chair_of_year_or_previous(user, covenant.emulation_year)
 
 
 @rules.predicate
@@ -47,7 +38,7 @@ def can_view_covenant_year(user, obj):
 rules.add_perm("covenants.view_covenant", can_view_covenant_year)
 @rules.predicate
 def is_draft(user, covenant):
-    return covenant.status != "signed"
+    return covenant.status != CovenantStatus.SIGNED
 
 
 rules.add_perm("covenants.change_covenant", (is_admin | is_covenant_chair) & covenant_year_open & is_draft)
@@ -55,14 +46,4 @@ rules.add_perm("covenants.change_signatory", (is_admin | is_signatory_chair | is
 rules.add_perm("covenants.view_scan", can_view_covenant_year)
 
 
-@rules.predicate
-def is_chair_for_year(user, emulation_year):
-    return user.is_authenticated and user.province_id is not None and user.province_id in _chair_provinces(emulation_year)
-
-
-@rules.predicate
-def year_open(user, emulation_year):
-    return not emulation_year.is_closed
-
-
-rules.add_perm("covenants.create_covenant", (is_admin | is_chair_for_year) & year_open)
+rules.add_perm("covenants.create_covenant", (is_admin | is_chair_of_year_or_previous) & is_year_open)
