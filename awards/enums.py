@@ -10,6 +10,10 @@ class NominationStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
+#: Nominations the cluster proposed: they go to the central board and get a decision.
+PROPOSED_BY_THE_CLUSTER = (NominationStatus.PROPOSED, NominationStatus.SENT, NominationStatus.DECIDED)
+
+
 class Outcome(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
     NOT_AWARDED = "not_awarded", _("Not awarded")

@@ -60,6 +60,48 @@ def candidates_for_next_round(meeting, award_type, *, correcting=False):
     return [r.nomination for r in results if r.tied]
 
 
+def quota_for(emulation_year, award_type):
+    """How many proposals of this type the cluster may make this year: an award quota of the
+    year, else the rule set's for the flag and the certificate, else none."""
+    from .models import CERTIFICATE, FLAG, AwardQuota
+
+    quota = AwardQuota.objects.filter(emulation_year=emulation_year, award_type=award_type).first()
+    if quota is not None:
+        return quota.count
+    rule_set = emulation_year.rule_set
+    return {FLAG: rule_set.flag_quota, CERTIFICATE: rule_set.certificate_quota}.get(award_type.code, 0)
+
+
+@dataclass
+class NextRound:
+    number: int
+    seats: int
+    candidates: list
+    last: object  # the last confirmed round, or None
+
+
+def next_round(meeting, award_type, *, correcting=False):
+    """The round to record next for this award: its number, its seats (a new round after a
+    tie has the seats the last left; a correction keeps the corrected round's) and candidates."""
+    last = BallotRound.objects.filter(meeting=meeting, award_type=award_type).order_by("-number").first()
+    if last is not None and correcting:
+        seats = last.seats
+    elif last is not None and last.needs_new_round:
+        seats = last.seats - last.results.filter(elected=True).count()
+    else:
+        seats = quota_for(meeting.emulation_year, award_type)
+    return NextRound(number=(last.number + 1) if last else 1, seats=seats, last=last,
+                     candidates=candidates_for_next_round(meeting, award_type, correcting=correcting))
+
+
+def award_types_to_ballot(emulation_year, rounds):
+    """Award types with candidates whose ballot is not decided yet (no round, or a tie)."""
+    last = {}
+    for ballot_round in rounds:  # ordered by award type, then number
+        last[ballot_round.award_type_id] = ballot_round
+    return [t for t in award_types_in_play(emulation_year) if t.pk not in last or last[t.pk].needs_new_round]
+
+
 def award_types_in_play(emulation_year):
     ids = Nomination.objects.filter(emulation_year=emulation_year).values_list("award_type_id", flat=True)
     return list(AwardType.objects.filter(pk__in=ids).order_by("order"))

@@ -16,7 +16,7 @@ from common.history import set_change_reason
 from scoring.models import Scoreboard, Scorecard
 
 from . import ballot, selectors
-from .enums import NominationStatus, Outcome
+from .enums import PROPOSED_BY_THE_CLUSTER, NominationStatus, Outcome
 from .models import AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
 
 
@@ -124,17 +124,6 @@ def award_types_ensure():
 
 # --- Nominations -------------------------------------------------------------------------------
 
-def quota_for(emulation_year, award_type):
-    """How many proposals of this type the cluster may make this year (rule set / quotas)."""
-    from .models import AwardQuota, CERTIFICATE, FLAG
-
-    quota = AwardQuota.objects.filter(emulation_year=emulation_year, award_type=award_type).first()
-    if quota is not None:
-        return quota.count
-    rule_set = emulation_year.rule_set
-    return {FLAG: rule_set.flag_quota, CERTIFICATE: rule_set.certificate_quota}.get(award_type.code, 0)
-
-
 def nominations_default(*, emulation_year):
     """The default candidates from the agreed ranking: the leading member for the flag,
     the next ones for the certificate (then further award types in order), within quotas.
@@ -145,7 +134,7 @@ def nominations_default(*, emulation_year):
     )
     result, position = [], 0
     for award_type in AwardType.objects.order_by("order", "pk"):
-        count = quota_for(emulation_year, award_type)
+        count = selectors.quota_for(emulation_year, award_type)
         result.append((award_type, ranked[position:position + count]))
         position += count
     return result
@@ -274,10 +263,9 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
     blockers = ballot_blockers(meeting)
     if blockers:
         raise ValidationError(blockers)
-    rounds = list(BallotRound.objects.filter(meeting=meeting, award_type=award_type).order_by("number"))
-    last = rounds[-1] if rounds else None
     correction_reason = (correction_reason or "").strip()
-    candidates = selectors.candidates_for_next_round(meeting, award_type, correcting=bool(correction_reason))
+    upcoming = selectors.next_round(meeting, award_type, correcting=bool(correction_reason))
+    last, candidates, seats = upcoming.last, upcoming.candidates, upcoming.seats
     if last and not last.needs_new_round and not correction_reason:
         raise ValidationError(_("This ballot is decided. To correct it, record a new round with the reason."))
     if correction_reason and last is None:
@@ -286,11 +274,6 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
     if set(votes) != set(names):
         raise ValidationError(_("Enter the votes of every candidate of this round, and only theirs."))
     rule_set = meeting.emulation_year.rule_set
-    seats = quota_for(meeting.emulation_year, award_type)
-    if correction_reason:
-        seats = last.seats
-    elif last is not None and last.needs_new_round:
-        seats = last.seats - last.results.filter(elected=True).count()
     count = ballot.RoundCount(issued=issued, returned=returned, valid=valid, invalid=invalid, votes=dict(votes), seats=max(seats, 1))
     present = sum(1 for d in meeting.delegations.all() if d.present)
     errors = ballot.check_counts(count, present=present)
@@ -304,7 +287,7 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
         strict=rule_set.vote_threshold_strict, base=rule_set.vote_base, tie_rule=rule_set.ballot_tie_rule, ranking=ranking,
     )
     ballot_round = BallotRound.objects.create(
-        meeting=meeting, award_type=award_type, number=(last.number + 1) if last else 1, seats=count.seats,
+        meeting=meeting, award_type=award_type, number=upcoming.number, seats=count.seats,
         issued=issued, returned=returned, valid=valid, invalid=invalid,
         corrects=last if correction_reason else None, correction_reason=correction_reason,
         needs_new_round=outcome.needs_new_round, confirmed_at=timezone.now(), confirmed_by=user,
@@ -387,7 +370,7 @@ def emulation_year_reopen(*, emulation_year, reason, user=None):
 def nomination_record_progress(*, nomination, user=None, sent_on=None, decision_number="", decision_date=None, outcome=""):
     """After the meeting: sent to the central board, then the government's decision. Allowed
     on a closed year (decisions come months later)."""
-    if nomination.status not in (NominationStatus.PROPOSED, NominationStatus.SENT, NominationStatus.DECIDED):
+    if nomination.status not in PROPOSED_BY_THE_CLUSTER:
         raise ValidationError(_("Only a nomination the cluster proposed can be sent or decided."))
     errors = {}
     decision_number = (decision_number or "").strip()

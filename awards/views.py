@@ -12,8 +12,9 @@ from cluster.views import YearMixin, apply_validation_error
 from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
+from .enums import PROPOSED_BY_THE_CLUSTER
 from .forms import AttendanceForm, BallotForm, DecisionForm, MeetingForm, NominationForm, ReopenForm
-from .models import AwardType, BallotRound, Nomination
+from .models import AwardType, Nomination
 
 
 class MeetingMixin(YearMixin):
@@ -72,18 +73,14 @@ class ConsoleView(MeetingMixin, TemplateView):
             meeting=meeting, steps=steps, next_step=next_step, rounds=rounds, nominations=nominations,
             rule_set=rule_set, can_run=user.has_perm("awards.run_meeting", self.emulation_year),
             can_reopen=user.has_perm("awards.reopen_year", self.emulation_year),
-            can_decide=[n.pk for n in nominations if user.has_perm("awards.record_decision", n)],
-            award_types=[t for t in selectors.award_types_in_play(self.emulation_year)
-                         if not any(r.award_type_id == t.pk for r in rounds) or rounds_last(rounds, t).needs_new_round],
+            can_decide=[n.pk for n in nominations
+                        if n.status in PROPOSED_BY_THE_CLUSTER and user.has_perm("awards.record_decision", n)],
+            award_types=selectors.award_types_to_ballot(self.emulation_year, rounds),
             ballot_blockers=services.ballot_blockers(meeting) if meeting else [],
             reopen_form=ReopenForm(),
-            quota={t.pk: services.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
+            quota={t.pk: selectors.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
         )
         return context
-
-
-def rounds_last(rounds, award_type):
-    return [r for r in rounds if r.award_type_id == award_type.pk][-1]
 
 
 class MeetingEditView(MeetingMixin, TemplateView):
@@ -176,7 +173,7 @@ class NominationsView(MeetingMixin, TemplateView):
             meeting=selectors.meeting_of(self.emulation_year),
             nominations=selectors.nominations_of(self.emulation_year),
             form=form or NominationForm(members=cluster_selectors.members_of(self.emulation_year)),
-            quota={t: services.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
+            quota={t: selectors.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
         )
         return context
 
@@ -227,30 +224,17 @@ class BallotView(MeetingMixin, TemplateView):
         self.meeting = selectors.meeting_of(self.emulation_year)
         self.correcting = self.request.GET.get("correct") == "1" or bool(self.request.POST.get("correction_reason"))
 
-    def candidates(self):
-        return selectors.candidates_for_next_round(self.meeting, self.award_type, correcting=self.correcting)
-
-    def round_number(self):
-        last = BallotRound.objects.filter(meeting=self.meeting, award_type=self.award_type).order_by("-number").first()
-        return (last.number + 1) if last else 1
-
-    def seats(self):
-        """The seats of the round being recorded, as `services.ballot_round_record` counts them:
-        after a tie, only the seats the last round left; a correction keeps the round's seats."""
-        last = BallotRound.objects.filter(meeting=self.meeting, award_type=self.award_type).order_by("-number").first()
-        if last is not None and self.correcting:
-            return last.seats
-        if last is not None and last.needs_new_round:
-            return last.seats - last.results.filter(elected=True).count()
-        return services.quota_for(self.emulation_year, self.award_type)
+    def upcoming(self):
+        return selectors.next_round(self.meeting, self.award_type, correcting=self.correcting)
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         blockers = services.ballot_blockers(self.meeting)
+        upcoming = self.upcoming()
         context.update(
             award_type=self.award_type, meeting=self.meeting, blockers=blockers, correcting=self.correcting,
-            form=form or BallotForm(candidates=self.candidates()), rule_set=self.emulation_year.rule_set,
-            seats=self.seats(), round_number=self.round_number(),
+            form=form or BallotForm(candidates=upcoming.candidates), rule_set=self.emulation_year.rule_set,
+            seats=upcoming.seats, round_number=upcoming.number,
         )
         return context
 
@@ -265,7 +249,7 @@ class BallotView(MeetingMixin, TemplateView):
         self.setup_round()
         if self.meeting is None:
             return self.back()
-        form = BallotForm(request.POST, candidates=self.candidates())
+        form = BallotForm(request.POST, candidates=self.upcoming().candidates)
         if form.is_valid():
             data = form.cleaned_data
             try:

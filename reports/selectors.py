@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import selectors as award_selectors
-from awards.enums import NominationStatus
+from awards.enums import PROPOSED_BY_THE_CLUSTER
 from awards.models import BallotRound, ReviewMeeting
 from cluster import selectors as cluster_selectors
 from cluster.models import EmulationYear
@@ -86,7 +86,7 @@ def document_context(report):
         next_chair, next_vice = cluster_selectors.term_of(next_year) if next_year else (None, None)
         context.update(
             rounds=rounds, rule_set=rule_set, next_year=emulation_year.year + 1, next_chair=next_chair, next_vice=next_vice,
-            proposed=[n for n in nominations if n.status in (NominationStatus.PROPOSED, NominationStatus.SENT, NominationStatus.DECIDED)],
+            proposed=[n for n in nominations if n.status in PROPOSED_BY_THE_CLUSTER],
             members=cluster_selectors.members_of(emulation_year),
         )
     if report.kind == DocumentKind.BALLOT_RECORD:
