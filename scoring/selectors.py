@@ -111,12 +111,6 @@ def scores_by_criterion(scorecard):
     return scores
 
 
-def scorecard_visible_to(user, scorecard):
-    from .rules import can_view_scorecard
-
-    return can_view_scorecard(user, scorecard)
-
-
 def scorecard_get_for_user(user, scorecard_id):
     """The scorecard if the user may read it; 404 alike for missing and forbidden."""
     scorecard = (
@@ -130,10 +124,12 @@ def scorecard_get_for_user(user, scorecard_id):
 
 
 def scorecards_of_year(emulation_year):
-    return {
-        s.province_id: s
-        for s in Scorecard.objects.filter(emulation_year=emulation_year).select_related("province")
-    }
+    """{province id: scorecard}; each shares `emulation_year`, so that permission checks row
+    by row reuse one year's cached term and members instead of querying per row."""
+    cards = {s.province_id: s for s in Scorecard.objects.filter(emulation_year=emulation_year).select_related("province")}
+    for card in cards.values():
+        card.emulation_year = emulation_year
+    return cards
 
 
 @dataclass
@@ -177,12 +173,21 @@ def scoreboard_rows(emulation_year, *, user=None):
     return table, rows
 
 
-def province_results_across_years(province):
-    return (
-        Scorecard.objects.filter(province=province)
-        .select_related("emulation_year__cluster", "emulation_year__scoreboard")
-        .order_by("-emulation_year__year")
-    )
+def province_results_across_years(province, *, user):
+    """The province's scorecards, newest year first, that `user` may read — in one query, with
+    the same rule as `scoring.rules.can_view_scorecard`: admins all; its own staff all; members
+    (or the chair) of that year's cluster the submitted and agreed ones."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from cluster.models import Membership
+
+    scorecards = Scorecard.objects.filter(province=province)
+    if not user.is_superuser:
+        member_that_year = Membership.objects.filter(emulation_year=OuterRef("emulation_year"), province_id=user.province_id)
+        scorecards = scorecards.filter(
+            Q(province_id=user.province_id) | (Q(status__in=VISIBLE_TO_MEMBERS) & Exists(member_that_year))
+        )
+    return scorecards.select_related("emulation_year__cluster", "emulation_year__scoreboard").order_by("-emulation_year__year")
 
 
 def compute_year_results(emulation_year, *, table=None, visible_only=False, stored_when_locked=True):

@@ -8,9 +8,9 @@ year = "clusters/<int:cluster_id>/years/<int:year>/"
 
 urlpatterns = [
     path(f"{year}scorecards/", views.ScorecardListView.as_view(), name="scorecards"),
-    path(f"{year}scorecards/mine/", views.scorecard_open_own, name="scorecard_open_own"),
+    path(f"{year}scorecards/mine/", views.ScorecardOpenOwnView.as_view(), name="scorecard_open_own"),
     path(f"{year}scoreboard/", views.ScoreboardView.as_view(), name="scoreboard"),
-    path(f"{year}scoreboard/lock/", views.scoreboard_lock, name="scoreboard_lock"),
+    path(f"{year}scoreboard/lock/", views.ScoreboardLockView.as_view(), name="scoreboard_lock"),
     path(f"{year}criteria/", views.CriteriaView.as_view(), name="criteria"),
     path(f"{year}criteria/sections/new/", views.SectionEditView.as_view(), name="section_new"),
     path(f"{year}criteria/sections/<int:pk>/", views.SectionEditView.as_view(), name="section_edit"),

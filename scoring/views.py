@@ -34,22 +34,20 @@ class ScorecardListView(YearMixin, TemplateView):
         return context
 
 
-@require_POST
-def scorecard_open_own(request, cluster_id, year):
+class ScorecardOpenOwnView(YearMixin, View):
     """Staff open (create on first use) their province's scorecard of the year."""
-    from cluster import selectors as cluster_selectors
-    from cluster.models import Cluster
 
-    cluster = get_object_or_404(Cluster, pk=cluster_id)
-    emulation_year = cluster_selectors.emulation_year_get(cluster=cluster, year=year)
-    if emulation_year is None or request.user.province is None:
-        raise Http404
-    try:
-        scorecard = services.scorecard_get_or_create(emulation_year=emulation_year, province=request.user.province)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("scoring:scorecards", cluster_id=cluster.pk, year=year)
-    return redirect("scoring:scorecard", pk=scorecard.pk)
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if request.user.province is None:
+            raise Http404
+        try:
+            scorecard = services.scorecard_get_or_create(emulation_year=self.emulation_year, province=request.user.province)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("scoring:scorecards", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        return redirect("scoring:scorecard", pk=scorecard.pk)
 
 
 class ScoreboardView(YearMixin, TemplateView):
@@ -69,25 +67,22 @@ class ScoreboardView(YearMixin, TemplateView):
         return context
 
 
-@require_POST
-def scoreboard_lock(request, cluster_id, year):
-    from cluster import selectors as cluster_selectors
-    from cluster.models import Cluster
+class ScoreboardLockView(YearMixin, View):
+    """The chair locks the scoring of the year and stores the ranking."""
 
-    cluster = get_object_or_404(Cluster, pk=cluster_id)
-    emulation_year = cluster_selectors.emulation_year_get(cluster=cluster, year=year)
-    if emulation_year is None:
-        raise Http404
-    if not request.user.has_perm("scoring.lock_scoring", emulation_year):
-        raise PermissionDenied
-    try:
-        services.scoreboard_lock(emulation_year=emulation_year, user=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The scoring of %(year)s is locked and the ranking is stored.") % {"year": year})
-    return redirect("scoring:scoreboard", cluster_id=cluster_id, year=year)
+    permission_required = "scoring.lock_scoring"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        year = self.emulation_year.year
+        try:
+            services.scoreboard_lock(emulation_year=self.emulation_year, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The scoring of %(year)s is locked and the ranking is stored.") % {"year": year})
+        return redirect("scoring:scoreboard", cluster_id=self.cluster.pk, year=year)
 
 
 class CriteriaView(YearMixin, TemplateView):
@@ -409,6 +404,5 @@ def province_results(request, code):
     province = province_with_history(code)
     if province is None:
         raise Http404
-    scorecards = [s for s in selectors.province_results_across_years(province)
-                  if request.user.has_perm("scoring.view_scorecard", s)]
-    return render(request, "scoring/province_results.html", {"province": province, "scorecards": scorecards})
+    return render(request, "scoring/province_results.html", {
+        "province": province, "scorecards": selectors.province_results_across_years(province, user=request.user)})

@@ -44,9 +44,9 @@ TABLE = {
     "provinces:list": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
     "provinces:detail": (lambda o: {"code": "06"}, (302, 200, 200, 200, 200, 200)),
     "scoring:scorecards": (year_kwargs(2015), MEMBERS),
-    "scoring:scorecard_open_own": (year_kwargs(2015), (302, 405, 405, 405, 405, 405)),
+    "scoring:scorecard_open_own": (year_kwargs(2015), (302, 405, 405, 405, 405, 404)),
     "scoring:scoreboard": (year_kwargs(2015), MEMBERS),
-    "scoring:scoreboard_lock": (year_kwargs(2015), (302, 405, 405, 405, 405, 405)),
+    "scoring:scoreboard_lock": (year_kwargs(2015), (302, 403, 403, 405, 405, 404)),  # the chair's: refused to others
     "scoring:scoreboard_xlsx": (year_kwargs(2014), MEMBERS),
     "scoring:criteria": (year_kwargs(2015), MEMBERS),
     "scoring:section_new": (year_kwargs(2015), CHAIR_ADMIN),

@@ -160,7 +160,7 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["scoreboard", "scorecard", "cross_check"])
+@pytest.mark.parametrize("page", ["scoreboard", "scorecard", "cross_check", "scorecards"])
 def test_query_count_does_not_grow_with_the_data(client, db, page):
     from tests.factories import UserFactory
 
@@ -174,6 +174,15 @@ def test_query_count_does_not_grow_with_the_data(client, db, page):
             "scoreboard": reverse("scoring:scoreboard", args=[year.cluster_id, year.year]),
             "scorecard": reverse("scoring:scorecard", args=[card.pk]),
             "cross_check": reverse("scoring:cross_check", args=[card.pk]),
+            "scorecards": reverse("scoring:scorecards", args=[year.cluster_id, year.year]),
         }[page]
         counts.append(_count(client, url))
     assert counts[0] == counts[1], counts
+
+
+def test_province_results_hide_other_provinces_drafts(client, scoring_demo, demo_user):
+    client.force_login(demo_user("yenbai"))
+    page = text(client.get(reverse("scoring:province_results", args=["06"])))
+    assert ">2014</a>" in page and ">2015</a>" not in page  # Bắc Kạn's 2015 scorecard is a draft
+    client.force_login(demo_user("backan"))
+    assert ">2015</a>" in text(client.get(reverse("scoring:province_results", args=["06"])))
