@@ -9,21 +9,9 @@ from tests.reports.pdfcheck import pdf_text
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def full_demo_db(db):
-    from awards.demo import load_awards_demo
-    from cluster.demo import load_demo
-    from scoring.demo import load_scoring_demo
-
-    cluster, _ = load_demo()
-    load_scoring_demo(cluster)
-    load_awards_demo(cluster)
-    return cluster
-
-
-def test_chair_makes_and_downloads_the_minutes(page, login, full_demo_db, screenshot, tmp_path):
+def test_chair_makes_and_downloads_the_minutes(page, login, demo_2014, screenshot, tmp_path):
     login("phutho", DEMO_PASSWORD)
-    page.goto(f"/clusters/{full_demo_db.pk}/years/2014/")
+    page.goto(f"/clusters/{demo_2014.pk}/years/2014/")
     page.get_by_role("link", name="Văn bản", exact=True).click()
     expect(page.get_by_role("heading", name="Tạo văn bản")).to_be_visible()
     item = page.get_by_test_id("available").locator("li", has_text="Biên bản hội nghị tổng kết")
@@ -39,8 +27,8 @@ def test_chair_makes_and_downloads_the_minutes(page, login, full_demo_db, screen
     assert "Phú Thọ, ngày 04 tháng 3 năm 2015" in text and "BIÊN BẢN" in text
 
 
-def test_a_member_cannot_make_documents(page, login, full_demo_db):
+def test_a_member_cannot_make_documents(page, login, demo_2014):
     login("yenbai", DEMO_PASSWORD)
-    page.goto(f"/clusters/{full_demo_db.pk}/years/2014/documents/")
+    page.goto(f"/clusters/{demo_2014.pk}/years/2014/documents/")
     expect(page.get_by_role("heading", name="Tạo văn bản")).to_be_visible()
     expect(page.get_by_role("button", name="Tạo PDF")).to_have_count(0)
