@@ -43,11 +43,7 @@ class User(AbstractUser):
             return super().has_perm(perm)
         if not self.is_active:
             return False
-        return any(
-            backend.has_perm(self, perm, obj)
-            for backend in auth.get_backends()
-            if hasattr(backend, "has_perm")
-        )
+        return any(backend.has_perm(self, perm, obj) for backend in auth.get_backends() if hasattr(backend, "has_perm"))
 
     @property
     def is_admin(self):

@@ -37,7 +37,17 @@ class ExactEncoder(json.JSONEncoder):
 
 def _collect(cluster):
     """(model label, queryset) in an order where every row comes after what it points to."""
-    from awards.models import AwardQuota, AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
+    from awards.models import (
+        AwardQuota,
+        AwardType,
+        BallotResult,
+        BallotRound,
+        Delegate,
+        Delegation,
+        Guest,
+        Nomination,
+        ReviewMeeting,
+    )
     from cluster.models import EmulationYear, Membership, RuleSet
     from covenants.models import Commitment, Covenant, Signatory
     from provinces.models import Province
@@ -52,7 +62,11 @@ def _collect(cluster):
     frontier = set(provinces.exclude(successor__isnull=True).values_list("successor_id", flat=True))
     while frontier - wanted:
         wanted |= frontier
-        frontier = set(Province.objects.filter(pk__in=frontier).exclude(successor__isnull=True).values_list("successor_id", flat=True))
+        frontier = set(
+            Province.objects.filter(pk__in=frontier)
+            .exclude(successor__isnull=True)
+            .values_list("successor_id", flat=True)
+        )
     provinces = list(Province.objects.filter(pk__in=wanted))
     provinces.sort(key=lambda p: p.successor_id is not None)
     User = get_user_model()
@@ -84,7 +98,10 @@ def _collect(cluster):
         ("delegates", Delegate.objects.filter(delegation__meeting__in=meetings)),
         ("guests", Guest.objects.filter(meeting__in=meetings)),
         ("nominations", Nomination.objects.filter(emulation_year__in=years)),
-        ("ballot rounds", _parents_first(BallotRound.objects.filter(meeting__in=meetings).order_by("pk"), parent="corrects_id")),
+        (
+            "ballot rounds",
+            _parents_first(BallotRound.objects.filter(meeting__in=meetings).order_by("pk"), parent="corrects_id"),
+        ),
         ("ballot results", BallotResult.objects.filter(ballot_round__meeting__in=meetings)),
         ("document counters", DocumentCounter.objects.filter(cluster=cluster)),
         ("documents", Report.objects.filter(emulation_year__in=years)),
@@ -133,7 +150,9 @@ def cluster_export(*, cluster, path):
             rows = list(rows)
             counts[part] = len(rows)
             name = f"data/{index:02d}.json"
-            archive.writestr(name, json.dumps(serializers.serialize("python", rows), cls=ExactEncoder, ensure_ascii=False))
+            archive.writestr(
+                name, json.dumps(serializers.serialize("python", rows), cls=ExactEncoder, ensure_ascii=False)
+            )
             manifest["parts"].append({"name": part, "file": name, "rows": len(rows)})
             for row in rows:
                 field = FILE_FIELDS.get(row._meta.label_lower)
@@ -177,7 +196,9 @@ def cluster_import(*, path):
                     stored = default_storage.save(name, ContentFile(archive.read(f"files/{name}")))
                     written.append(stored)
                     if stored != name:
-                        raise ValidationError(_("A file of the archive already exists in the storage: %(name)s") % {"name": name})
+                        raise ValidationError(
+                            _("A file of the archive already exists in the storage: %(name)s") % {"name": name}
+                        )
                 _reset_sequences(models)
         except Exception:
             for name in written:

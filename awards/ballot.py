@@ -47,8 +47,12 @@ def check_counts(count: RoundCount, *, present: int) -> list:
     if count.returned > count.issued:
         errors.append(CountError("returned_above_issued", params={"returned": count.returned, "issued": count.issued}))
     if count.valid + count.invalid != count.returned:
-        errors.append(CountError("valid_invalid_mismatch", params={
-            "valid": count.valid, "invalid": count.invalid, "returned": count.returned}))
+        errors.append(
+            CountError(
+                "valid_invalid_mismatch",
+                params={"valid": count.valid, "invalid": count.invalid, "returned": count.returned},
+            )
+        )
     if count.issued > present:
         errors.append(CountError("issued_above_present", params={"issued": count.issued, "present": present}))
     for candidate, votes in count.votes.items():
@@ -56,8 +60,17 @@ def check_counts(count: RoundCount, *, present: int) -> list:
             errors.append(CountError("votes_above_valid", candidate, {"votes": votes, "valid": count.valid}))
     total = sum(count.votes.values())
     if total > count.valid * count.seats:
-        errors.append(CountError("total_above_capacity", params={
-            "total": total, "valid": count.valid, "seats": count.seats, "capacity": count.valid * count.seats}))
+        errors.append(
+            CountError(
+                "total_above_capacity",
+                params={
+                    "total": total,
+                    "valid": count.valid,
+                    "seats": count.seats,
+                    "capacity": count.valid * count.seats,
+                },
+            )
+        )
     return errors
 
 
@@ -146,8 +159,14 @@ def decide(
                 tied = tuple(sorted(at_cut, key=str))
     results = [
         CandidateResult(
-            key=k, votes=v, base=base_value, percent=percent(v, base_value), passes=passes(v),
-            elected=k in elected, decided_by_ranking=k in by_ranking, tied=k in tied,
+            key=k,
+            votes=v,
+            base=base_value,
+            percent=percent(v, base_value),
+            passes=passes(v),
+            elected=k in elected,
+            decided_by_ranking=k in by_ranking,
+            tied=k in tied,
         )
         for k, v in sorted(count.votes.items(), key=lambda item: (-item[1], str(item[0])))
     ]

@@ -33,13 +33,25 @@ DELEGATES = {
     "08": ("Hoàng Văn Đức", "Phó Chủ tịch UBND tỉnh Tuyên Quang"),
     "15": ("Vũ Thị Giang", "Phó Chủ tịch UBND tỉnh Yên Bái"),
 }
-GUEST = ("Trần Thị Hà", "Phó Chủ tịch Hội đồng Thi đua - Khen thưởng Trung ương, Thứ trưởng Bộ Nội vụ, "
-                         "Trưởng Ban Thi đua - Khen thưởng Trung ương")
+GUEST = (
+    "Trần Thị Hà",
+    "Phó Chủ tịch Hội đồng Thi đua - Khen thưởng Trung ương, Thứ trưởng Bộ Nội vụ, "
+    "Trưởng Ban Thi đua - Khen thưởng Trung ương",
+)
 COMMITMENTS = [
-    ("Tổ chức các phong trào thi đua thiết thực, hiệu quả, phù hợp với thực tế từng tỉnh nhằm thực hiện tốt nhiệm vụ chính trị.", "A"),
-    ("Tổ chức các phong trào thi đua chào mừng Đại hội Đảng các cấp, tiến tới Đại hội Đảng toàn quốc lần thứ XII.", None),
+    (
+        "Tổ chức các phong trào thi đua thiết thực, hiệu quả, phù hợp với thực tế từng tỉnh nhằm thực hiện tốt nhiệm vụ chính trị.",
+        "A",
+    ),
+    (
+        "Tổ chức các phong trào thi đua chào mừng Đại hội Đảng các cấp, tiến tới Đại hội Đảng toàn quốc lần thứ XII.",
+        None,
+    ),
     ("Tổ chức Đại hội thi đua yêu nước cấp tỉnh, tiến tới Đại hội Thi đua yêu nước toàn quốc lần thứ IX.", "B"),
-    ("Đổi mới và nâng cao chất lượng công tác khen thưởng, bảo đảm đúng quy trình, công khai, dân chủ, khách quan, chính xác, kịp thời; chú trọng khen thưởng người lao động trực tiếp.", "B"),
+    (
+        "Đổi mới và nâng cao chất lượng công tác khen thưởng, bảo đảm đúng quy trình, công khai, dân chủ, khách quan, chính xác, kịp thời; chú trọng khen thưởng người lao động trực tiếp.",
+        "B",
+    ),
     ("Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn theo quy chế.", "D"),
 ]
 
@@ -54,15 +66,25 @@ def load_awards_demo(cluster):
     chair = User.objects.get(username="phutho")
     by_code = {p.code: p for p in Province.objects.filter(code__in=DELEGATES)}
     meeting = services.meeting_save(
-        emulation_year=year_2014, user=chair, starts_at=MEETING_START, ends_at=MEETING_END,
-        place="Trụ sở UBND tỉnh Phú Thọ", host_province=by_code["25"],
-        presiding_name="Chu Ngọc Anh", presiding_post="Chủ tịch UBND tỉnh Phú Thọ",
-        secretary_name="Lê Thị Minh Thu", secretary_post="Chuyên viên Ban Thi đua - Khen thưởng tỉnh Phú Thọ",
+        emulation_year=year_2014,
+        user=chair,
+        starts_at=MEETING_START,
+        ends_at=MEETING_END,
+        place="Trụ sở UBND tỉnh Phú Thọ",
+        host_province=by_code["25"],
+        presiding_name="Chu Ngọc Anh",
+        presiding_post="Chủ tịch UBND tỉnh Phú Thọ",
+        secretary_name="Lê Thị Minh Thu",
+        secretary_post="Chuyên viên Ban Thi đua - Khen thưởng tỉnh Phú Thọ",
     )
     if not meeting.attendance_confirmed_at:
         services.attendance_confirm(
-            meeting=meeting, present=set(p.pk for p in by_code.values()),
-            delegates={by_code[code].pk: [person] for code, person in DELEGATES.items()}, guests=[GUEST], user=chair)
+            meeting=meeting,
+            present=set(p.pk for p in by_code.values()),
+            delegates={by_code[code].pk: [person] for code, person in DELEGATES.items()},
+            guests=[GUEST],
+            user=chair,
+        )
     meeting.refresh_from_db()
     if not meeting.ranking_adopted_at:
         services.ranking_adopt(meeting=meeting, user=chair)
@@ -76,8 +98,16 @@ def load_awards_demo(cluster):
         for award_type in AwardType.objects.filter(nominations__emulation_year=year_2014).distinct().order_by("order"):
             nominations = Nomination.objects.filter(emulation_year=year_2014, award_type=award_type)
             votes = {n.pk: (6 if award_type.code == FLAG else 7) for n in nominations}
-            services.ballot_round_record(meeting=meeting, award_type=award_type, issued=7, returned=7, valid=7, invalid=0,
-                                         votes=votes, user=chair)
+            services.ballot_round_record(
+                meeting=meeting,
+                award_type=award_type,
+                issued=7,
+                returned=7,
+                valid=7,
+                invalid=0,
+                votes=votes,
+                user=chair,
+            )
     if not meeting.term_recorded_at:
         services.next_term_record(meeting=meeting, chair=by_code["24"], vice_chair=by_code["06"], user=chair)
     year_2015 = EmulationYear.objects.get(cluster=cluster, year=2015)
@@ -86,15 +116,21 @@ def load_awards_demo(cluster):
         from scoring.models import Section
 
         covenant = covenant_services.covenant_create(
-            emulation_year=year_2015, user=chair,
+            emulation_year=year_2015,
+            user=chair,
             title="Giao ước thi đua năm 2015 của Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc",
-            place="Phú Thọ", signing_date=SIGNING_DAY, host_province=by_code["25"])
+            place="Phú Thọ",
+            signing_date=SIGNING_DAY,
+            host_province=by_code["25"],
+        )
         sections = {s.code: s for s in Section.objects.filter(emulation_year=year_2015)}
-        covenant_services.covenant_update(covenant=covenant, user=chair,
-                                          commitments=[(text, sections.get(code)) for text, code in COMMITMENTS])
+        covenant_services.covenant_update(
+            covenant=covenant, user=chair, commitments=[(text, sections.get(code)) for text, code in COMMITMENTS]
+        )
     for signatory in covenant.signatories.select_related("province"):
         if not signatory.signed:
             name, post = DELEGATES[signatory.province.code]
-            covenant_services.signatory_update(signatory=signatory, user=chair, representative=name, post=post,
-                                               signed=True, signed_on=SIGNING_DAY)
+            covenant_services.signatory_update(
+                signatory=signatory, user=chair, representative=name, post=post, signed=True, signed_on=SIGNING_DAY
+            )
     services.emulation_year_close(emulation_year=year_2014, user=chair)

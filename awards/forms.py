@@ -13,17 +13,29 @@ DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = ReviewMeeting
-        fields = ["starts_at", "ends_at", "place", "host_province", "presiding_name", "presiding_post", "secretary_name",
-                  "secretary_post"]
+        fields = [
+            "starts_at",
+            "ends_at",
+            "place",
+            "host_province",
+            "presiding_name",
+            "presiding_post",
+            "secretary_name",
+            "secretary_post",
+        ]
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host_province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members])
         self.fields["starts_at"].input_formats = DATETIME_FORMATS
-        self.fields["starts_at"].widget = forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
+        self.fields["starts_at"].widget = forms.DateTimeInput(
+            format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"}
+        )
         self.fields["starts_at"].help_text = _("For example 04/03/2015 08:00")
         self.fields["ends_at"].input_formats = DATETIME_FORMATS
-        self.fields["ends_at"].widget = forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
+        self.fields["ends_at"].widget = forms.DateTimeInput(
+            format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"}
+        )
         self.fields["ends_at"].help_text = _("The closing time written in the minutes; it can be filled in at the end.")
 
     def clean(self):
@@ -36,7 +48,10 @@ class MeetingForm(forms.ModelForm):
 
 class AttendanceForm(forms.Form):
     guests = forms.CharField(
-        label=_("Guests"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        label=_("Guests"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
         help_text=_("One per line: full name – post."),
     )
 
@@ -46,7 +61,9 @@ class AttendanceForm(forms.Form):
         for d in delegations:
             self.fields[f"present_{d.province_id}"] = forms.BooleanField(label=d.province.name, required=False)
             self.fields[f"delegates_{d.province_id}"] = forms.CharField(
-                label=_("Delegates of %(province)s") % {"province": d.province.name}, required=False, max_length=3000,
+                label=_("Delegates of %(province)s") % {"province": d.province.name},
+                required=False,
+                max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
             )
 
@@ -61,7 +78,9 @@ class NominationForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members]).order_by("name")
+        self.fields["province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members]).order_by(
+            "name"
+        )
 
 
 COUNT_ERRORS = {
@@ -82,11 +101,16 @@ class BallotForm(forms.Form):
     valid = count_field(_("Valid ballots"))
     invalid = count_field(_("Invalid ballots"))
     correction_reason = forms.CharField(
-        label=_("Reason for the correction"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for the correction"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only to correct the last confirmed round: the new round replaces its outcome, both are kept."),
     )
-    confirm = forms.BooleanField(label=_("These are the counts in the vote-counting committee's record."),
-                                 error_messages={"required": _("Tick to confirm: a confirmed round cannot be changed.")})
+    confirm = forms.BooleanField(
+        label=_("These are the counts in the vote-counting committee's record."),
+        error_messages={"required": _("Tick to confirm: a confirmed round cannot be changed.")},
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,14 +126,26 @@ class BallotForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    sent_on = forms.DateField(label=_("Sent to the central board on"), required=False, input_formats=DATE_FORMATS,
-                              widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    sent_on = forms.DateField(
+        label=_("Sent to the central board on"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=50)
-    decision_date = forms.DateField(label=_("Decision date"), required=False, input_formats=DATE_FORMATS,
-                                    widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    decision_date = forms.DateField(
+        label=_("Decision date"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", "—"), *Outcome.choices])
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for re-opening"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("Say why the year is re-opened.")})
+    reason = forms.CharField(
+        label=_("Reason for re-opening"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the year is re-opened.")},
+    )

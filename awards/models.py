@@ -30,15 +30,20 @@ class AwardQuota(models.Model):
     """How many proposals of a type the cluster may make in a year, for award types other
     than the two of the rule set (which carries the flag and certificate quotas)."""
 
-    emulation_year = models.ForeignKey("cluster.EmulationYear", on_delete=models.CASCADE, related_name="award_quotas",
-                                       verbose_name=_("emulation year"))
-    award_type = models.ForeignKey(AwardType, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("award type"))
+    emulation_year = models.ForeignKey(
+        "cluster.EmulationYear", on_delete=models.CASCADE, related_name="award_quotas", verbose_name=_("emulation year")
+    )
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("award type")
+    )
     count = models.PositiveSmallIntegerField(_("number of proposals"), default=0)
 
     class Meta:
         verbose_name = _("award quota")
         verbose_name_plural = _("award quotas")
-        constraints = [models.UniqueConstraint(fields=["emulation_year", "award_type"], name="one_quota_per_type_and_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["emulation_year", "award_type"], name="one_quota_per_type_and_year")
+        ]
 
     def __str__(self):
         return f"{self.award_type} × {self.count}"
@@ -51,13 +56,18 @@ class ReviewMeeting(models.Model):
     chair's console derives from them.
     """
 
-    emulation_year = models.OneToOneField("cluster.EmulationYear", on_delete=models.CASCADE, related_name="review_meeting",
-                                          verbose_name=_("emulation year"))
+    emulation_year = models.OneToOneField(
+        "cluster.EmulationYear",
+        on_delete=models.CASCADE,
+        related_name="review_meeting",
+        verbose_name=_("emulation year"),
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=300)
-    host_province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("host province"))
+    host_province = models.ForeignKey(
+        "provinces.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("host province")
+    )
     presiding_name = models.CharField(_("presiding person"), max_length=150)
     presiding_post = models.CharField(_("post of the presiding person"), max_length=200, blank=True)
     secretary_name = models.CharField(_("secretary"), max_length=150)
@@ -80,8 +90,12 @@ class ReviewMeeting(models.Model):
 class Delegation(models.Model):
     """A member's delegation at the meeting; an absent member is recorded as absent."""
 
-    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("meeting"))
-    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+    meeting = models.ForeignKey(
+        ReviewMeeting, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("meeting")
+    )
+    province = models.ForeignKey(
+        "provinces.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
     present = models.BooleanField(_("present"), default=False)
     history = HistoricalRecords()
 
@@ -96,7 +110,9 @@ class Delegation(models.Model):
 
 
 class Delegate(models.Model):
-    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="delegates", verbose_name=_("delegation"))
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="delegates", verbose_name=_("delegation")
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     post = models.CharField(_("post"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -111,7 +127,9 @@ class Delegate(models.Model):
 
 
 class Guest(models.Model):
-    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="guests", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        ReviewMeeting, on_delete=models.CASCADE, related_name="guests", verbose_name=_("meeting")
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     post = models.CharField(_("post"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -129,14 +147,20 @@ class Nomination(models.Model):
     """A member nominated for an award for the emulation year; the ballot decides whether
     the cluster proposes it, the government's decision closes it."""
 
-    emulation_year = models.ForeignKey("cluster.EmulationYear", on_delete=models.CASCADE, related_name="nominations",
-                                       verbose_name=_("emulation year"))
-    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("award type"))
-    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="nominations",
-                                 verbose_name=_("province"))
+    emulation_year = models.ForeignKey(
+        "cluster.EmulationYear", on_delete=models.CASCADE, related_name="nominations", verbose_name=_("emulation year")
+    )
+    award_type = models.ForeignKey(
+        AwardType, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("award type")
+    )
+    province = models.ForeignKey(
+        "provinces.Province", on_delete=models.PROTECT, related_name="nominations", verbose_name=_("province")
+    )
     rationale = models.TextField(_("rationale"))
     rank = models.PositiveSmallIntegerField(_("rank in the scoring"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=NominationStatus.choices, default=NominationStatus.CANDIDATE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=NominationStatus.choices, default=NominationStatus.CANDIDATE
+    )
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
@@ -148,8 +172,11 @@ class Nomination(models.Model):
         verbose_name_plural = _("nominations")
         ordering = ["award_type__order", "rank", "province__name"]
         constraints = [
-            models.UniqueConstraint(fields=["emulation_year", "award_type", "province"], name="one_nomination_per_type",
-                                    violation_error_message=_("This member is already nominated for this award.")),
+            models.UniqueConstraint(
+                fields=["emulation_year", "award_type", "province"],
+                name="one_nomination_per_type",
+                violation_error_message=_("This member is already nominated for this award."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status=NominationStatus.DECIDED) | (Q(decision_date__isnull=False) & ~Q(outcome="")),
                 name="decided_needs_decision",
@@ -165,7 +192,9 @@ class BallotRound(models.Model):
     """One round of the secret ballot for one award type, as the vote-counting committee
     counted it. Confirmed rounds never change: a correction is a new round with a reason."""
 
-    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="ballot_rounds", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        ReviewMeeting, on_delete=models.CASCADE, related_name="ballot_rounds", verbose_name=_("meeting")
+    )
     award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="+", verbose_name=_("award type"))
     number = models.PositiveSmallIntegerField(_("round"))
     seats = models.PositiveSmallIntegerField(_("seats"))
@@ -173,13 +202,20 @@ class BallotRound(models.Model):
     returned = models.PositiveSmallIntegerField(_("ballots returned"))
     valid = models.PositiveSmallIntegerField(_("valid ballots"))
     invalid = models.PositiveSmallIntegerField(_("invalid ballots"))
-    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
-                                 verbose_name=_("corrects round"))
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects round"),
+    )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     needs_new_round = models.BooleanField(_("needs a new round"), default=False)
     confirmed_at = models.DateTimeField(_("confirmed at"))
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name=_("confirmed by"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("confirmed by")
+    )
 
     class Meta:
         verbose_name = _("ballot round")
@@ -188,8 +224,12 @@ class BallotRound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "award_type", "number"], name="one_round_number_per_award"),
             models.CheckConstraint(condition=Q(returned__lte=models.F("issued")), name="ballot_returned_le_issued"),
-            models.CheckConstraint(condition=Q(returned=models.F("valid") + models.F("invalid")), name="ballot_valid_plus_invalid"),
-            models.CheckConstraint(condition=Q(corrects__isnull=True) | ~Q(correction_reason=""), name="correction_has_reason"),
+            models.CheckConstraint(
+                condition=Q(returned=models.F("valid") + models.F("invalid")), name="ballot_valid_plus_invalid"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""), name="correction_has_reason"
+            ),
         ]
 
     def __str__(self):
@@ -199,8 +239,12 @@ class BallotRound(models.Model):
 class BallotResult(models.Model):
     """A candidate's votes in a round and the decision they led to (stored at confirmation)."""
 
-    ballot_round = models.ForeignKey(BallotRound, on_delete=models.CASCADE, related_name="results", verbose_name=_("round"))
-    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="ballot_results", verbose_name=_("nomination"))
+    ballot_round = models.ForeignKey(
+        BallotRound, on_delete=models.CASCADE, related_name="results", verbose_name=_("round")
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.PROTECT, related_name="ballot_results", verbose_name=_("nomination")
+    )
     votes = models.PositiveSmallIntegerField(_("votes"))
     base = models.PositiveSmallIntegerField(_("base"))
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=1)

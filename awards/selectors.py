@@ -19,7 +19,9 @@ def meeting_of(emulation_year):
         ReviewMeeting.objects.filter(emulation_year=emulation_year)
         .select_related("host_province", "emulation_year__rule_set", "emulation_year__cluster")
         .prefetch_related(
-            Prefetch("delegations", queryset=Delegation.objects.select_related("province").prefetch_related("delegates")),
+            Prefetch(
+                "delegations", queryset=Delegation.objects.select_related("province").prefetch_related("delegates")
+            ),
             "guests",
         )
         .first()
@@ -28,7 +30,8 @@ def meeting_of(emulation_year):
 
 def nominations_of(emulation_year):
     nominations = list(
-        Nomination.objects.filter(emulation_year=emulation_year).select_related("award_type", "province")
+        Nomination.objects.filter(emulation_year=emulation_year)
+        .select_related("award_type", "province")
         .order_by("award_type__order", "rank", "province__name")
     )
     for nomination in nominations:
@@ -41,7 +44,8 @@ def rounds_of(meeting):
     if meeting is None:
         return []
     return list(
-        BallotRound.objects.filter(meeting=meeting).select_related("award_type", "corrects")
+        BallotRound.objects.filter(meeting=meeting)
+        .select_related("award_type", "corrects")
         .prefetch_related(Prefetch("results", queryset=BallotResult.objects.select_related("nomination__province")))
         .order_by("award_type__order", "number")
     )
@@ -51,10 +55,15 @@ def candidates_for_next_round(meeting, award_type, *, correcting=False):
     """The nominations the next round of this award is about."""
     last = BallotRound.objects.filter(meeting=meeting, award_type=award_type).order_by("-number").first()
     if last is None:
-        return list(Nomination.objects.filter(emulation_year=meeting.emulation_year, award_type=award_type)
-                    .select_related("province").order_by("rank", "province__name"))
-    results = sorted(last.results.select_related("nomination__province"),
-                     key=lambda r: (r.nomination.rank or 10**6, r.nomination.province.name))
+        return list(
+            Nomination.objects.filter(emulation_year=meeting.emulation_year, award_type=award_type)
+            .select_related("province")
+            .order_by("rank", "province__name")
+        )
+    results = sorted(
+        last.results.select_related("nomination__province"),
+        key=lambda r: (r.nomination.rank or 10**6, r.nomination.province.name),
+    )
     if correcting:
         return [r.nomination for r in results]
     return [r.nomination for r in results if r.tied]
@@ -90,8 +99,12 @@ def next_round(meeting, award_type, *, correcting=False):
         seats = last.seats - last.results.filter(elected=True).count()
     else:
         seats = quota_for(meeting.emulation_year, award_type)
-    return NextRound(number=(last.number + 1) if last else 1, seats=seats, last=last,
-                     candidates=candidates_for_next_round(meeting, award_type, correcting=correcting))
+    return NextRound(
+        number=(last.number + 1) if last else 1,
+        seats=seats,
+        last=last,
+        candidates=candidates_for_next_round(meeting, award_type, correcting=correcting),
+    )
 
 
 def award_types_to_ballot(emulation_year, rounds):
@@ -128,8 +141,14 @@ def console_steps(emulation_year):
     covenant = Covenant.objects.filter(emulation_year=next_year).first() if next_year else None
     steps = []
 
-    steps.append(Step("meeting", _("Set up the review meeting"), meeting is not None,
-                      "" if meeting else _("The review meeting has not been set up.")))
+    steps.append(
+        Step(
+            "meeting",
+            _("Set up the review meeting"),
+            meeting is not None,
+            "" if meeting else _("The review meeting has not been set up."),
+        )
+    )
     attendance_done = bool(meeting and meeting.attendance_confirmed_at and meeting.quorum_met)
     blocker = ""
     if meeting is None:
@@ -149,8 +168,14 @@ def console_steps(emulation_year):
     steps.append(Step("ranking", _("Adopt the ranking"), ranking_done, blocker))
 
     nominations_done = bool(meeting and meeting.nominations_confirmed_at)
-    steps.append(Step("nominations", _("Nominations"), nominations_done,
-                      "" if nominations_done else _("The nominations have not been confirmed.")))
+    steps.append(
+        Step(
+            "nominations",
+            _("Nominations"),
+            nominations_done,
+            "" if nominations_done else _("The nominations have not been confirmed."),
+        )
+    )
 
     in_play = {n.award_type_id for n in nominations}
     decided_types = set()
@@ -165,32 +190,54 @@ def console_steps(emulation_year):
     blocker = ""
     if not ballot_done:
         blockers = services.ballot_blockers(meeting) if meeting else [_("Set up the meeting first.")]
-        blocker = blockers[0] if blockers else (
-            _("A tie at the cut-off needs a new round.") if pending_tie else _("Record the ballot of every award."))
+        blocker = (
+            blockers[0]
+            if blockers
+            else (
+                _("A tie at the cut-off needs a new round.") if pending_tie else _("Record the ballot of every award.")
+            )
+        )
     steps.append(Step("ballot", _("Secret ballot"), ballot_done, blocker))
 
     results_done = ballot_done and all(n.status != NominationStatus.CANDIDATE for n in nominations)
-    steps.append(Step("results", _("Results"), results_done, "" if results_done else _("The ballot is not decided yet.")))
+    steps.append(
+        Step("results", _("Results"), results_done, "" if results_done else _("The ballot is not decided yet."))
+    )
 
     chair, vice = cluster_selectors.term_of(next_year) if next_year else (None, None)
     term_done = bool(meeting and meeting.term_recorded_at and chair and vice)
-    steps.append(Step("term", _("Elect next year's chair and vice-chair"), term_done,
-                      "" if term_done else _("The meeting has not recorded next year's chair and vice-chair.")))
+    steps.append(
+        Step(
+            "term",
+            _("Elect next year's chair and vice-chair"),
+            term_done,
+            "" if term_done else _("The meeting has not recorded next year's chair and vice-chair."),
+        )
+    )
 
     covenant_done = bool(covenant and covenant.status == CovenantStatus.SIGNED)
     blocker = ""
     if not covenant_done:
-        blocker = _("Next year's covenant is not signed by every member yet.") if covenant else _(
-            "Next year's covenant has not been drawn up.")
+        blocker = (
+            _("Next year's covenant is not signed by every member yet.")
+            if covenant
+            else _("Next year's covenant has not been drawn up.")
+        )
     steps.append(Step("covenant", _("Sign next year's covenant"), covenant_done, blocker))
 
-    steps.append(Step("close", _("Close the year"), emulation_year.is_closed,
-                      "" if emulation_year.is_closed else _("The year is open.")))
+    steps.append(
+        Step(
+            "close",
+            _("Close the year"),
+            emulation_year.is_closed,
+            "" if emulation_year.is_closed else _("The year is open."),
+        )
+    )
     return steps
 
 
 def explain(result, rule_set):
-    """"6/7 = 85,7% ≥ 70% of members → elected": how a candidate's result was decided."""
+    """ "6/7 = 85,7% ≥ 70% of members → elected": how a candidate's result was decided."""
     from django.utils.formats import number_format
 
     def num(value, digits):
@@ -212,6 +259,11 @@ def explain(result, rule_set):
     else:
         outcome = _("not elected")
     return _("%(votes)s/%(base)s = %(percent)s%% %(comparison)s %(threshold)s%% %(of_base)s → %(outcome)s") % {
-        "votes": result.votes, "base": result.base, "percent": num(result.percent, 1), "comparison": comparison,
-        "threshold": num(rule_set.vote_threshold_percent, 2), "of_base": base, "outcome": outcome,
+        "votes": result.votes,
+        "base": result.base,
+        "percent": num(result.percent, 1),
+        "comparison": comparison,
+        "threshold": num(rule_set.vote_threshold_percent, 2),
+        "of_base": base,
+        "outcome": outcome,
     }

@@ -20,11 +20,8 @@ from .enums import PROPOSED_BY_THE_CLUSTER, NominationStatus, Outcome
 from .models import AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
 
 
-
-
-
-
 # --- The meeting and its attendance ----------------------------------------------------------
+
 
 @transaction.atomic
 def meeting_save(*, emulation_year, user=None, **fields):
@@ -46,7 +43,7 @@ def meeting_save(*, emulation_year, user=None, **fields):
 
 
 def parse_people(text):
-    """"Full name – post" per line (a dash or a comma separates the post) → [(name, post)]."""
+    """ "Full name – post" per line (a dash or a comma separates the post) → [(name, post)]."""
     people = []
     for line in (text or "").splitlines():
         line = line.strip()
@@ -77,13 +74,18 @@ def attendance_confirm(*, meeting, present, delegates, guests, user=None):
         is_present = delegation.province_id in present
         people = delegates.get(delegation.province_id, [])
         if is_present and not people:
-            errors.append(_("%(province)s is marked present: name at least one delegate.") % {"province": delegation.province})
+            errors.append(
+                _("%(province)s is marked present: name at least one delegate.") % {"province": delegation.province}
+            )
         delegation.present = is_present
         set_change_reason(delegation, _("Attendance confirmed"), user)
         delegation.save(update_fields=["present"])
         delegation.delegates.all().delete()
         Delegate.objects.bulk_create(
-            [Delegate(delegation=delegation, full_name=name, post=post, order=i) for i, (name, post) in enumerate(people)]
+            [
+                Delegate(delegation=delegation, full_name=name, post=post, order=i)
+                for i, (name, post) in enumerate(people)
+            ]
         )
     if errors:
         raise ValidationError(errors)
@@ -93,7 +95,9 @@ def attendance_confirm(*, meeting, present, delegates, guests, user=None):
     # Counted in the database: `meeting.delegations` may hold rows prefetched before this change.
     count_present = Delegation.objects.filter(meeting=meeting, present=True).count()
     members = Delegation.objects.filter(meeting=meeting).count()
-    meeting.quorum_met = ballot.has_quorum(present=count_present, members=members, quorum_percent=rule_set.quorum_percent)
+    meeting.quorum_met = ballot.has_quorum(
+        present=count_present, members=members, quorum_percent=rule_set.quorum_percent
+    )
     meeting.attendance_confirmed_at = timezone.now()
     set_change_reason(meeting, _("Attendance confirmed"), user)
     meeting.save(update_fields=["quorum_met", "attendance_confirmed_at"])
@@ -118,11 +122,15 @@ def award_types_ensure():
     """The two national awards every cluster proposes for (also seeded by a migration)."""
     from .models import CERTIFICATE, FLAG
 
-    for code, name, order in ((FLAG, "Cờ thi đua của Chính phủ", 1), (CERTIFICATE, "Bằng khen của Thủ tướng Chính phủ", 2)):
+    for code, name, order in (
+        (FLAG, "Cờ thi đua của Chính phủ", 1),
+        (CERTIFICATE, "Bằng khen của Thủ tướng Chính phủ", 2),
+    ):
         AwardType.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
 # --- Nominations -------------------------------------------------------------------------------
+
 
 def nominations_default(*, emulation_year):
     """The default candidates from the agreed ranking: the leading member for the flag,
@@ -130,12 +138,13 @@ def nominations_default(*, emulation_year):
     Returns [(award_type, [scorecard, ...])]."""
     ranked = list(
         Scorecard.objects.filter(emulation_year=emulation_year, rank__isnull=False)
-        .select_related("province").order_by("rank", "province__code")
+        .select_related("province")
+        .order_by("rank", "province__code")
     )
     result, position = [], 0
     for award_type in AwardType.objects.order_by("order", "pk"):
         count = selectors.quota_for(emulation_year, award_type)
-        result.append((award_type, ranked[position:position + count]))
+        result.append((award_type, ranked[position : position + count]))
         position += count
     return result
 
@@ -153,9 +162,12 @@ def nominations_propose_defaults(*, meeting, user=None):
     for award_type, scorecards in nominations_default(emulation_year=emulation_year):
         for scorecard in scorecards:
             nomination = Nomination(
-                emulation_year=emulation_year, award_type=award_type, province=scorecard.province, rank=scorecard.rank,
-                rationale=_("Ranked %(rank)s with %(total)s agreed points in %(year)s.") % {
-                    "rank": scorecard.rank, "total": scorecard.agreed_total, "year": emulation_year.year},
+                emulation_year=emulation_year,
+                award_type=award_type,
+                province=scorecard.province,
+                rank=scorecard.rank,
+                rationale=_("Ranked %(rank)s with %(total)s agreed points in %(year)s.")
+                % {"rank": scorecard.rank, "total": scorecard.agreed_total, "year": emulation_year.year},
             )
             set_change_reason(nomination, _("Nominated from the ranking"), user)
             nomination.save()
@@ -172,13 +184,26 @@ def nomination_save(*, meeting, award_type, province, rationale, user=None, nomi
     if meeting.nominations_confirmed_at:
         raise ValidationError(_("The nominations are confirmed: the ballot has its candidates."))
     if province.pk not in cluster_selectors.member_province_ids(emulation_year):
-        raise ValidationError({"province": _("%(province)s is not a member of the cluster in %(year)s.") % {
-            "province": province, "year": emulation_year.year}})
+        raise ValidationError(
+            {
+                "province": _("%(province)s is not a member of the cluster in %(year)s.")
+                % {"province": province, "year": emulation_year.year}
+            }
+        )
     if not (rationale or "").strip():
         raise ValidationError({"rationale": _("Give the rationale of the nomination.")})
-    rank = Scorecard.objects.filter(emulation_year=emulation_year, province=province).values_list("rank", flat=True).first()
+    rank = (
+        Scorecard.objects.filter(emulation_year=emulation_year, province=province)
+        .values_list("rank", flat=True)
+        .first()
+    )
     nomination = nomination or Nomination(emulation_year=emulation_year)
-    nomination.award_type, nomination.province, nomination.rationale, nomination.rank = award_type, province, rationale.strip(), rank
+    nomination.award_type, nomination.province, nomination.rationale, nomination.rank = (
+        award_type,
+        province,
+        rationale.strip(),
+        rank,
+    )
     nomination.full_clean()
     set_change_reason(nomination, _("Nomination saved"), user)
     nomination.save()
@@ -207,6 +232,7 @@ def nominations_confirm(*, meeting, user=None):
 
 # --- The secret ballot ----------------------------------------------------------------------------
 
+
 def ballot_blockers(meeting):
     """Why no ballot can be opened yet (empty when it can)."""
     blockers = []
@@ -217,8 +243,14 @@ def ballot_blockers(meeting):
     elif not meeting.quorum_met:
         rule_set = meeting.emulation_year.rule_set
         present = sum(1 for d in meeting.delegations.all() if d.present)
-        blockers.append(_("No quorum: %(present)s of %(members)s members present, the rule set asks for %(quorum)s%%.") % {
-            "present": present, "members": len(meeting.delegations.all()), "quorum": _number(rule_set.quorum_percent)})
+        blockers.append(
+            _("No quorum: %(present)s of %(members)s members present, the rule set asks for %(quorum)s%%.")
+            % {
+                "present": present,
+                "members": len(meeting.delegations.all()),
+                "quorum": _number(rule_set.quorum_percent),
+            }
+        )
     if not meeting.nominations_confirmed_at:
         blockers.append(_("The nominations have not been confirmed."))
     if meeting.emulation_year.is_closed:
@@ -241,17 +273,23 @@ def count_error_message(error, names):
         "no_seat": _("There must be at least one seat."),
         "no_candidate": _("There is no candidate in this round."),
         "returned_above_issued": _("%(returned)s ballots returned is more than the %(issued)s issued."),
-        "valid_invalid_mismatch": _("Valid (%(valid)s) plus invalid (%(invalid)s) ballots must equal the %(returned)s returned."),
+        "valid_invalid_mismatch": _(
+            "Valid (%(valid)s) plus invalid (%(invalid)s) ballots must equal the %(returned)s returned."
+        ),
         "issued_above_present": _("%(issued)s ballots issued is more than the %(present)s delegations present."),
         "votes_above_valid": _("%(candidate)s has %(votes)s votes, more than the %(valid)s valid ballots."),
-        "total_above_capacity": _("%(total)s votes in all is more than %(valid)s valid ballots × %(seats)s seats = %(capacity)s."),
+        "total_above_capacity": _(
+            "%(total)s votes in all is more than %(valid)s valid ballots × %(seats)s seats = %(capacity)s."
+        ),
     }
     template = templates[error.code]
     return template % params if "%(" in template else template
 
 
 @transaction.atomic
-def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid, votes, user=None, correction_reason=""):
+def ballot_round_record(
+    *, meeting, award_type, issued, returned, valid, invalid, votes, user=None, correction_reason=""
+):
     """Record and confirm a round the vote-counting committee counted.
 
     `votes`: {nomination id: votes}. Refused, with nothing stored, when the count is
@@ -259,7 +297,11 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
     `correction_reason` is given; otherwise it is the next round (after a tie at the
     cut-off, between the tied candidates only). The stored round never changes.
     """
-    meeting = ReviewMeeting.objects.select_for_update(of=("self",)).select_related("emulation_year__rule_set").get(pk=meeting.pk)
+    meeting = (
+        ReviewMeeting.objects.select_for_update(of=("self",))
+        .select_related("emulation_year__rule_set")
+        .get(pk=meeting.pk)
+    )
     blockers = ballot_blockers(meeting)
     if blockers:
         raise ValidationError(blockers)
@@ -274,7 +316,9 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
     if set(votes) != set(names):
         raise ValidationError(_("Enter the votes of every candidate of this round, and only theirs."))
     rule_set = meeting.emulation_year.rule_set
-    count = ballot.RoundCount(issued=issued, returned=returned, valid=valid, invalid=invalid, votes=dict(votes), seats=max(seats, 1))
+    count = ballot.RoundCount(
+        issued=issued, returned=returned, valid=valid, invalid=invalid, votes=dict(votes), seats=max(seats, 1)
+    )
     present = sum(1 for d in meeting.delegations.all() if d.present)
     errors = ballot.check_counts(count, present=present)
     if seats < 1:
@@ -283,21 +327,46 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
         raise ValidationError([count_error_message(e, names) for e in errors])
     ranking = {n.pk: n.rank or 10**6 for n in candidates}
     outcome = ballot.decide(
-        count, members=len(meeting.delegations.all()), threshold_percent=rule_set.vote_threshold_percent,
-        strict=rule_set.vote_threshold_strict, base=rule_set.vote_base, tie_rule=rule_set.ballot_tie_rule, ranking=ranking,
+        count,
+        members=len(meeting.delegations.all()),
+        threshold_percent=rule_set.vote_threshold_percent,
+        strict=rule_set.vote_threshold_strict,
+        base=rule_set.vote_base,
+        tie_rule=rule_set.ballot_tie_rule,
+        ranking=ranking,
     )
     ballot_round = BallotRound.objects.create(
-        meeting=meeting, award_type=award_type, number=upcoming.number, seats=count.seats,
-        issued=issued, returned=returned, valid=valid, invalid=invalid,
-        corrects=last if correction_reason else None, correction_reason=correction_reason,
-        needs_new_round=outcome.needs_new_round, confirmed_at=timezone.now(), confirmed_by=user,
+        meeting=meeting,
+        award_type=award_type,
+        number=upcoming.number,
+        seats=count.seats,
+        issued=issued,
+        returned=returned,
+        valid=valid,
+        invalid=invalid,
+        corrects=last if correction_reason else None,
+        correction_reason=correction_reason,
+        needs_new_round=outcome.needs_new_round,
+        confirmed_at=timezone.now(),
+        confirmed_by=user,
     )
     by_pk = {n.pk: n for n in candidates}
-    BallotResult.objects.bulk_create([
-        BallotResult(ballot_round=ballot_round, nomination=by_pk[r.key], votes=r.votes, base=r.base, percent=r.percent,
-                     passes=r.passes, elected=r.elected, decided_by_ranking=r.decided_by_ranking, tied=r.tied)
-        for r in outcome.results
-    ])
+    BallotResult.objects.bulk_create(
+        [
+            BallotResult(
+                ballot_round=ballot_round,
+                nomination=by_pk[r.key],
+                votes=r.votes,
+                base=r.base,
+                percent=r.percent,
+                passes=r.passes,
+                elected=r.elected,
+                decided_by_ranking=r.decided_by_ranking,
+                tied=r.tied,
+            )
+            for r in outcome.results
+        ]
+    )
     for result in outcome.results:
         nomination = by_pk[result.key]
         if result.tied:
@@ -313,6 +382,7 @@ def ballot_round_record(*, meeting, award_type, issued, returned, valid, invalid
 
 # --- Next year's term, closing, after the meeting -----------------------------------------------
 
+
 @transaction.atomic
 def next_term_record(*, meeting, chair, vice_chair, user=None):
     """Record the meeting's choice of next year's chair and vice-chair: next year is opened
@@ -323,8 +393,13 @@ def next_term_record(*, meeting, chair, vice_chair, user=None):
     if next_year is None:
         members = [(m.province, m.rotation_order) for m in cluster_selectors.members_of(emulation_year)]
         cluster_services.emulation_year_open_with_term(
-            cluster=emulation_year.cluster, year=emulation_year.year + 1, members=members,
-            chair=chair, vice_chair=vice_chair, user=user)
+            cluster=emulation_year.cluster,
+            year=emulation_year.year + 1,
+            members=members,
+            chair=chair,
+            vice_chair=vice_chair,
+            user=user,
+        )
     else:
         cluster_services.term_assign(emulation_year=next_year, chair=chair, vice_chair=vice_chair, user=user)
     meeting.term_recorded_at = timezone.now()
@@ -367,7 +442,9 @@ def emulation_year_reopen(*, emulation_year, reason, user=None):
 
 
 @transaction.atomic
-def nomination_record_progress(*, nomination, user=None, sent_on=None, decision_number="", decision_date=None, outcome=""):
+def nomination_record_progress(
+    *, nomination, user=None, sent_on=None, decision_number="", decision_date=None, outcome=""
+):
     """After the meeting: sent to the central board, then the government's decision. Allowed
     on a closed year (decisions come months later)."""
     if nomination.status not in PROPOSED_BY_THE_CLUSTER:

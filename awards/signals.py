@@ -14,8 +14,12 @@ def meeting_next_steps(sender, user, emulation_year, **kwargs):
     step = next((s for s in selectors.console_steps(emulation_year) if not s.done), None)
     if step is None or step.key == "meeting" and not _scoring_locked(emulation_year):
         return []
-    return [(_("Review meeting – next step: %(step)s.") % {"step": step.label},
-             reverse("awards:console", args=[emulation_year.cluster_id, emulation_year.year]))]
+    return [
+        (
+            _("Review meeting – next step: %(step)s.") % {"step": step.label},
+            reverse("awards:console", args=[emulation_year.cluster_id, emulation_year.year]),
+        )
+    ]
 
 
 def _scoring_locked(emulation_year):

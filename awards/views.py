@@ -70,11 +70,19 @@ class ConsoleView(MeetingMixin, TemplateView):
         next_step = next((s for s in steps if not s.done), None)
         user = self.request.user
         context.update(
-            meeting=meeting, steps=steps, next_step=next_step, rounds=rounds, nominations=nominations,
-            rule_set=rule_set, can_run=user.has_perm("awards.run_meeting", self.emulation_year),
+            meeting=meeting,
+            steps=steps,
+            next_step=next_step,
+            rounds=rounds,
+            nominations=nominations,
+            rule_set=rule_set,
+            can_run=user.has_perm("awards.run_meeting", self.emulation_year),
             can_reopen=user.has_perm("awards.reopen_year", self.emulation_year),
-            can_decide=[n.pk for n in nominations
-                        if n.status in PROPOSED_BY_THE_CLUSTER and user.has_perm("awards.record_decision", n)],
+            can_decide=[
+                n.pk
+                for n in nominations
+                if n.status in PROPOSED_BY_THE_CLUSTER and user.has_perm("awards.record_decision", n)
+            ],
             award_types=selectors.award_types_to_ballot(self.emulation_year, rounds),
             ballot_blockers=services.ballot_blockers(meeting) if meeting else [],
             reopen_form=ReopenForm(),
@@ -93,8 +101,11 @@ class MeetingEditView(MeetingMixin, TemplateView):
         if meeting is None:
             chair, _vice = cluster_selectors.term_of(self.emulation_year)
             if chair:
-                initial = {"host_province": chair.province_id,
-                           "place": _("Head office of the People's Committee of %(province)s") % {"province": chair.province.name}}
+                initial = {
+                    "host_province": chair.province_id,
+                    "place": _("Head office of the People's Committee of %(province)s")
+                    % {"province": chair.province.name},
+                }
         return MeetingForm(data, instance=meeting, initial=initial, members=members)
 
     def get_context_data(self, form=None, **kwargs):
@@ -120,11 +131,14 @@ class AttendanceView(MeetingMixin, TemplateView):
 
     def get_form(self, meeting, data=None):
         delegations = list(meeting.delegations.all())
-        initial = {"guests": "\n".join(f"{g.full_name} – {g.post}" if g.post else g.full_name for g in meeting.guests.all())}
+        initial = {
+            "guests": "\n".join(f"{g.full_name} – {g.post}" if g.post else g.full_name for g in meeting.guests.all())
+        }
         for d in delegations:
             initial[f"present_{d.province_id}"] = d.present
             initial[f"delegates_{d.province_id}"] = "\n".join(
-                f"{p.full_name} – {p.post}" if p.post else p.full_name for p in d.delegates.all())
+                f"{p.full_name} – {p.post}" if p.post else p.full_name for p in d.delegates.all()
+            )
         return AttendanceForm(data, initial=initial, delegations=delegations)
 
     def get(self, request, *args, **kwargs):
@@ -140,11 +154,18 @@ class AttendanceView(MeetingMixin, TemplateView):
         form = self.get_form(meeting, request.POST)
         if form.is_valid():
             present = {d.province_id for d in form.delegations if form.cleaned_data[f"present_{d.province_id}"]}
-            delegates = {d.province_id: services.parse_people(form.cleaned_data[f"delegates_{d.province_id}"])
-                         for d in form.delegations}
+            delegates = {
+                d.province_id: services.parse_people(form.cleaned_data[f"delegates_{d.province_id}"])
+                for d in form.delegations
+            }
             try:
-                meeting = services.attendance_confirm(meeting=meeting, present=present, delegates=delegates,
-                                                      guests=services.parse_people(form.cleaned_data["guests"]), user=request.user)
+                meeting = services.attendance_confirm(
+                    meeting=meeting,
+                    present=present,
+                    delegates=delegates,
+                    guests=services.parse_people(form.cleaned_data["guests"]),
+                    user=request.user,
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -161,7 +182,9 @@ class RankingAdoptView(MeetingMixin, View):
         meeting = self.meeting_or_back()
         if meeting is None:
             return self.back()
-        return self.run(lambda: services.ranking_adopt(meeting=meeting, user=request.user), _("The meeting adopted the ranking."))
+        return self.run(
+            lambda: services.ranking_adopt(meeting=meeting, user=request.user), _("The meeting adopted the ranking.")
+        )
 
 
 class NominationsView(MeetingMixin, TemplateView):
@@ -232,9 +255,14 @@ class BallotView(MeetingMixin, TemplateView):
         blockers = services.ballot_blockers(self.meeting)
         upcoming = self.upcoming()
         context.update(
-            award_type=self.award_type, meeting=self.meeting, blockers=blockers, correcting=self.correcting,
-            form=form or BallotForm(candidates=upcoming.candidates), rule_set=self.emulation_year.rule_set,
-            seats=upcoming.seats, round_number=upcoming.number,
+            award_type=self.award_type,
+            meeting=self.meeting,
+            blockers=blockers,
+            correcting=self.correcting,
+            form=form or BallotForm(candidates=upcoming.candidates),
+            rule_set=self.emulation_year.rule_set,
+            seats=upcoming.seats,
+            round_number=upcoming.number,
         )
         return context
 
@@ -254,18 +282,29 @@ class BallotView(MeetingMixin, TemplateView):
             data = form.cleaned_data
             try:
                 ballot_round = services.ballot_round_record(
-                    meeting=self.meeting, award_type=self.award_type, issued=data["issued"], returned=data["returned"],
-                    valid=data["valid"], invalid=data["invalid"], votes=form.votes(), user=request.user,
+                    meeting=self.meeting,
+                    award_type=self.award_type,
+                    issued=data["issued"],
+                    returned=data["returned"],
+                    valid=data["valid"],
+                    invalid=data["invalid"],
+                    votes=form.votes(),
+                    user=request.user,
                     correction_reason=data["correction_reason"],
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 if ballot_round.needs_new_round:
-                    messages.warning(request, _("Round %(number)s is recorded: a tie at the cut-off needs a new round.") % {
-                        "number": ballot_round.number})
+                    messages.warning(
+                        request,
+                        _("Round %(number)s is recorded: a tie at the cut-off needs a new round.")
+                        % {"number": ballot_round.number},
+                    )
                 else:
-                    messages.success(request, _("Round %(number)s is recorded and confirmed.") % {"number": ballot_round.number})
+                    messages.success(
+                        request, _("Round %(number)s is recorded and confirmed.") % {"number": ballot_round.number}
+                    )
                 return self.back()
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -281,11 +320,18 @@ class NextTermView(MeetingMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         members = cluster_selectors.members_of(self.emulation_year)
         proposal = cluster_selectors.rotation_proposal(
-            cluster=self.cluster, year=self.emulation_year.year + 1,
-            members=[(m.province, m.rotation_order) for m in members if m.province in self.provinces()])
+            cluster=self.cluster,
+            year=self.emulation_year.year + 1,
+            members=[(m.province, m.rotation_order) for m in members if m.province in self.provinces()],
+        )
         if form is None:
-            form = TermForm(provinces=self.provinces(), initial={
-                "chair": getattr(proposal.chair, "province_id", None), "vice_chair": getattr(proposal.vice_chair, "province_id", None)})
+            form = TermForm(
+                provinces=self.provinces(),
+                initial={
+                    "chair": getattr(proposal.chair, "province_id", None),
+                    "vice_chair": getattr(proposal.vice_chair, "province_id", None),
+                },
+            )
         context.update(form=form, proposal=proposal, next_year=self.emulation_year.year + 1)
         return context
 
@@ -307,8 +353,10 @@ class NextTermView(MeetingMixin, TemplateView):
 
 class CloseYearView(MeetingMixin, View):
     def post(self, request, *args, **kwargs):
-        return self.run(lambda: services.emulation_year_close(emulation_year=self.emulation_year, user=request.user),
-                        _("The emulation year %(year)s is closed.") % {"year": self.emulation_year.year})
+        return self.run(
+            lambda: services.emulation_year_close(emulation_year=self.emulation_year, user=request.user),
+            _("The emulation year %(year)s is closed.") % {"year": self.emulation_year.year},
+        )
 
 
 class ReopenYearView(MeetingMixin, View):
@@ -320,12 +368,17 @@ class ReopenYearView(MeetingMixin, View):
             messages.error(request, _("Say why the year is re-opened."))
             return self.back()
         return self.run(
-            lambda: services.emulation_year_reopen(emulation_year=self.emulation_year, reason=form.cleaned_data["reason"], user=request.user),
-            _("The emulation year %(year)s is re-opened.") % {"year": self.emulation_year.year})
+            lambda: services.emulation_year_reopen(
+                emulation_year=self.emulation_year, reason=form.cleaned_data["reason"], user=request.user
+            ),
+            _("The emulation year %(year)s is re-opened.") % {"year": self.emulation_year.year},
+        )
 
 
 def decision_edit(request, pk):
-    nomination = get_object_or_404(Nomination.objects.select_related("emulation_year__cluster", "province", "award_type"), pk=pk)
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("emulation_year__cluster", "province", "award_type"), pk=pk
+    )
     if not request.user.has_perm("cluster.view_year", nomination.emulation_year):
         raise Http404
     if not request.user.has_perm("awards.record_decision", nomination):
@@ -339,9 +392,17 @@ def decision_edit(request, pk):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("The nomination of %(province)s is updated.") % {"province": nomination.province})
+                messages.success(
+                    request, _("The nomination of %(province)s is updated.") % {"province": nomination.province}
+                )
                 return redirect("awards:console", cluster_id=year.cluster_id, year=year.year)
     else:
-        form = DecisionForm(initial={"sent_on": nomination.sent_on, "decision_number": nomination.decision_number,
-                                     "decision_date": nomination.decision_date, "outcome": nomination.outcome})
+        form = DecisionForm(
+            initial={
+                "sent_on": nomination.sent_on,
+                "decision_number": nomination.decision_number,
+                "decision_date": nomination.decision_date,
+                "outcome": nomination.outcome,
+            }
+        )
     return render(request, "awards/decision_form.html", {"nomination": nomination, "form": form})

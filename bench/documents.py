@@ -75,7 +75,10 @@ def run(args):
     user = get_user_model().objects.get(username="phutho")
     year_2014 = EmulationYear.objects.get(cluster=cluster, year=2014)
     minutes = Report(kind=DocumentKind.MINUTES, emulation_year=year_2014, number=1, number_text="01/BB-CTĐ")
-    median, worst = timed(lambda: services.render_pdf(services.TEMPLATES[DocumentKind.MINUTES], selectors.document_context(minutes)), args.runs)
+    median, worst = timed(
+        lambda: services.render_pdf(services.TEMPLATES[DocumentKind.MINUTES], selectors.document_context(minutes)),
+        args.runs,
+    )
     print(f"minutes, 7 members (context + render): median {median:.2f} s, worst {worst:.2f} s   (target < 1 s)")
 
     _big_cluster, big = build_scored_year(members=20, criteria=150, year=2031)
@@ -83,7 +86,12 @@ def run(args):
     scoring_services.scoreboard_rank(emulation_year=big)
     Scoreboard.objects.filter(emulation_year=big).update(locked_at=timezone.now())
     summary = Report(kind=DocumentKind.SCORE_SUMMARY, emulation_year=big, number=1, number_text="01/BTH-CTĐ")
-    median, worst = timed(lambda: services.render_pdf(services.TEMPLATES[DocumentKind.SCORE_SUMMARY], selectors.document_context(summary)), args.runs)
+    median, worst = timed(
+        lambda: services.render_pdf(
+            services.TEMPLATES[DocumentKind.SCORE_SUMMARY], selectors.document_context(summary)
+        ),
+        args.runs,
+    )
     print(f"score summary, 20 members × 150 criteria: median {median:.2f} s, worst {worst:.2f} s   (target < 3 s)")
 
     if args.skip_worker:
@@ -100,14 +108,40 @@ def run(args):
     from config.celery import app
 
     s = connection.settings_dict
-    db_url = f"sqlite:///{s['NAME']}" if connection.vendor == "sqlite" else (
-        f"postgres://{s.get('USER') or ''}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}")
+    db_url = (
+        f"sqlite:///{s['NAME']}"
+        if connection.vendor == "sqlite"
+        else (f"postgres://{s.get('USER') or ''}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}")
+    )
     queue = f"bench-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": REDIS, "REDIS_URL": "", "CELERY_QUEUE": queue,
-           "CELERY_RESULT_BACKEND": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "CELERY_BROKER_URL": REDIS,
+        "REDIS_URL": "",
+        "CELERY_QUEUE": queue,
+        "CELERY_RESULT_BACKEND": "",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=2", "-Q", queue, "--without-heartbeat",
-         "--without-mingle", "--without-gossip", "-l", "WARNING"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency=2",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend = False, REDIS, None
     app._pool = None
     app.amqp._producer_pool = None
@@ -122,8 +156,12 @@ def run(args):
         ids = []
         for i in range(args.documents):
             kind = kinds[i % len(kinds)]
-            report = services.report_request(kind=kind, emulation_year=year_2014, user=user,
-                                             ballot_round=ballot_round if kind == DocumentKind.BALLOT_RECORD else None)
+            report = services.report_request(
+                kind=kind,
+                emulation_year=year_2014,
+                user=user,
+                ballot_round=ballot_round if kind == DocumentKind.BALLOT_RECORD else None,
+            )
             ids.append(report.pk)
         asked = time.perf_counter() - started
         deadline = time.monotonic() + 300
@@ -134,8 +172,10 @@ def run(args):
             time.sleep(0.2)
         total = time.perf_counter() - started
         done = sum(1 for state in states if state == "done")
-        print(f"{args.documents} documents asked at once (asking took {asked:.2f} s): {done} done, "
-              f"{len(states) - done} not done, all finished in {total:.2f} s with 2 worker processes")
+        print(
+            f"{args.documents} documents asked at once (asking took {asked:.2f} s): {done} done, "
+            f"{len(states) - done} not done, all finished in {total:.2f} s with 2 worker processes"
+        )
     finally:
         worker.terminate()
         worker.wait(timeout=30)

@@ -68,8 +68,13 @@ class Env:
         load_awards_demo(self.cluster)
         s = connection.settings_dict
         self.vendor = connection.vendor
-        self.database_url = f"sqlite:///{s['NAME']}" if self.vendor == "sqlite" else (
-            f"postgres://{s.get('USER') or ''}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}")
+        self.database_url = (
+            f"sqlite:///{s['NAME']}"
+            if self.vendor == "sqlite"
+            else (
+                f"postgres://{s.get('USER') or ''}@{s.get('HOST') or '127.0.0.1'}:{s.get('PORT') or 5432}/{s['NAME']}"
+            )
+        )
 
     def close(self):
         from django.db import connection
@@ -88,11 +93,37 @@ class Env:
         settings.CELERY_TASK_DEFAULT_QUEUE = queue
 
     def worker(self, broker, queue, **extra):
-        env = {**os.environ, "DATABASE_URL": self.database_url, "CELERY_BROKER_URL": broker, "REDIS_URL": "",
-               "CELERY_RESULT_BACKEND": "", "CELERY_QUEUE": queue, **{k: str(v) for k, v in extra.items()}}
-        return subprocess.Popen([PY, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-                                 "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "CELERY_BROKER_URL": broker,
+            "REDIS_URL": "",
+            "CELERY_RESULT_BACKEND": "",
+            "CELERY_QUEUE": queue,
+            **{k: str(v) for k, v in extra.items()},
+        }
+        return subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                queue,
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def request_minutes(self):
         from django.contrib.auth import get_user_model
@@ -100,8 +131,11 @@ class Env:
         from reports import services
         from reports.enums import DocumentKind
 
-        return services.report_request(kind=DocumentKind.MINUTES, emulation_year=self.cluster.years.get(year=2014),
-                                       user=get_user_model().objects.get(username="phutho"))
+        return services.report_request(
+            kind=DocumentKind.MINUTES,
+            emulation_year=self.cluster.years.get(year=2014),
+            user=get_user_model().objects.get(username="phutho"),
+        )
 
 
 def drill_worker_kill(env):
@@ -117,15 +151,19 @@ def drill_worker_kill(env):
     first.wait()
     say("worker killed with SIGKILL while rendering; the document is 'running'")
     started = time.monotonic()
-    second = env.worker(broker, queue, CELERY_VISIBILITY_TIMEOUT=5, CELERY_RESTORE_INTERVAL=1, CELERY_RESTORE_THROTTLE=1)
+    second = env.worker(
+        broker, queue, CELERY_VISIBILITY_TIMEOUT=5, CELERY_RESTORE_INTERVAL=1, CELERY_RESTORE_THROTTLE=1
+    )
     try:
         wait_for(lambda: Report.objects.get(pk=report.pk).status == "done", 90, "the document to be rendered again")
     finally:
         second.terminate()
         second.wait()
     report.refresh_from_db()
-    say(f"a new worker finished it {time.monotonic() - started:.1f} s later (attempts: {report.attempts}); "
-        f"documents still running: {Report.objects.filter(status='running').count()}")
+    say(
+        f"a new worker finished it {time.monotonic() - started:.1f} s later (attempts: {report.attempts}); "
+        f"documents still running: {Report.objects.filter(status='running').count()}"
+    )
 
 
 def drill_redis_down(env):
@@ -135,7 +173,19 @@ def drill_redis_down(env):
     from reports.models import Report
 
     port = 6391
-    redis = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+    redis = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+    ]
     server = subprocess.Popen(redis, stdout=subprocess.DEVNULL)
     time.sleep(1)
     broker, queue = f"redis://127.0.0.1:{port}/0", f"drill-{uuid.uuid4().hex[:6]}"
@@ -148,12 +198,18 @@ def drill_redis_down(env):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="phutho"))
-    for url in [reverse("cluster:dashboard", args=[env.cluster.pk, 2015]), reverse("scoring:scoreboard", args=[env.cluster.pk, 2014]),
-                reverse("awards:console", args=[env.cluster.pk, 2014]), reverse("reports:documents", args=[env.cluster.pk, 2014])]:
+    for url in [
+        reverse("cluster:dashboard", args=[env.cluster.pk, 2015]),
+        reverse("scoring:scoreboard", args=[env.cluster.pk, 2014]),
+        reverse("awards:console", args=[env.cluster.pk, 2014]),
+        reverse("reports:documents", args=[env.cluster.pk, 2014]),
+    ]:
         assert client.get(url).status_code == 200, url
     say("pages answer 200 without Redis")
     before = Report.objects.count()
-    response = client.post(reverse("reports:documents", args=[env.cluster.pk, 2014]), {"kind": "score_summary"}, follow=True)
+    response = client.post(
+        reverse("reports:documents", args=[env.cluster.pk, 2014]), {"kind": "score_summary"}, follow=True
+    )
     assert "Dịch vụ tạo văn bản tạm thời không hoạt động" in response.content.decode()
     assert Report.objects.count() == before
     say("a document request is refused with a message; nothing created")
@@ -174,13 +230,26 @@ class Webs:
     """gunicorn processes serving the drill's database in production settings."""
 
     def __init__(self, env, ports):
-        self.environ = {**os.environ, "DATABASE_URL": env.database_url, "DJANGO_DEBUG": "false", "DJANGO_HTTPS": "false",
-                        "DJANGO_SECRET_KEY": "drill-" + "k" * 60, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                        "REDIS_URL": "redis://127.0.0.1:6379/12"}
+        self.environ = {
+            **os.environ,
+            "DATABASE_URL": env.database_url,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_HTTPS": "false",
+            "DJANGO_SECRET_KEY": "drill-" + "k" * 60,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "REDIS_URL": "redis://127.0.0.1:6379/12",
+        }
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.environ, check=True)
-        self.procs = [subprocess.Popen([PY, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
-                                       cwd=ROOT, env=self.environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                      for port in ports]
+        self.procs = [
+            subprocess.Popen(
+                [PY, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "1"],
+                cwd=ROOT,
+                env=self.environ,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for port in ports
+        ]
         jar = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         self.jar = jar
@@ -189,9 +258,14 @@ class Webs:
     def login(self, port, username, password):
         page = self.opener.open(f"http://127.0.0.1:{port}/login/").read().decode()
         token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}).encode()
-        self.opener.open(urllib.request.Request(f"http://127.0.0.1:{port}/login/", data=data,
-                                                headers={"Referer": f"http://127.0.0.1:{port}/login/"}))
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": username, "password": password}
+        ).encode()
+        self.opener.open(
+            urllib.request.Request(
+                f"http://127.0.0.1:{port}/login/", data=data, headers={"Referer": f"http://127.0.0.1:{port}/login/"}
+            )
+        )
         for cookie in self.jar:  # the same cookies on every port of the host
             cookie.port, cookie.port_specified = None, False
 
@@ -239,8 +313,12 @@ def drill_two_webs(env):
         webs.close()
 
 
-DRILLS = {"worker-kill": drill_worker_kill, "redis-down": drill_redis_down, "pg-restart": drill_pg_restart,
-          "two-webs": drill_two_webs}
+DRILLS = {
+    "worker-kill": drill_worker_kill,
+    "redis-down": drill_redis_down,
+    "pg-restart": drill_pg_restart,
+    "two-webs": drill_two_webs,
+}
 
 
 def main():

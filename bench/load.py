@@ -103,17 +103,31 @@ def fixtures():
 
     clusters = []
     for cluster in Cluster.objects.filter(name__startswith="Cụm đo tải").order_by("name"):
-        members = list(Membership.objects.filter(emulation_year__cluster=cluster, year=YEAR).select_related("province").order_by("rotation_order"))
+        members = list(
+            Membership.objects.filter(emulation_year__cluster=cluster, year=YEAR)
+            .select_related("province")
+            .order_by("rotation_order")
+        )
         chair = next(m for m in members if m.role == "chair")
         last_chair = Membership.objects.get(emulation_year__cluster=cluster, year=CLOSED_YEAR, role="chair")
-        cards = {c.province_id: c for c in Scorecard.objects.filter(emulation_year__cluster=cluster, emulation_year__year=YEAR)}
+        cards = {
+            c.province_id: c
+            for c in Scorecard.objects.filter(emulation_year__cluster=cluster, emulation_year__year=YEAR)
+        }
         users = {m.province_id: m.province.staff.first().username for m in members}
         writer = members[0]
-        clusters.append({
-            "id": cluster.pk, "writer": users[writer.province_id], "draft": cards[writer.province_id].pk,
-            "reader": users[members[-1].province_id], "submitted": cards[members[-1].province_id].pk,
-            "chair": users[chair.province_id], "last_chair": last_chair.province.staff.first().username, "criteria": [],
-        })
+        clusters.append(
+            {
+                "id": cluster.pk,
+                "writer": users[writer.province_id],
+                "draft": cards[writer.province_id].pk,
+                "reader": users[members[-1].province_id],
+                "submitted": cards[members[-1].province_id].pk,
+                "chair": users[chair.province_id],
+                "last_chair": last_chair.province.staff.first().username,
+                "criteria": [],
+            }
+        )
     from scoring import selectors
 
     for c in clusters:
@@ -155,8 +169,12 @@ def virtual_user(index, cluster, stats, deadline, written, rng, think):
         elif roll < 0.90:
             stats.timed("chair console", lambda: chair.get(f"/clusters/{cluster['id']}/years/{YEAR}/meeting/"))
         elif roll < 0.93:
-            stats.timed("document request (POST)", lambda: last_chair.post(f"/clusters/{cluster['id']}/years/{CLOSED_YEAR}/documents/",
-                                                                        {"kind": "score_summary"}))
+            stats.timed(
+                "document request (POST)",
+                lambda: last_chair.post(
+                    f"/clusters/{cluster['id']}/years/{CLOSED_YEAR}/documents/", {"kind": "score_summary"}
+                ),
+            )
         else:
             stats.timed("floor: minimal view", lambda: staff.get("/healthz/"))
 
@@ -175,14 +193,42 @@ def main():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the national data set (bench/national_data.py).")
     clusters = fixtures()
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_HTTPS": "false", "DJANGO_SECRET_KEY": "bench-" + "s" * 60,
-           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "REDIS_URL": "redis://127.0.0.1:6379/11", "CELERY_QUEUE": "bench-load",
-           "AXES_FAILURE_LIMIT": "1000", "DJANGO_MEDIA_ROOT": "/tmp/bench-load-media"}
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_HTTPS": "false",
+        "DJANGO_SECRET_KEY": "bench-" + "s" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": "redis://127.0.0.1:6379/11",
+        "CELERY_QUEUE": "bench-load",
+        "AXES_FAILURE_LIMIT": "1000",
+        "DJANGO_MEDIA_ROOT": "/tmp/bench-load-media",
+    }
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    web = subprocess.Popen([PY, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{PORT}", "-w", "2",
-                            "--access-logfile", "/dev/null"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen([PY, "-m", "celery", "-A", "config", "worker", "--concurrency=2", "-Q", "bench-load", "-l", "ERROR"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    web = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            "2",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [PY, "-m", "celery", "-A", "config", "worker", "--concurrency=2", "-Q", "bench-load", "-l", "ERROR"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     peak = defaultdict(float)
     stop = threading.Event()
 
@@ -200,8 +246,13 @@ def main():
         sampler.start()
         stats, written = Stats(), {}
         deadline = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=virtual_user, args=(i, clusters[i % len(clusters)], stats, deadline, written, random.Random(i), args.think))
-                   for i in range(args.users)]
+        threads = [
+            threading.Thread(
+                target=virtual_user,
+                args=(i, clusters[i % len(clusters)], stats, deadline, written, random.Random(i), args.think),
+            )
+            for i in range(args.users)
+        ]
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -216,20 +267,26 @@ def main():
         worker.wait()
 
     floor = statistics.median(stats.times["floor: minimal view"]) if stats.times["floor: minimal view"] else 1
-    print(f"\n{args.users} concurrent users (think time {args.think:g} s) for {duration:.0f} s against gunicorn -w 2 "
-          f"on PostgreSQL ({len(clusters)} clusters, national data set)\n")
+    print(
+        f"\n{args.users} concurrent users (think time {args.think:g} s) for {duration:.0f} s against gunicorn -w 2 "
+        f"on PostgreSQL ({len(clusters)} clusters, national data set)\n"
+    )
     print(f"{'page':32s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'errors':>6s} {'p50/floor':>9s}")
     for name in sorted(stats.times):
         times = stats.times[name]
         p50 = statistics.median(times)
-        print(f"{name:32s} {len(times):8d} {len(times) / duration:7.1f} {p50:8.1f} {percentile(times, 0.95):8.1f} "
-              f"{stats.errors[name]:6d} {p50 / floor:9.1f}")
+        print(
+            f"{name:32s} {len(times):8d} {len(times) / duration:7.1f} {p50:8.1f} {percentile(times, 0.95):8.1f} "
+            f"{stats.errors[name]:6d} {p50 / floor:9.1f}"
+        )
     # Lost updates: what each writer last saved is what is stored.
     from scoring.models import Score
 
     lost = 0
     for card_id, values in written.items():
-        stored = {pk: str(v) for pk, v in Score.objects.filter(scorecard_id=card_id).values_list("criterion_id", "self_score")}
+        stored = {
+            pk: str(v) for pk, v in Score.objects.filter(scorecard_id=card_id).values_list("criterion_id", "self_score")
+        }
         for pk, value in values.items():
             if stored.get(pk) is None or float(stored[pk]) != float(value.replace(",", ".")):
                 lost += 1

@@ -80,40 +80,88 @@ def build():  # noqa: PLR0915 (one linear script)
         with transaction.atomic():
             cluster = Cluster.objects.create(name=f"{PREFIX} {c + 1:02d}")
             size = rng.randint(7, 12)
-            units = Province.objects.bulk_create([
-                Province(code=f"{(c * 12 + i) % 90 + 10:02d}", name=f"Đơn vị đo tải {c + 1:02d}-{i + 1:02d}",
-                         valid_from=datetime.date(2000, 1, 1) + datetime.timedelta(days=c * 12 + i))
-                for i in range(size)
-            ])
-            User.objects.bulk_create([
-                User(username=f"dt-{c + 1:02d}-{i + 1:02d}", password=password, province=u, full_name=f"Cán bộ {u.name}")
-                for i, u in enumerate(units)
-            ])
+            units = Province.objects.bulk_create(
+                [
+                    Province(
+                        code=f"{(c * 12 + i) % 90 + 10:02d}",
+                        name=f"Đơn vị đo tải {c + 1:02d}-{i + 1:02d}",
+                        valid_from=datetime.date(2000, 1, 1) + datetime.timedelta(days=c * 12 + i),
+                    )
+                    for i in range(size)
+                ]
+            )
+            User.objects.bulk_create(
+                [
+                    User(
+                        username=f"dt-{c + 1:02d}-{i + 1:02d}",
+                        password=password,
+                        province=u,
+                        full_name=f"Cán bộ {u.name}",
+                    )
+                    for i, u in enumerate(units)
+                ]
+            )
             for y_index, year in enumerate(YEARS):
                 open_year = year == YEARS[-1]
-                ey = EmulationYear.objects.create(cluster=cluster, year=year, term_confirmed_at=timezone.now(),
-                                                  closed_at=None if open_year else timezone.now())
+                ey = EmulationYear.objects.create(
+                    cluster=cluster,
+                    year=year,
+                    term_confirmed_at=timezone.now(),
+                    closed_at=None if open_year else timezone.now(),
+                )
                 RuleSet.objects.create(emulation_year=ey)
                 chair_i, vice_i = y_index % size, (y_index + 1) % size
-                Membership.objects.bulk_create([
-                    Membership(emulation_year=ey, province=u, year=year, rotation_order=i,
-                               role="chair" if i == chair_i else "vice_chair" if i == vice_i else "member")
-                    for i, u in enumerate(units)
-                ])
-                sections = Section.objects.bulk_create([Section(emulation_year=ey, code=code, title=f"Phần {code}", order=i)
-                                                        for i, code in enumerate("ABCD")])
-                groups = Criterion.objects.bulk_create([
-                    Criterion(section=sections[g % 4], code=f"{sections[g % 4].code}{g // 4 + 1}", title=f"Nhóm tiêu chí {g + 1}",
-                              order=g) for g in range(CRITERIA // 5)])
-                leaves = Criterion.objects.bulk_create([
-                    Criterion(section=groups[i // 5].section, parent=groups[i // 5], code=f"{groups[i // 5].code}.{i % 5 + 1}",
-                              title=f"Tiêu chí {i + 1}", max_points=Decimal("10"), evidence_required=i % 10 == 0, order=i)
-                    for i in range(CRITERIA)])
+                Membership.objects.bulk_create(
+                    [
+                        Membership(
+                            emulation_year=ey,
+                            province=u,
+                            year=year,
+                            rotation_order=i,
+                            role="chair" if i == chair_i else "vice_chair" if i == vice_i else "member",
+                        )
+                        for i, u in enumerate(units)
+                    ]
+                )
+                sections = Section.objects.bulk_create(
+                    [
+                        Section(emulation_year=ey, code=code, title=f"Phần {code}", order=i)
+                        for i, code in enumerate("ABCD")
+                    ]
+                )
+                groups = Criterion.objects.bulk_create(
+                    [
+                        Criterion(
+                            section=sections[g % 4],
+                            code=f"{sections[g % 4].code}{g // 4 + 1}",
+                            title=f"Nhóm tiêu chí {g + 1}",
+                            order=g,
+                        )
+                        for g in range(CRITERIA // 5)
+                    ]
+                )
+                leaves = Criterion.objects.bulk_create(
+                    [
+                        Criterion(
+                            section=groups[i // 5].section,
+                            parent=groups[i // 5],
+                            code=f"{groups[i // 5].code}.{i % 5 + 1}",
+                            title=f"Tiêu chí {i + 1}",
+                            max_points=Decimal("10"),
+                            evidence_required=i % 10 == 0,
+                            order=i,
+                        )
+                        for i in range(CRITERIA)
+                    ]
+                )
                 status = "submitted" if open_year else "agreed"
                 # In the open year the first unit is still filling in its scorecard (the writers of the load test).
-                cards = Scorecard.objects.bulk_create([
-                    Scorecard(emulation_year=ey, province=u, status="draft" if open_year and i == 0 else status)
-                    for i, u in enumerate(units)])
+                cards = Scorecard.objects.bulk_create(
+                    [
+                        Scorecard(emulation_year=ey, province=u, status="draft" if open_year and i == 0 else status)
+                        for i, u in enumerate(units)
+                    ]
+                )
                 scores = []
                 for card in cards:
                     base = rng.uniform(0.6, 0.95)
@@ -121,40 +169,104 @@ def build():  # noqa: PLR0915 (one linear script)
                     for leaf in leaves:
                         value = Decimal(min(20, max(0, round(base * 20 + rng.uniform(-3, 3))))) / 2
                         total += value
-                        scores.append(Score(scorecard=card, criterion=leaf, self_score=value,
-                                            agreed_score=None if open_year else value, note=""))
+                        scores.append(
+                            Score(
+                                scorecard=card,
+                                criterion=leaf,
+                                self_score=value,
+                                agreed_score=None if open_year else value,
+                                note="",
+                            )
+                        )
                     card.self_total = total
                     card.agreed_total = None if open_year else total
                 Score.objects.bulk_create(scores, batch_size=5000)
                 totals["scores"] += len(scores)
                 required = [s for s in Score.objects.filter(scorecard__in=cards, criterion__evidence_required=True)]
-                Evidence.objects.bulk_create([
-                    Evidence(score=s, file=f"evidence/{year}/bench-{s.pk}.pdf", original_name=f"minh-chung-{s.pk}.pdf",
-                             extension="pdf", content_type="application/pdf", size=120_000) for s in required])
+                Evidence.objects.bulk_create(
+                    [
+                        Evidence(
+                            score=s,
+                            file=f"evidence/{year}/bench-{s.pk}.pdf",
+                            original_name=f"minh-chung-{s.pk}.pdf",
+                            extension="pdf",
+                            content_type="application/pdf",
+                            size=120_000,
+                        )
+                        for s in required
+                    ]
+                )
                 ranked = sorted(cards, key=lambda k: -k.self_total)
                 for rank, card in enumerate(ranked, start=1):
                     card.rank = None if open_year else rank
                 Scorecard.objects.bulk_update(cards, ["self_total", "agreed_total", "rank"])
-                Scoreboard.objects.create(emulation_year=ey, locked_at=None if open_year else timezone.now(),
-                                          ranked_at=None if open_year else timezone.now())
+                Scoreboard.objects.create(
+                    emulation_year=ey,
+                    locked_at=None if open_year else timezone.now(),
+                    ranked_at=None if open_year else timezone.now(),
+                )
                 if open_year:
                     continue
                 meeting = ReviewMeeting.objects.create(
-                    emulation_year=ey, starts_at=datetime.datetime(year + 1, 3, 4, 8, tzinfo=tz), place="Hội trường",
-                    host_province=units[chair_i], presiding_name="Chủ trì", secretary_name="Thư ký",
-                    attendance_confirmed_at=timezone.now(), quorum_met=True, ranking_adopted_at=timezone.now(),
-                    nominations_confirmed_at=timezone.now(), term_recorded_at=timezone.now())
-                delegations = Delegation.objects.bulk_create([Delegation(meeting=meeting, province=u, present=True) for u in units])
-                Delegate.objects.bulk_create([Delegate(delegation=d, full_name="Đại biểu", post="Phó Chủ tịch") for d in delegations])
-                nominations = Nomination.objects.bulk_create([
-                    Nomination(emulation_year=ey, award_type=flag, province=ranked[0].province, rationale="Dẫn đầu", rank=1, status="proposed"),
-                    Nomination(emulation_year=ey, award_type=certificate, province=ranked[1].province, rationale="Thứ hai", rank=2, status="proposed"),
-                ])
+                    emulation_year=ey,
+                    starts_at=datetime.datetime(year + 1, 3, 4, 8, tzinfo=tz),
+                    place="Hội trường",
+                    host_province=units[chair_i],
+                    presiding_name="Chủ trì",
+                    secretary_name="Thư ký",
+                    attendance_confirmed_at=timezone.now(),
+                    quorum_met=True,
+                    ranking_adopted_at=timezone.now(),
+                    nominations_confirmed_at=timezone.now(),
+                    term_recorded_at=timezone.now(),
+                )
+                delegations = Delegation.objects.bulk_create(
+                    [Delegation(meeting=meeting, province=u, present=True) for u in units]
+                )
+                Delegate.objects.bulk_create(
+                    [Delegate(delegation=d, full_name="Đại biểu", post="Phó Chủ tịch") for d in delegations]
+                )
+                nominations = Nomination.objects.bulk_create(
+                    [
+                        Nomination(
+                            emulation_year=ey,
+                            award_type=flag,
+                            province=ranked[0].province,
+                            rationale="Dẫn đầu",
+                            rank=1,
+                            status="proposed",
+                        ),
+                        Nomination(
+                            emulation_year=ey,
+                            award_type=certificate,
+                            province=ranked[1].province,
+                            rationale="Thứ hai",
+                            rank=2,
+                            status="proposed",
+                        ),
+                    ]
+                )
                 for n in nominations:
-                    r = BallotRound.objects.create(meeting=meeting, award_type=n.award_type, number=1, seats=1, issued=size,
-                                                   returned=size, valid=size, invalid=0, confirmed_at=timezone.now())
-                    BallotResult.objects.create(ballot_round=r, nomination=n, votes=size - 1, base=size,
-                                                percent=Decimal((size - 1) * 100) / size, passes=True, elected=True)
+                    r = BallotRound.objects.create(
+                        meeting=meeting,
+                        award_type=n.award_type,
+                        number=1,
+                        seats=1,
+                        issued=size,
+                        returned=size,
+                        valid=size,
+                        invalid=0,
+                        confirmed_at=timezone.now(),
+                    )
+                    BallotResult.objects.create(
+                        ballot_round=r,
+                        nomination=n,
+                        votes=size - 1,
+                        base=size,
+                        percent=Decimal((size - 1) * 100) / size,
+                        passes=True,
+                        elected=True,
+                    )
         print(f"cluster {c + 1}/{CLUSTERS}: {size} members, {totals['scores']} scores so far", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

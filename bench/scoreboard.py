@@ -42,8 +42,10 @@ def main():
 
         started = time.perf_counter()
         _cluster, year = build_scored_year(members=args.members, criteria=args.criteria)
-        print(f"data: {args.members} members × {args.criteria} criteria built in {time.perf_counter() - started:.2f} s "
-              f"({connection.vendor})")
+        print(
+            f"data: {args.members} members × {args.criteria} criteria built in {time.perf_counter() - started:.2f} s "
+            f"({connection.vendor})"
+        )
         client = Client()
         client.force_login(UserFactory(province=year.memberships.get(role="chair").province))
         card = Scorecard.objects.filter(emulation_year=year).first()
@@ -64,8 +66,10 @@ def main():
                 client.get(url)
             timings.sort()
             p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-            print(f"{name:12s} median {statistics.median(timings):7.1f} ms   p95 {p95:7.1f} ms   "
-                  f"queries {len(queries.captured_queries):3d}   size {len(response.content) // 1024} KiB")
+            print(
+                f"{name:12s} median {statistics.median(timings):7.1f} ms   p95 {p95:7.1f} ms   "
+                f"queries {len(queries.captured_queries):3d}   size {len(response.content) // 1024} KiB"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -8,9 +8,7 @@ from .models import RuleSet
 
 
 class TermForm(forms.Form):
-    chair = forms.ModelChoiceField(
-        label=_("Chair"), queryset=Province.objects.none(), empty_label=_("— choose —")
-    )
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=Province.objects.none(), empty_label=_("— choose —"))
     vice_chair = forms.ModelChoiceField(
         label=_("Vice-chair"), queryset=Province.objects.none(), empty_label=_("— choose —")
     )
@@ -39,9 +37,7 @@ class RotationForm(TermForm):
         self.province_rows = []
         for province in provinces:
             member = forms.BooleanField(label=province.name, required=False)
-            order = forms.IntegerField(
-                label=_("Rotation order"), min_value=0, max_value=999, required=False
-            )
+            order = forms.IntegerField(label=_("Rotation order"), min_value=0, max_value=999, required=False)
             self.fields[f"member_{province.pk}"] = member
             self.fields[f"order_{province.pk}"] = order
             self.province_rows.append(province)
@@ -49,8 +45,7 @@ class RotationForm(TermForm):
     def rows(self):
         """(province, member bound field, order bound field) for the template."""
         return [
-            (province, self[f"member_{province.pk}"], self[f"order_{province.pk}"])
-            for province in self.province_rows
+            (province, self[f"member_{province.pk}"], self[f"order_{province.pk}"]) for province in self.province_rows
         ]
 
     def clean(self):

@@ -14,9 +14,7 @@ class Cluster(models.Model):
     """An emulation cluster (cụm thi đua) of provinces."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    short_name = models.CharField(
-        _("short name"), max_length=100, blank=True, help_text=_("Used in document headers.")
-    )
+    short_name = models.CharField(_("short name"), max_length=100, blank=True, help_text=_("Used in document headers."))
 
     class Meta:
         verbose_name = _("cluster")
@@ -30,12 +28,8 @@ class Cluster(models.Model):
 class EmulationYear(models.Model):
     """One emulation year (năm thi đua) of a cluster: membership, term and rule set."""
 
-    cluster = models.ForeignKey(
-        Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="years"
-    )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    cluster = models.ForeignKey(Cluster, verbose_name=_("cluster"), on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     term_confirmed_at = models.DateTimeField(_("term confirmed at"), null=True, blank=True)
     term_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,9 +105,7 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["province", "year"],
                 name="membership_one_cluster_per_year",
-                violation_error_message=_(
-                    "A province can be a member of only one cluster in a year."
-                ),
+                violation_error_message=_("A province can be a member of only one cluster in a year."),
             ),
             models.UniqueConstraint(
                 fields=["emulation_year"],
@@ -158,9 +150,7 @@ class RuleSet(models.Model):
         default=True,
         help_text=_("Ticked: more than the threshold is needed. Unticked: at least the threshold."),
     )
-    vote_base = models.CharField(
-        _("threshold base"), max_length=16, choices=VoteBase.choices, default=VoteBase.MEMBERS
-    )
+    vote_base = models.CharField(_("threshold base"), max_length=16, choices=VoteBase.choices, default=VoteBase.MEMBERS)
     ballot_tie_rule = models.CharField(
         _("tie at the cut-off"), max_length=16, choices=BallotTieRule.choices, default=BallotTieRule.NEW_ROUND
     )
@@ -170,9 +160,7 @@ class RuleSet(models.Model):
         choices=RankingTieRule.choices,
         default=RankingTieRule.SECTION_A_THEN_SAME,
     )
-    flag_quota = models.PositiveSmallIntegerField(
-        _("Government emulation flag proposals"), default=1
-    )
+    flag_quota = models.PositiveSmallIntegerField(_("Government emulation flag proposals"), default=1)
     certificate_quota = models.PositiveSmallIntegerField(
         _("Prime Minister's certificate of merit proposals"), default=1
     )

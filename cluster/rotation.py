@@ -48,9 +48,7 @@ def _eligible(candidates, counts):
     return [c for c in candidates if counts[c.province_id] == fewest]
 
 
-def propose_term(
-    candidates: list[RotationCandidate], current_vice_chair_id: int | None
-) -> TermProposal:
+def propose_term(candidates: list[RotationCandidate], current_vice_chair_id: int | None) -> TermProposal:
     """Propose next year's chair and vice-chair among next year's members (`candidates`)."""
     counts = {c.province_id: c.chair_count for c in candidates}
     eligible = _eligible(candidates, counts)
@@ -65,8 +63,6 @@ def propose_term(
     others = [c for c in candidates if c.province_id != chair.province_id]
     # The vice-chair is next year's chair: it must be allowed to chair after this term.
     fewest_after = min(counts.values())
-    next_eligible = [c for c in others if counts[c.province_id] == fewest_after] or _eligible(
-        others, counts
-    )
+    next_eligible = [c for c in others if counts[c.province_id] == fewest_after] or _eligible(others, counts)
     vice_chair = min(next_eligible, key=_longest_without_chairing) if next_eligible else None
     return TermProposal(chair=chair, vice_chair=vice_chair)

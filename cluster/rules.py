@@ -52,6 +52,8 @@ rules.add_perm("cluster.view_year", can_view_year)
 rules.add_perm("cluster.open_year", is_admin)
 rules.add_perm("cluster.assign_term", is_admin & is_year_open)
 rules.add_perm("cluster.change_membership", is_admin & is_year_open)
+
+
 @rules.predicate
 def is_rule_set_open(user, emulation_year):
     return emulation_year is not None and not selectors.rule_set_frozen(emulation_year)

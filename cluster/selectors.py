@@ -15,8 +15,10 @@ def cluster_for_user(user):
     """The cluster a user works in: their province's latest cluster; admins: the first one."""
     if user.province_id is not None:
         membership = (
-            Membership.objects.filter(province_id=user.province_id).select_related("emulation_year__cluster")
-            .order_by("-year").first()
+            Membership.objects.filter(province_id=user.province_id)
+            .select_related("emulation_year__cluster")
+            .order_by("-year")
+            .first()
         )
         if membership is not None:
             return membership.emulation_year.cluster
@@ -28,7 +30,9 @@ def cluster_province_ids(emulation_year):
     """Provinces that have been members of this year's cluster in any year (cached on the object)."""
     if not hasattr(emulation_year, "_cluster_province_ids"):
         emulation_year._cluster_province_ids = frozenset(
-            Membership.objects.filter(emulation_year__cluster_id=emulation_year.cluster_id).values_list("province_id", flat=True)
+            Membership.objects.filter(emulation_year__cluster_id=emulation_year.cluster_id).values_list(
+                "province_id", flat=True
+            )
         )
     return emulation_year._cluster_province_ids
 
@@ -40,9 +44,7 @@ def emulation_years_with_members(cluster):
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("province").order_by(
-                    "rotation_order", "province__name"
-                ),
+                queryset=Membership.objects.select_related("province").order_by("rotation_order", "province__name"),
             )
         )
         .order_by("-year")
@@ -56,9 +58,7 @@ def emulation_year_get(*, cluster, year):
 def emulation_year_current(cluster):
     """The year to show by default: the latest open year, else the latest year."""
     years = EmulationYear.objects.filter(cluster=cluster)
-    chosen = years.filter(closed_at__isnull=True).order_by("-year").first() or years.order_by(
-        "-year"
-    ).first()
+    chosen = years.filter(closed_at__isnull=True).order_by("-year").first() or years.order_by("-year").first()
     return chosen
 
 
@@ -93,9 +93,7 @@ def chair_province_id(emulation_year):
 def member_province_ids(emulation_year):
     if not hasattr(emulation_year, "_member_province_ids"):
         emulation_year._member_province_ids = frozenset(
-            Membership.objects.filter(emulation_year=emulation_year).values_list(
-                "province_id", flat=True
-            )
+            Membership.objects.filter(emulation_year=emulation_year).values_list("province_id", flat=True)
         )
     return emulation_year._member_province_ids
 
@@ -129,9 +127,7 @@ def rotation_proposal(*, cluster, year, members):
         for province, order in members
     ]
     previous_vice = (
-        Membership.objects.filter(
-            emulation_year__cluster=cluster, year=year - 1, role=Role.VICE_CHAIR
-        )
+        Membership.objects.filter(emulation_year__cluster=cluster, year=year - 1, role=Role.VICE_CHAIR)
         .values_list("province_id", flat=True)
         .first()
     )
@@ -194,7 +190,9 @@ def signing_host(emulation_year):
     previous = EmulationYear.objects.filter(cluster_id=emulation_year.cluster_id, year=emulation_year.year - 1).first()
     for candidate in (previous, emulation_year):
         if candidate is not None:
-            chair = Membership.objects.filter(emulation_year=candidate, role=Role.CHAIR).select_related("province").first()
+            chair = (
+                Membership.objects.filter(emulation_year=candidate, role=Role.CHAIR).select_related("province").first()
+            )
             if chair is not None:
                 return chair.province
     return None
@@ -224,7 +222,8 @@ def chair_province_ids_with_previous(emulation_year):
         emulation_year._chair_ids_with_previous = frozenset(
             Membership.objects.filter(
                 emulation_year__cluster_id=emulation_year.cluster_id,
-                year__in=(emulation_year.year, emulation_year.year - 1), role=Role.CHAIR,
+                year__in=(emulation_year.year, emulation_year.year - 1),
+                role=Role.CHAIR,
             ).values_list("province_id", flat=True)
         )
     return emulation_year._chair_ids_with_previous

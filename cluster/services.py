@@ -57,16 +57,12 @@ def _check_members(*, emulation_year, members):
     year = emulation_year.year
     for province, _order in members:
         if province.valid_from and province.valid_from.year > year:
-            errors.append(
-                _("%(province)s did not exist yet in %(year)s.") % {"province": province, "year": year}
-            )
+            errors.append(_("%(province)s did not exist yet in %(year)s.") % {"province": province, "year": year})
         if province.valid_to and province.valid_to.year < year:
-            errors.append(
-                _("%(province)s no longer existed in %(year)s.") % {"province": province, "year": year}
-            )
-    taken = Membership.objects.filter(
-        year=year, province__in=[province for province, _ in members]
-    ).exclude(emulation_year=emulation_year)
+            errors.append(_("%(province)s no longer existed in %(year)s.") % {"province": province, "year": year})
+    taken = Membership.objects.filter(year=year, province__in=[province for province, _ in members]).exclude(
+        emulation_year=emulation_year
+    )
     for membership in taken.select_related("emulation_year__cluster", "province"):
         errors.append(
             _("%(province)s is already a member of %(cluster)s in %(year)s.")
@@ -91,9 +87,7 @@ def membership_replace(*, emulation_year, members):
     _check_members(emulation_year=emulation_year, members=members)
     wanted = {province.pk: order for province, order in members}
     existing = {m.province_id: m for m in Membership.objects.filter(emulation_year=emulation_year)}
-    Membership.objects.filter(emulation_year=emulation_year).exclude(
-        province_id__in=wanted
-    ).delete()
+    Membership.objects.filter(emulation_year=emulation_year).exclude(province_id__in=wanted).delete()
     for province, order in members:
         membership = existing.get(province.pk)
         if membership is None:
@@ -132,9 +126,7 @@ def term_assign(*, emulation_year, chair, vice_chair, user=None):
     if errors:
         raise ValidationError(errors)
 
-    Membership.objects.filter(emulation_year=emulation_year).exclude(role=Role.MEMBER).update(
-        role=Role.MEMBER
-    )
+    Membership.objects.filter(emulation_year=emulation_year).exclude(role=Role.MEMBER).update(role=Role.MEMBER)
     try:
         Membership.objects.filter(pk=memberships[chair.pk].pk).update(role=Role.CHAIR)
         Membership.objects.filter(pk=memberships[vice_chair.pk].pk).update(role=Role.VICE_CHAIR)

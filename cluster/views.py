@@ -88,7 +88,6 @@ class DashboardView(YearMixin, TemplateView):
         )
         return context
 
-
     def next_steps(self):
         steps = [
             (text, reverse(name, args=args) if name else None)
@@ -200,9 +199,7 @@ class TermView(YearMixin, TemplateView):
 
     def get_form(self):
         members = selectors.members_of(self.emulation_year)
-        provinces = provinces_valid_in(self.emulation_year.year).filter(
-            pk__in=[m.province_id for m in members]
-        )
+        provinces = provinces_valid_in(self.emulation_year.year).filter(pk__in=[m.province_id for m in members])
         if self.request.method == "POST":
             return TermForm(self.request.POST, provinces=provinces)
         chair, vice = selectors.term_of(self.emulation_year)

@@ -20,7 +20,9 @@ class CovenantForm(forms.ModelForm):
 
 
 class CommitmentForm(forms.Form):
-    text = forms.CharField(label=_("Commitment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Commitment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     section = forms.ModelChoiceField(label=_("Criteria section"), queryset=None, required=False)
 
     def __init__(self, *args, sections=None, **kwargs):
@@ -35,7 +37,14 @@ class SignatoryForm(forms.Form):
     representative = forms.CharField(label=_("Representative's full name"), max_length=150, required=False)
     post = forms.CharField(label=_("Post"), max_length=200, required=False)
     signed = forms.BooleanField(label=_("Signed"), required=False)
-    signed_on = forms.DateField(label=_("Signed on"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
-    scan = forms.FileField(label=_("Scan of the signed copy (PDF, JPG, PNG)"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in SCANS)}))
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+    scan = forms.FileField(
+        label=_("Scan of the signed copy (PDF, JPG, PNG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in SCANS)}),
+    )

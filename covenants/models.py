@@ -23,7 +23,11 @@ class Covenant(models.Model):
     place = models.CharField(_("place of signing"), max_length=200, blank=True)
     signing_date = models.DateField(_("signing date"), null=True, blank=True)
     host_province = models.ForeignKey(
-        "provinces.Province", verbose_name=_("host province"), null=True, blank=True, on_delete=models.PROTECT,
+        "provinces.Province",
+        verbose_name=_("host province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     status = models.CharField(_("status"), max_length=10, choices=CovenantStatus.choices, default=CovenantStatus.DRAFT)
@@ -38,11 +42,17 @@ class Covenant(models.Model):
 
 
 class Commitment(models.Model):
-    covenant = models.ForeignKey(Covenant, verbose_name=_("covenant"), on_delete=models.CASCADE, related_name="commitments")
+    covenant = models.ForeignKey(
+        Covenant, verbose_name=_("covenant"), on_delete=models.CASCADE, related_name="commitments"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("commitment"))
     section = models.ForeignKey(
-        "scoring.Section", verbose_name=_("criteria section"), null=True, blank=True, on_delete=models.SET_NULL,
+        "scoring.Section",
+        verbose_name=_("criteria section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     history = HistoricalRecords()
@@ -65,8 +75,12 @@ def scan_upload_to(instance, filename):
 class Signatory(models.Model):
     """One member's signature of the covenant: its representative, signed or not, the scan."""
 
-    covenant = models.ForeignKey(Covenant, verbose_name=_("covenant"), on_delete=models.CASCADE, related_name="signatories")
-    province = models.ForeignKey("provinces.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    covenant = models.ForeignKey(
+        Covenant, verbose_name=_("covenant"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    province = models.ForeignKey(
+        "provinces.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
     representative = models.CharField(_("representative's full name"), max_length=150, blank=True)
     post = models.CharField(_("post"), max_length=200, blank=True)
     signed = models.BooleanField(_("signed"), default=False)

@@ -36,13 +36,17 @@ def can_view_covenant_year(user, obj):
 
 
 rules.add_perm("covenants.view_covenant", can_view_covenant_year)
+
+
 @rules.predicate
 def is_draft(user, covenant):
     return covenant.status != CovenantStatus.SIGNED
 
 
 rules.add_perm("covenants.change_covenant", (is_admin | is_covenant_chair) & covenant_year_open & is_draft)
-rules.add_perm("covenants.change_signatory", (is_admin | is_signatory_chair | is_signatory_province) & covenant_year_open)
+rules.add_perm(
+    "covenants.change_signatory", (is_admin | is_signatory_chair | is_signatory_province) & covenant_year_open
+)
 rules.add_perm("covenants.view_scan", can_view_covenant_year)
 
 

@@ -16,8 +16,6 @@ def _ensure_open(covenant_or_year):
     year_ensure_open(getattr(covenant_or_year, "emulation_year", covenant_or_year))
 
 
-
-
 @transaction.atomic
 def covenant_create(*, emulation_year, user=None, **fields):
     """Create the year's covenant with one signatory row per member."""
@@ -55,8 +53,11 @@ def covenant_update(*, covenant, user=None, commitments=None, **fields):
     if commitments is not None:
         covenant.commitments.all().delete()
         Commitment.objects.bulk_create(
-            [Commitment(covenant=covenant, order=i, text=text, section=section)
-             for i, (text, section) in enumerate(commitments, start=1) if text.strip()]
+            [
+                Commitment(covenant=covenant, order=i, text=text, section=section)
+                for i, (text, section) in enumerate(commitments, start=1)
+                if text.strip()
+            ]
         )
     return covenant
 
@@ -106,6 +107,8 @@ def covenant_refresh_status(*, covenant, user=None):
     status = CovenantStatus.SIGNED if rows and all(rows) else CovenantStatus.DRAFT
     if status != covenant.status:
         covenant.status = status
-        set_change_reason(covenant, _("Signed by every member") if status == CovenantStatus.SIGNED else _("Back to draft"), user)
+        set_change_reason(
+            covenant, _("Signed by every member") if status == CovenantStatus.SIGNED else _("Back to draft"), user
+        )
         covenant.save(update_fields=["status"])
     return covenant

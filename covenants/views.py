@@ -24,7 +24,11 @@ class CovenantView(YearMixin, TemplateView):
             covenant=covenant,
             can_create=covenant is None and user.has_perm("covenants.create_covenant", self.emulation_year),
             can_change=covenant is not None and user.has_perm("covenants.change_covenant", covenant),
-            editable_rows={s.pk for s in (covenant.signatories.all() if covenant else []) if user.has_perm("covenants.change_signatory", s)},
+            editable_rows={
+                s.pk
+                for s in (covenant.signatories.all() if covenant else [])
+                if user.has_perm("covenants.change_signatory", s)
+            },
         )
         return context
 
@@ -88,7 +92,9 @@ class CovenantEditView(YearMixin, TemplateView):
 
 
 def signatory_edit(request, pk):
-    signatory = get_object_or_404(Signatory.objects.select_related("covenant__emulation_year__cluster", "province"), pk=pk)
+    signatory = get_object_or_404(
+        Signatory.objects.select_related("covenant__emulation_year__cluster", "province"), pk=pk
+    )
     if not request.user.has_perm("covenants.view_covenant", signatory.covenant):
         raise Http404
     if not request.user.has_perm("covenants.change_signatory", signatory):
@@ -102,12 +108,26 @@ def signatory_edit(request, pk):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("The signature of %(province)s is recorded.") % {"province": signatory.province})
-                return redirect("covenants:covenant", cluster_id=covenant.emulation_year.cluster_id, year=covenant.emulation_year.year)
+                messages.success(
+                    request, _("The signature of %(province)s is recorded.") % {"province": signatory.province}
+                )
+                return redirect(
+                    "covenants:covenant",
+                    cluster_id=covenant.emulation_year.cluster_id,
+                    year=covenant.emulation_year.year,
+                )
     else:
-        form = SignatoryForm(initial={"representative": signatory.representative, "post": signatory.post,
-                                      "signed": signatory.signed, "signed_on": signatory.signed_on})
-    return render(request, "covenants/signatory_form.html", {"signatory": signatory, "covenant": covenant, "form": form})
+        form = SignatoryForm(
+            initial={
+                "representative": signatory.representative,
+                "post": signatory.post,
+                "signed": signatory.signed,
+                "signed_on": signatory.signed_on,
+            }
+        )
+    return render(
+        request, "covenants/signatory_form.html", {"signatory": signatory, "covenant": covenant, "form": form}
+    )
 
 
 def signatory_scan(request, pk):

@@ -15,9 +15,7 @@ class Province(models.Model):
     code = models.CharField(_("official code"), max_length=2)
     name = models.CharField(_("name"), max_length=100)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(
-        _("valid until"), null=True, blank=True, help_text=_("Last day before the merger.")
-    )
+    valid_to = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Last day before the merger."))
     successor = models.ForeignKey(
         "self",
         verbose_name=_("successor"),
@@ -34,16 +32,17 @@ class Province(models.Model):
         constraints = [
             # A code is reused after a merger (the new Phú Thọ keeps 25): unique per start date.
             models.UniqueConstraint(
-                fields=["code", "valid_from"], name="province_code_unique_per_start",
+                fields=["code", "valid_from"],
+                name="province_code_unique_per_start",
                 violation_error_message=_("A province with this code already starts on this date."),
             ),
             models.UniqueConstraint(
-                fields=["code"], condition=Q(valid_from__isnull=True), name="province_code_unique_without_start",
+                fields=["code"],
+                condition=Q(valid_from__isnull=True),
+                name="province_code_unique_without_start",
                 violation_error_message=_("A province with this code already starts on this date."),
             ),
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[0-9]{2}$"), name="province_code_two_digits"
-            ),
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{2}$"), name="province_code_two_digits"),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
                 | Q(valid_to__isnull=True)
@@ -72,6 +71,4 @@ class Province(models.Model):
         return self.valid_to + datetime.timedelta(days=1)
 
     def is_valid_on(self, day):
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 
 def vn_day_month(day: datetime.date) -> str:
-    """"ngày 04 tháng 3 năm 2015": a leading zero for days under 10 and for months 1 and 2."""
+    """ "ngày 04 tháng 3 năm 2015": a leading zero for days under 10 and for months 1 and 2."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -15,7 +15,7 @@ def place_date_line(place: str, day: datetime.date) -> str:
 
 
 def document_number(number: int, symbol: str, issuer: str = "CTĐ") -> str:
-    """"03/BB-CTĐ": numbers under 10 get a leading zero, no spaces."""
+    """ "03/BB-CTĐ": numbers under 10 get a leading zero, no spaces."""
     return f"{number:02d}/{symbol}-{issuer}"
 
 

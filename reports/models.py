@@ -34,18 +34,26 @@ class Report(models.Model):
     and the times are set only by `reports.services`."""
 
     kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
-    emulation_year = models.ForeignKey("cluster.EmulationYear", on_delete=models.CASCADE, related_name="reports",
-                                       verbose_name=_("emulation year"))
-    ballot_round = models.ForeignKey("awards.BallotRound", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="reports", verbose_name=_("ballot round"))
+    emulation_year = models.ForeignKey(
+        "cluster.EmulationYear", on_delete=models.CASCADE, related_name="reports", verbose_name=_("emulation year")
+    )
+    ballot_round = models.ForeignKey(
+        "awards.BallotRound",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("ballot round"),
+    )
     number = models.PositiveIntegerField(_("number"))
     number_text = models.CharField(_("document number"), max_length=40)
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED)
     error = models.TextField(_("error"), blank=True)
     file = models.FileField(_("file"), upload_to=report_upload_to, blank=True, max_length=300)
     pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-                                     verbose_name=_("requested by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -78,8 +78,12 @@ def report_request(*, kind, emulation_year, user, ballot_round=None):
     with transaction.atomic():
         number = document_number_issue(cluster=emulation_year.cluster, year=emulation_year.year, kind=kind)
         report = Report.objects.create(
-            kind=kind, emulation_year=emulation_year, ballot_round=ballot_round, number=number,
-            number_text=document_number(number, SYMBOLS[kind]), requested_by=user,
+            kind=kind,
+            emulation_year=emulation_year,
+            ballot_round=ballot_round,
+            number=number,
+            number_text=document_number(number, SYMBOLS[kind]),
+            requested_by=user,
         )
     try:
         render_report.apply_async(kwargs={"report_id": report.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
@@ -118,7 +122,9 @@ def reports_requeue_waiting(*, older_than=None):
     if older_than is None:
         older_than = datetime.timedelta(seconds=getattr(settings, "DOCUMENTS_REQUEUE_AFTER", 120))
     limit = timezone.now() - older_than
-    waiting = list(Report.objects.filter(status=ReportStatus.QUEUED, requested_at__lt=limit).values_list("pk", flat=True))
+    waiting = list(
+        Report.objects.filter(status=ReportStatus.QUEUED, requested_at__lt=limit).values_list("pk", flat=True)
+    )
     for report_id in waiting:
         render_report.apply_async(kwargs={"report_id": report_id}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     return len(waiting)
@@ -126,15 +132,19 @@ def reports_requeue_waiting(*, older_than=None):
 
 def report_is_stale(report):
     since = report.started_at or report.requested_at
-    return report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and since and timezone.now() - since > STALE_AFTER
+    return (
+        report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and since and timezone.now() - since > STALE_AFTER
+    )
 
 
 def reports_fail_stale():
     """Mark renders lost with their worker as failed, so that none stays "running" forever."""
     limit = timezone.now() - STALE_AFTER
     return Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=limit).update(
-        status=ReportStatus.FAILED, error=_("The render was interrupted (its worker stopped). Render it again."),
-        finished_at=timezone.now())
+        status=ReportStatus.FAILED,
+        error=_("The render was interrupted (its worker stopped). Render it again."),
+        finished_at=timezone.now(),
+    )
 
 
 def _font_dir():
@@ -175,7 +185,9 @@ def report_render(*, report_id):
         return None
     if report.status == ReportStatus.DONE and report.file:
         return report
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=report.attempts + 1)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=report.attempts + 1
+    )
     if getattr(settings, "REPORT_RENDER_DELAY", 0):  # fault drills only: a slow render to kill a worker in
         import time
 
@@ -184,8 +196,10 @@ def report_render(*, report_id):
         pdf, pages = render_pdf(TEMPLATES[report.kind], selectors.document_context(report))
     except Exception as error:
         Report.objects.filter(pk=report.pk).update(
-            status=ReportStatus.FAILED, finished_at=timezone.now(),
-            error=_("The document could not be rendered: %(error)s") % {"error": str(error)[:500]})
+            status=ReportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_("The document could not be rendered: %(error)s") % {"error": str(error)[:500]},
+        )
         raise
     old = report.file.name if report.file else None
     report.file.save(f"{report.kind}.pdf", ContentFile(pdf), save=False)

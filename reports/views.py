@@ -22,16 +22,26 @@ class DocumentsView(YearMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rounds = list(BallotRound.objects.filter(meeting__emulation_year=self.emulation_year).select_related("award_type"))
-        available = [(kind, kind.label, None, selectors.document_blockers(kind, self.emulation_year)) for kind in YEAR_KINDS]
+        rounds = list(
+            BallotRound.objects.filter(meeting__emulation_year=self.emulation_year).select_related("award_type")
+        )
+        available = [
+            (kind, kind.label, None, selectors.document_blockers(kind, self.emulation_year)) for kind in YEAR_KINDS
+        ]
         available += [
-            (DocumentKind.BALLOT_RECORD, f"{DocumentKind.BALLOT_RECORD.label} – {r.award_type.name}, {_('round %(number)s') % {'number': r.number}}",
-             r, selectors.document_blockers(DocumentKind.BALLOT_RECORD, self.emulation_year, r))
+            (
+                DocumentKind.BALLOT_RECORD,
+                f"{DocumentKind.BALLOT_RECORD.label} – {r.award_type.name}, {_('round %(number)s') % {'number': r.number}}",
+                r,
+                selectors.document_blockers(DocumentKind.BALLOT_RECORD, self.emulation_year, r),
+            )
             for r in rounds
         ]
         context.update(
             available=available,
-            reports=Report.objects.filter(emulation_year=self.emulation_year).select_related("requested_by", "ballot_round__award_type")[:50],
+            reports=Report.objects.filter(emulation_year=self.emulation_year).select_related(
+                "requested_by", "ballot_round__award_type"
+            )[:50],
             can_request=self.request.user.has_perm("reports.request_document", self.emulation_year),
         )
         return context
@@ -49,7 +59,9 @@ class DocumentsView(YearMixin, TemplateView):
                 raise Http404
             ballot_round = get_object_or_404(BallotRound, pk=round_id, meeting__emulation_year=self.emulation_year)
         try:
-            report = services.report_request(kind=kind, emulation_year=self.emulation_year, user=request.user, ballot_round=ballot_round)
+            report = services.report_request(
+                kind=kind, emulation_year=self.emulation_year, user=request.user, ballot_round=ballot_round
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -69,7 +81,8 @@ def report_detail(request, pk):
     report = _report_for(request, pk)
     stale = services.report_is_stale(report)
     can_retry = request.user.has_perm("reports.request_document", report.emulation_year) and (
-        report.status == ReportStatus.FAILED or stale)
+        report.status == ReportStatus.FAILED or stale
+    )
     if request.method == "POST":
         if not can_retry:
             raise PermissionDenied
@@ -82,17 +95,26 @@ def report_detail(request, pk):
     waiting = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and not stale
     if report.status == ReportStatus.QUEUED:
         services.reports_requeue_waiting()  # a render whose message was lost is sent again
-    return render(request, "reports/report.html", {
-        "report": report, "waiting": waiting, "stale": stale, "can_retry": can_retry,
-        "cluster": report.emulation_year.cluster, "emulation_year": report.emulation_year,
-    })
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "waiting": waiting,
+            "stale": stale,
+            "can_retry": can_retry,
+            "cluster": report.emulation_year.cluster,
+            "emulation_year": report.emulation_year,
+        },
+    )
 
 
 def report_download(request, pk):
     report = _report_for(request, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.download_name,
-                            content_type="application/pdf")
+    response = FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.download_name, content_type="application/pdf"
+    )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

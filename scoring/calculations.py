@@ -131,9 +131,11 @@ def rank_members(entries, tie_rule=SECTION_A_THEN_SAME) -> list:
     ends on the province code so it never depends on the database.
     """
     if tie_rule == SECTION_A_THEN_SAME:
+
         def standing(e):
             return (e.total, e.section_a)
     elif tie_rule == SAME_RANK:
+
         def standing(e):
             return (e.total,)
     else:
@@ -154,6 +156,7 @@ def rank_members(entries, tie_rule=SECTION_A_THEN_SAME) -> list:
 
 
 # --- Input ------------------------------------------------------------------------------
+
 
 class ScoreInputError(ValueError):
     """`code` says what is wrong: not_a_number, too_large, too_many_decimals, above_max, below_zero, below_bound, above_zero."""

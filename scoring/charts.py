@@ -29,6 +29,9 @@ def bar_chart(rows, maximum=None):
         for i, (label, value, rank) in enumerate(rows)
     ]
     return {
-        "bars": bars, "width": WIDTH, "height": len(bars) * ROW_HEIGHT + 6,
-        "label_width": LABEL_WIDTH, "bar_x": LABEL_WIDTH + 8,
+        "bars": bars,
+        "width": WIDTH,
+        "height": len(bars) * ROW_HEIGHT + 6,
+        "label_width": LABEL_WIDTH,
+        "bar_x": LABEL_WIDTH + 8,
     }

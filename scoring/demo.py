@@ -19,39 +19,70 @@ P, B, D = CriterionKind.POINTS, CriterionKind.BONUS, CriterionKind.DEDUCTION
 
 #: (section code, title, [(code, title, kind, max or None for a group, evidence, [children])])
 CRITERIA_2014 = [
-    ("A", "Thực hiện các chỉ tiêu phát triển kinh tế - xã hội", [
-        ("A1", "Tốc độ tăng trưởng kinh tế (GRDP) đạt hoặc vượt kế hoạch", P, "10", False, []),
-        ("A2", "Thu ngân sách nhà nước trên địa bàn đạt hoặc vượt dự toán", P, "10", False, []),
-        ("A3", "Giảm tỷ lệ hộ nghèo theo kế hoạch", P, "10", False, []),
-        ("A4", "Xây dựng nông thôn mới", P, None, False, [
-            ("A4.1", "Số xã đạt chuẩn nông thôn mới tăng thêm trong năm", P, "5", False, []),
-            ("A4.2", "Bình quân tiêu chí nông thôn mới đạt được trên một xã", P, "5", False, []),
-        ]),
-        ("A5", "Giải quyết việc làm, đào tạo nghề cho người lao động", P, "10", False, []),
-    ]),
-    ("B", "Công tác thi đua, khen thưởng", [
-        ("B1", "Ban hành kế hoạch, hướng dẫn và phát động các phong trào thi đua", P, "5", True, []),
-        ("B2", "Phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến", P, "5", False, []),
-        ("B3", "Khen thưởng đúng đối tượng, công khai, kịp thời", P, "5", False, []),
-        ("B4", "Tỷ lệ khen thưởng cho người lao động trực tiếp đạt trên 40%", P, "10", True, []),
-    ]),
-    ("C", "Cải cách hành chính, kỷ luật, kỷ cương; xây dựng Đảng và chính quyền", [
-        ("C1", "Chỉ số cải cách hành chính (PAR Index)", P, "5", False, []),
-        ("C2", "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", P, "5", False, []),
-        ("C3", "Xây dựng tổ chức Đảng, chính quyền trong sạch, vững mạnh", P, "5", False, []),
-    ]),
-    ("D", "Tham gia các hoạt động của Cụm thi đua", [
-        ("D1", "Tham dự đầy đủ các hội nghị, hoạt động của Cụm", P, "5", False, []),
-        ("D2", "Gửi báo cáo, tự chấm điểm đúng thời hạn", P, "5", False, []),
-    ]),
-    ("Đ", "Điểm thưởng", [
-        ("Đ1", "Có mô hình mới, cách làm sáng tạo được Trung ương ghi nhận", B, "3", False, []),
-        ("Đ2", "Dẫn đầu cả nước về một chỉ số tổng hợp (PCI, PAR Index, SIPAS…)", B, "2", False, []),
-    ]),
-    ("E", "Điểm trừ", [
-        ("E1", "Gửi báo cáo chậm hoặc không gửi báo cáo theo quy định", D, "-5", False, []),
-        ("E2", "Có sai phạm trong công tác thi đua, khen thưởng bị phát hiện", D, "-10", False, []),
-    ]),
+    (
+        "A",
+        "Thực hiện các chỉ tiêu phát triển kinh tế - xã hội",
+        [
+            ("A1", "Tốc độ tăng trưởng kinh tế (GRDP) đạt hoặc vượt kế hoạch", P, "10", False, []),
+            ("A2", "Thu ngân sách nhà nước trên địa bàn đạt hoặc vượt dự toán", P, "10", False, []),
+            ("A3", "Giảm tỷ lệ hộ nghèo theo kế hoạch", P, "10", False, []),
+            (
+                "A4",
+                "Xây dựng nông thôn mới",
+                P,
+                None,
+                False,
+                [
+                    ("A4.1", "Số xã đạt chuẩn nông thôn mới tăng thêm trong năm", P, "5", False, []),
+                    ("A4.2", "Bình quân tiêu chí nông thôn mới đạt được trên một xã", P, "5", False, []),
+                ],
+            ),
+            ("A5", "Giải quyết việc làm, đào tạo nghề cho người lao động", P, "10", False, []),
+        ],
+    ),
+    (
+        "B",
+        "Công tác thi đua, khen thưởng",
+        [
+            ("B1", "Ban hành kế hoạch, hướng dẫn và phát động các phong trào thi đua", P, "5", True, []),
+            ("B2", "Phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến", P, "5", False, []),
+            ("B3", "Khen thưởng đúng đối tượng, công khai, kịp thời", P, "5", False, []),
+            ("B4", "Tỷ lệ khen thưởng cho người lao động trực tiếp đạt trên 40%", P, "10", True, []),
+        ],
+    ),
+    (
+        "C",
+        "Cải cách hành chính, kỷ luật, kỷ cương; xây dựng Đảng và chính quyền",
+        [
+            ("C1", "Chỉ số cải cách hành chính (PAR Index)", P, "5", False, []),
+            ("C2", "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", P, "5", False, []),
+            ("C3", "Xây dựng tổ chức Đảng, chính quyền trong sạch, vững mạnh", P, "5", False, []),
+        ],
+    ),
+    (
+        "D",
+        "Tham gia các hoạt động của Cụm thi đua",
+        [
+            ("D1", "Tham dự đầy đủ các hội nghị, hoạt động của Cụm", P, "5", False, []),
+            ("D2", "Gửi báo cáo, tự chấm điểm đúng thời hạn", P, "5", False, []),
+        ],
+    ),
+    (
+        "Đ",
+        "Điểm thưởng",
+        [
+            ("Đ1", "Có mô hình mới, cách làm sáng tạo được Trung ương ghi nhận", B, "3", False, []),
+            ("Đ2", "Dẫn đầu cả nước về một chỉ số tổng hợp (PCI, PAR Index, SIPAS…)", B, "2", False, []),
+        ],
+    ),
+    (
+        "E",
+        "Điểm trừ",
+        [
+            ("E1", "Gửi báo cáo chậm hoặc không gửi báo cáo theo quy định", D, "-5", False, []),
+            ("E2", "Có sai phạm trong công tác thi đua, khen thưởng bị phát hiện", D, "-10", False, []),
+        ],
+    ),
 ]
 
 #: Share of each maximum that each province scored itself in 2014.
@@ -75,15 +106,23 @@ def _criteria(emulation_year):
     if Section.objects.filter(emulation_year=emulation_year).exists():
         return
     for order, (code, title, items) in enumerate(CRITERIA_2014, start=1):
-        section = services.section_save(section=Section(emulation_year=emulation_year, code=code, title=title, order=order))
+        section = services.section_save(
+            section=Section(emulation_year=emulation_year, code=code, title=title, order=order)
+        )
         _add(section, None, items)
 
 
 def _add(section, parent, items):
     for order, (code, title, kind, maximum, evidence, children) in enumerate(items, start=1):
         criterion = Criterion(
-            section=section, parent=parent, code=code, title=title, kind=kind, order=order,
-            max_points=Decimal(maximum) if maximum else Decimal("1"), evidence_required=evidence,
+            section=section,
+            parent=parent,
+            code=code,
+            title=title,
+            kind=kind,
+            order=order,
+            max_points=Decimal(maximum) if maximum else Decimal("1"),
+            evidence_required=evidence,
         )
         services.criterion_save(criterion=criterion)
         _add(section, criterion, children)
@@ -115,7 +154,9 @@ def _scorecards_2014(emulation_year, chair_user):
             continue
         staff = User.objects.filter(province=province).first()
         services.scorecard_save_self(
-            scorecard=scorecard, user=staff, version=scorecard.version,
+            scorecard=scorecard,
+            user=staff,
+            version=scorecard.version,
             entries={c.pk: (_score_for(c, code), "") for c in leaves},
             files={c.pk: _evidence(c, province) for c in leaves if c.evidence_required},
         )
@@ -149,6 +190,8 @@ def load_scoring_demo(cluster):
         scorecard = services.scorecard_get_or_create(emulation_year=year_2015, province=bac_kan)
         by_code = {c.code: c for c in selectors.criteria_table(year_2015).leaves}
         services.scorecard_save_self(
-            scorecard=scorecard, user=User.objects.get(username="backan"), version=scorecard.version,
+            scorecard=scorecard,
+            user=User.objects.get(username="backan"),
+            version=scorecard.version,
             entries={by_code[code].pk: (value, "") for code, value in DRAFT_2015.items()},
         )

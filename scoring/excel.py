@@ -19,7 +19,13 @@ from . import selectors, services
 TEMPLATE_MARKER = "cum-thi-dua:scorecard:v1"
 META_SHEET = "meta"
 SCORECARD_HEADERS = [
-    "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Ghi chú", "Điểm thống nhất", "Lý do",
+    "Mã tiêu chí",
+    "Nội dung",
+    "Điểm tối đa",
+    "Điểm tự chấm",
+    "Ghi chú",
+    "Điểm thống nhất",
+    "Lý do",
 ]
 SCORECARD_WIDTHS = [12, 60, 11, 12, 40, 14, 40]
 SCORE_COLUMN, NOTE_COLUMN = 4, 5  # 1-based, as in Excel: D and E
@@ -91,6 +97,7 @@ def _local_date(moment):
 
 # --- Scoreboard ---------------------------------------------------------------------------
 
+
 def scoreboard_workbook(emulation_year):
     """The year's scoreboard (ranks, section subtotals, totals) for printing on A4 landscape."""
     table, rows = selectors.scoreboard_rows(emulation_year)
@@ -100,10 +107,18 @@ def scoreboard_workbook(emulation_year):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Bảng điểm {emulation_year.year}"
-    _title(sheet, 1, f"{emulation_year.cluster.name} – Bảng điểm thi đua năm {emulation_year.year}",
-           len(headers), TITLE_FONT)
-    state = (f"Kết quả chính thức, khóa ngày {_local_date(board.locked_at)}" if board.is_locked
-             else f"Xếp hạng tạm thời, xuất ngày {_local_date(timezone.now())}")
+    _title(
+        sheet,
+        1,
+        f"{emulation_year.cluster.name} – Bảng điểm thi đua năm {emulation_year.year}",
+        len(headers),
+        TITLE_FONT,
+    )
+    state = (
+        f"Kết quả chính thức, khóa ngày {_local_date(board.locked_at)}"
+        if board.is_locked
+        else f"Xếp hạng tạm thời, xuất ngày {_local_date(timezone.now())}"
+    )
     _title(sheet, 2, state, len(headers))
     header_row = 4
     _header(sheet, header_row, headers)
@@ -125,6 +140,7 @@ def scoreboard_workbook(emulation_year):
 
 
 # --- Scorecard template ----------------------------------------------------------------------
+
 
 def scorecard_workbook(scorecard):
     """One scorecard as a template to fill in: only the self-score and note of leaf criteria
@@ -168,8 +184,11 @@ def scorecard_workbook(scorecard):
 
     meta = workbook.create_sheet(META_SHEET)
     for key, value in [
-        ("marker", TEMPLATE_MARKER), ("scorecard", scorecard.pk), ("year", emulation_year.year),
-        ("province_code", scorecard.province.code), ("province", scorecard.province.name),
+        ("marker", TEMPLATE_MARKER),
+        ("scorecard", scorecard.pk),
+        ("year", emulation_year.year),
+        ("province_code", scorecard.province.code),
+        ("province", scorecard.province.name),
         ("header_row", header_row),
     ]:
         meta.append([key, safe_text(value) if isinstance(value, str) else value])
@@ -201,6 +220,7 @@ def _criterion_row(sheet, row, item, score):
 
 # --- Import ----------------------------------------------------------------------------------
 
+
 def _open(file):
     if file.size > MAX_IMPORT_BYTES:
         raise ValidationError(_("The file is too large for a scorecard template (at most 2 MB)."))
@@ -223,27 +243,38 @@ def _check_template(workbook, scorecard):
     """The header row of the template, or a ValidationError naming what is wrong."""
     meta = _meta(workbook)
     if meta.get("marker") != TEMPLATE_MARKER:
-        raise ValidationError(_(
-            "This workbook is not a scorecard template of this software. Download the template "
-            "from the scorecard page, fill it in and import it."
-        ))
+        raise ValidationError(
+            _(
+                "This workbook is not a scorecard template of this software. Download the template "
+                "from the scorecard page, fill it in and import it."
+            )
+        )
     if (meta.get("scorecard"), meta.get("year"), meta.get("province_code")) != (
-        scorecard.pk, scorecard.emulation_year.year, scorecard.province.code
+        scorecard.pk,
+        scorecard.emulation_year.year,
+        scorecard.province.code,
     ):
-        raise ValidationError(_(
-            "This template belongs to another scorecard (%(province)s, %(year)s). Download the "
-            "template of this scorecard."
-        ) % {"province": unescape_text(str(meta.get("province"))), "year": meta.get("year")})
+        raise ValidationError(
+            _(
+                "This template belongs to another scorecard (%(province)s, %(year)s). Download the "
+                "template of this scorecard."
+            )
+            % {"province": unescape_text(str(meta.get("province"))), "year": meta.get("year")}
+        )
     header_row = meta.get("header_row")
     sheet = workbook.worksheets[0]
-    headers = [] if not isinstance(header_row, int) else [
-        sheet.cell(row=header_row, column=column).value for column in range(1, NOTE_COLUMN + 1)
-    ]
+    headers = (
+        []
+        if not isinstance(header_row, int)
+        else [sheet.cell(row=header_row, column=column).value for column in range(1, NOTE_COLUMN + 1)]
+    )
     if headers != SCORECARD_HEADERS[:NOTE_COLUMN] or sheet.max_row > header_row + MAX_IMPORT_ROWS:
-        raise ValidationError(_(
-            "The columns of the template have been changed. Download the template again and "
-            "type only in the self-score and note columns."
-        ))
+        raise ValidationError(
+            _(
+                "The columns of the template have been changed. Download the template again and "
+                "type only in the self-score and note columns."
+            )
+        )
     return sheet, header_row
 
 
@@ -304,9 +335,7 @@ def parse_scorecard_workbook(scorecard, file):
             continue
         if not item.is_leaf:
             if typed:
-                message = _(
-                    "A group of criteria takes no score: its score is the sum of its sub-criteria."
-                )
+                message = _("A group of criteria takes no score: its score is the sum of its sub-criteria.")
                 errors.append(_row_error(number, code, message))
             continue
         if item.criterion.pk in seen:
@@ -334,8 +363,5 @@ def scorecard_import(*, scorecard, user, file):
     """Save the self-scores and notes of a filled template, all or nothing; returns how many
     criteria were read. Raises ValidationError listing every problem."""
     entries = parse_scorecard_workbook(scorecard, file)
-    services.scorecard_save_self(
-        scorecard=scorecard, user=user, version=scorecard.version, entries=entries
-    )
+    services.scorecard_save_self(scorecard=scorecard, user=user, version=scorecard.version, entries=entries)
     return len(entries)
-

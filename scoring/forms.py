@@ -17,7 +17,9 @@ class ScoreField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "class": "form-control form-control-sm score-input", "autocomplete": "off"})
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "class": "form-control form-control-sm score-input", "autocomplete": "off"}
+        )
 
     def clean(self, value):
         value = super().clean(value)
@@ -35,18 +37,20 @@ class ScorecardForm(forms.Form):
         for criterion in leaves:
             self.fields[f"score_{criterion.pk}"] = ScoreField(criterion=criterion, label=criterion.code)
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
-                required=False, max_length=2000, label=_("Note"),
+                required=False,
+                max_length=2000,
+                label=_("Note"),
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
             self.fields[f"evidence_{criterion.pk}"] = forms.FileField(
-                required=False, label=_("Evidence"),
+                required=False,
+                label=_("Evidence"),
                 widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm", "accept": ACCEPT}),
             )
 
     def entries(self):
         return {
-            c.pk: (self.data.get(f"score_{c.pk}", ""), self.cleaned_data.get(f"note_{c.pk}", ""))
-            for c in self.leaves
+            c.pk: (self.data.get(f"score_{c.pk}", ""), self.cleaned_data.get(f"note_{c.pk}", "")) for c in self.leaves
         }
 
     def uploads(self):
@@ -68,7 +72,9 @@ class CrossCheckForm(forms.Form):
         for criterion in leaves:
             self.fields[f"agreed_{criterion.pk}"] = ScoreField(criterion=criterion, label=criterion.code)
             self.fields[f"reason_{criterion.pk}"] = forms.CharField(
-                required=False, max_length=2000, label=_("Reason for the change"),
+                required=False,
+                max_length=2000,
+                label=_("Reason for the change"),
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
 
@@ -81,7 +87,8 @@ class CrossCheckForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for returning"), max_length=2000,
+        label=_("Reason for returning"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why the scorecard is returned.")},
     )
@@ -95,8 +102,12 @@ class SectionForm(forms.ModelForm):
 
 class CriterionForm(forms.ModelForm):
     max_points = forms.CharField(
-        label=_("Maximum"), required=False, max_length=20,
-        help_text=_("For a deduction: the lowest score allowed (negative). Leave empty for a criterion with sub-criteria."),
+        label=_("Maximum"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "For a deduction: the lowest score allowed (negative). Leave empty for a criterion with sub-criteria."
+        ),
     )
 
     class Meta:

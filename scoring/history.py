@@ -101,9 +101,13 @@ def _entries(records, fields, label_of, *, skip_creation=False):
                 continue
             entries.append(
                 ChangeEntry(
-                    when=record.history_date, who=_who(record), what=label_of(record, label),
-                    old=_display(field, old), new=_display(field, new),
-                    reason=record.history_change_reason or "", history_id=record.history_id,
+                    when=record.history_date,
+                    who=_who(record),
+                    what=label_of(record, label),
+                    old=_display(field, old),
+                    new=_display(field, new),
+                    reason=record.history_change_reason or "",
+                    history_id=record.history_id,
                 )
             )
     return entries
@@ -115,15 +119,10 @@ def scorecard_history(scorecard):
     Three queries whatever the number of changes.
     """
     criterion_records = list(
-        Criterion.history.filter(section__emulation_year_id=scorecard.emulation_year_id)
-        .select_related("history_user")
+        Criterion.history.filter(section__emulation_year_id=scorecard.emulation_year_id).select_related("history_user")
     )
-    score_records = list(
-        Score.history.filter(scorecard_id=scorecard.pk).select_related("history_user")
-    )
-    scorecard_records = list(
-        Scorecard.history.filter(id=scorecard.pk).select_related("history_user")
-    )
+    score_records = list(Score.history.filter(scorecard_id=scorecard.pk).select_related("history_user"))
+    scorecard_records = list(Scorecard.history.filter(id=scorecard.pk).select_related("history_user"))
 
     # A criterion is named by its latest code (a deleted criterion keeps the code it had).
     codes = {}
@@ -135,13 +134,16 @@ def scorecard_history(scorecard):
 
     entries = [
         *_entries(
-            score_records, SCORE_FIELDS,
+            score_records,
+            SCORE_FIELDS,
             lambda r, label: criterion_label(codes.get(r.criterion_id, "?"), label),
         ),
         *_entries(scorecard_records, SCORECARD_FIELDS, lambda r, label: str(label)),
         *_entries(
-            criterion_records, CRITERION_FIELDS,
-            lambda r, label: criterion_label(codes[r.id], label), skip_creation=True,
+            criterion_records,
+            CRITERION_FIELDS,
+            lambda r, label: criterion_label(codes[r.id], label),
+            skip_creation=True,
         ),
     ]
     entries.sort(key=lambda e: (e.when, e.history_id), reverse=True)

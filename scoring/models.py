@@ -16,7 +16,9 @@ class Section(models.Model):
     """A section of the year's scorecard (A. socio-economic targets, B. …)."""
 
     emulation_year = models.ForeignKey(
-        "cluster.EmulationYear", verbose_name=_("emulation year"), on_delete=models.CASCADE,
+        "cluster.EmulationYear",
+        verbose_name=_("emulation year"),
+        on_delete=models.CASCADE,
         related_name="sections",
     )
     code = models.CharField(_("code"), max_length=10)
@@ -29,7 +31,8 @@ class Section(models.Model):
         ordering = ["order", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["emulation_year", "code"], name="section_code_unique_per_year",
+                fields=["emulation_year", "code"],
+                name="section_code_unique_per_year",
                 violation_error_message=_("This year already has a section with this code."),
             )
         ]
@@ -48,7 +51,11 @@ class Criterion(models.Model):
 
     section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="criteria")
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent criterion"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("parent criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="children",
     )
     code = models.CharField(_("code"), max_length=20)
@@ -56,7 +63,10 @@ class Criterion(models.Model):
     guidance = models.TextField(_("guidance"), blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=CriterionKind.choices, default=CriterionKind.POINTS)
     max_points = models.DecimalField(
-        _("maximum"), null=True, blank=True, help_text=_("For a deduction: the lowest score allowed (negative)."),
+        _("maximum"),
+        null=True,
+        blank=True,
+        help_text=_("For a deduction: the lowest score allowed (negative)."),
         **SCORE_DIGITS,
     )
     evidence_required = models.BooleanField(_("evidence required"), default=False)
@@ -69,7 +79,8 @@ class Criterion(models.Model):
         ordering = ["section__order", "order", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["section", "code"], name="criterion_code_unique_per_section",
+                fields=["section", "code"],
+                name="criterion_code_unique_per_section",
                 violation_error_message=_("This section already has a criterion with this code."),
             ),
             models.CheckConstraint(
@@ -99,12 +110,18 @@ class Scoreboard(models.Model):
     """The scoring of one emulation year: its lock and its stored ranking's time."""
 
     emulation_year = models.OneToOneField(
-        "cluster.EmulationYear", verbose_name=_("emulation year"), on_delete=models.CASCADE,
+        "cluster.EmulationYear",
+        verbose_name=_("emulation year"),
+        on_delete=models.CASCADE,
         related_name="scoreboard",
     )
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("locked by"),
     )
     ranked_at = models.DateTimeField(_("ranked at"), null=True, blank=True)
@@ -131,13 +148,17 @@ class Scorecard(models.Model):
     """
 
     emulation_year = models.ForeignKey(
-        "cluster.EmulationYear", verbose_name=_("emulation year"), on_delete=models.CASCADE,
+        "cluster.EmulationYear",
+        verbose_name=_("emulation year"),
+        on_delete=models.CASCADE,
         related_name="scorecards",
     )
     province = models.ForeignKey(
         "provinces.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="scorecards"
     )
-    status = models.CharField(_("status"), max_length=12, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT
+    )
     return_reason = models.TextField(_("reason for returning"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -153,7 +174,8 @@ class Scorecard(models.Model):
         verbose_name_plural = _("scorecards")
         constraints = [
             models.UniqueConstraint(
-                fields=["emulation_year", "province"], name="one_scorecard_per_member_and_year",
+                fields=["emulation_year", "province"],
+                name="one_scorecard_per_member_and_year",
                 violation_error_message=_("This province already has a scorecard this year."),
             )
         ]
@@ -165,8 +187,12 @@ class Scorecard(models.Model):
 class Score(models.Model):
     """One criterion of one scorecard: the self-score with its note, and the agreed score."""
 
-    scorecard = models.ForeignKey(Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores")
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="scores"
+    )
     self_score = models.DecimalField(_("self-score"), null=True, blank=True, **SCORE_DIGITS)
     note = models.TextField(_("note"), blank=True)
     agreed_score = models.DecimalField(_("agreed score"), null=True, blank=True, **SCORE_DIGITS)

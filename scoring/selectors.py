@@ -126,7 +126,9 @@ def scorecard_get_for_user(user, scorecard_id):
 def scorecards_of_year(emulation_year):
     """{province id: scorecard}; each shares `emulation_year`, so that permission checks row
     by row reuse one year's cached term and members instead of querying per row."""
-    cards = {s.province_id: s for s in Scorecard.objects.filter(emulation_year=emulation_year).select_related("province")}
+    cards = {
+        s.province_id: s for s in Scorecard.objects.filter(emulation_year=emulation_year).select_related("province")
+    }
     for card in cards.values():
         card.emulation_year = emulation_year
     return cards
@@ -163,10 +165,14 @@ def scoreboard_rows(emulation_year, *, user=None):
             continue
         rows.append(
             BoardRow(
-                membership, result["scorecard"], result["sections"], result["self_total"],
+                membership,
+                result["scorecard"],
+                result["sections"],
+                result["self_total"],
                 result["agreed_total"],
                 (result["agreed_total"] - result["self_total"]) if result["agreed_total"] is not None else None,
-                result["rank"], result["tied"],
+                result["rank"],
+                result["tied"],
             )
         )
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.membership.province.code))
@@ -183,11 +189,15 @@ def province_results_across_years(province, *, user):
 
     scorecards = Scorecard.objects.filter(province=province)
     if not user.is_superuser:
-        member_that_year = Membership.objects.filter(emulation_year=OuterRef("emulation_year"), province_id=user.province_id)
+        member_that_year = Membership.objects.filter(
+            emulation_year=OuterRef("emulation_year"), province_id=user.province_id
+        )
         scorecards = scorecards.filter(
             Q(province_id=user.province_id) | (Q(status__in=VISIBLE_TO_MEMBERS) & Exists(member_that_year))
         )
-    return scorecards.select_related("emulation_year__cluster", "emulation_year__scoreboard").order_by("-emulation_year__year")
+    return scorecards.select_related("emulation_year__cluster", "emulation_year__scoreboard").order_by(
+        "-emulation_year__year"
+    )
 
 
 def compute_year_results(emulation_year, *, table=None, visible_only=False, stored_when_locked=True):
@@ -207,8 +217,11 @@ def compute_year_results(emulation_year, *, table=None, visible_only=False, stor
     if stored_when_locked and board is not None and board.is_locked:
         return {
             s.province_id: {
-                "scorecard": s, "sections": {k: calculations.Decimal(v) for k, v in s.section_totals.items()},
-                "self_total": s.self_total, "agreed_total": s.agreed_total, "rank": s.rank,
+                "scorecard": s,
+                "sections": {k: calculations.Decimal(v) for k, v in s.section_totals.items()},
+                "self_total": s.self_total,
+                "agreed_total": s.agreed_total,
+                "rank": s.rank,
                 "tied": sum(1 for o in scorecards if o.rank == s.rank) > 1,
             }
             for s in scorecards
@@ -227,12 +240,19 @@ def compute_year_results(emulation_year, *, table=None, visible_only=False, stor
         own = calculations.scorecard_totals(nodes, self_scores.get(s.pk, {}))
         agreed = calculations.scorecard_totals(nodes, agreed_scores.get(s.pk, {}))
         results[s.province_id] = {
-            "scorecard": s, "sections": agreed.sections, "self_sections": own.sections,
-            "self_total": own.total, "agreed_total": agreed.total, "rank": None, "tied": False,
+            "scorecard": s,
+            "sections": agreed.sections,
+            "self_sections": own.sections,
+            "self_total": own.total,
+            "agreed_total": agreed.total,
+            "rank": None,
+            "tied": False,
         }
         entries.append(
             calculations.RankEntry(
-                key=s.province_id, code=s.province.code, total=agreed.total,
+                key=s.province_id,
+                code=s.province.code,
+                total=agreed.total,
                 section_a=agreed.sections.get(table.first_section_code, calculations.ZERO),
             )
         )

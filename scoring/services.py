@@ -61,21 +61,24 @@ def _lock_scorecard(scorecard, version):
     current = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if version is not None and current.version != version:
         raise ConcurrentEditError(
-            _("Somebody else saved this scorecard while you were editing it. The current values are shown: check them and save again.")
+            _(
+                "Somebody else saved this scorecard while you were editing it. The current values are shown: check them and save again."
+            )
         )
     return current
 
 
-
-
 # --- Scorecards --------------------------------------------------------------------------
+
 
 @transaction.atomic
 def scorecard_get_or_create(*, emulation_year, province):
     _ensure_scoring_open(emulation_year)
     if province.pk not in cluster_selectors.member_province_ids(emulation_year):
-        raise ValidationError(_("%(province)s is not a member of the cluster in %(year)s.") % {
-            "province": province, "year": emulation_year.year})
+        raise ValidationError(
+            _("%(province)s is not a member of the cluster in %(year)s.")
+            % {"province": province, "year": emulation_year.year}
+        )
     scorecard, _created = Scorecard.objects.get_or_create(emulation_year=emulation_year, province=province)
     return scorecard
 
@@ -146,9 +149,16 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
     history_user = user if getattr(user, "pk", None) else None
     if created:
         bulk_create_with_history(created, Score, default_user=history_user, default_change_reason=reason)
-        existing.update({s.criterion_id: s for s in Score.objects.filter(scorecard=current, criterion_id__in=[c.criterion_id for c in created])})
+        existing.update(
+            {
+                s.criterion_id: s
+                for s in Score.objects.filter(scorecard=current, criterion_id__in=[c.criterion_id for c in created])
+            }
+        )
     if changed:
-        bulk_update_with_history(changed, Score, ["self_score", "note"], default_user=history_user, default_change_reason=reason)
+        bulk_update_with_history(
+            changed, Score, ["self_score", "note"], default_user=history_user, default_change_reason=reason
+        )
     for criterion_id, items in inspected.items():
         score = existing.get(criterion_id)
         if score is None:
@@ -164,8 +174,12 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
 
 def _evidence_store(*, score, upload, info, user):
     evidence = Evidence(
-        score=score, original_name=info.safe_name, extension=info.extension,
-        content_type=info.content_type, size=info.size, uploaded_by=user,
+        score=score,
+        original_name=info.safe_name,
+        extension=info.extension,
+        content_type=info.content_type,
+        size=info.size,
+        uploaded_by=user,
     )
     upload.seek(0)
     evidence.file.save(info.safe_name, upload, save=False)
@@ -297,6 +311,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
 
 # --- The year's ranking and lock ------------------------------------------------------------
 
+
 @transaction.atomic
 def scoreboard_rank(*, emulation_year):
     """Compute every scorecard's totals and rank and store them (idempotent)."""
@@ -305,7 +320,9 @@ def scoreboard_rank(*, emulation_year):
     from cluster.models import EmulationYear
 
     emulation_year = (
-        EmulationYear.objects.select_related("rule_set").prefetch_related(Prefetch("memberships")).get(pk=emulation_year.pk)
+        EmulationYear.objects.select_related("rule_set")
+        .prefetch_related(Prefetch("memberships"))
+        .get(pk=emulation_year.pk)
     )
     results = selectors.compute_year_results(emulation_year, stored_when_locked=False)
     for scorecard_values in results.values():
@@ -331,9 +348,7 @@ def scoreboard_lock_blockers(emulation_year):
         if card is None or card.status in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
             blockers.append(_("%(province)s: the scorecard is not submitted yet.") % {"province": membership.province})
         elif card.status != ScorecardStatus.AGREED:
-            blockers.append(
-                _("%(province)s: not every criterion is agreed yet.") % {"province": membership.province}
-            )
+            blockers.append(_("%(province)s: not every criterion is agreed yet.") % {"province": membership.province})
     if not members:
         blockers.append(_("The year has no members."))
     return blockers
@@ -358,15 +373,19 @@ def scoreboard_lock(*, emulation_year, user):
 
 # --- Criteria ---------------------------------------------------------------------------
 
+
 def _ensure_criteria_editable(emulation_year):
     """The criteria change only while no scorecard has been submitted: a submitted or agreed
     scorecard was scored against them."""
     _ensure_scoring_open(emulation_year)
-    if Scorecard.objects.filter(emulation_year=emulation_year).exclude(
-        status__in=(ScorecardStatus.DRAFT, ScorecardStatus.RETURNED)
-    ).exists():
+    if (
+        Scorecard.objects.filter(emulation_year=emulation_year)
+        .exclude(status__in=(ScorecardStatus.DRAFT, ScorecardStatus.RETURNED))
+        .exists()
+    ):
         raise ValidationError(
-            _("Scorecards of %(year)s have been submitted: the criteria can no longer change.") % {"year": emulation_year.year}
+            _("Scorecards of %(year)s have been submitted: the criteria can no longer change.")
+            % {"year": emulation_year.year}
         )
 
 
@@ -397,7 +416,12 @@ def criterion_save(*, criterion, user=None, reason=""):
         if parent.pk == criterion.pk:
             raise ValidationError({"parent": _("A criterion cannot be its own parent.")})
         if Score.objects.filter(criterion=parent).exclude(self_score__isnull=True).exists():
-            raise ValidationError({"parent": _("Scores have been entered against %(code)s: it cannot get sub-criteria.") % {"code": parent.code}})
+            raise ValidationError(
+                {
+                    "parent": _("Scores have been entered against %(code)s: it cannot get sub-criteria.")
+                    % {"code": parent.code}
+                }
+            )
     has_children = criterion.pk is not None and criterion.children.exists()
     if not has_children and criterion.max_points is None:
         raise ValidationError({"max_points": _("Give the maximum (or, for a deduction, its negative bound).")})
@@ -432,7 +456,9 @@ def criteria_copy_from_previous(*, emulation_year, user=None):
     from cluster.models import EmulationYear
 
     previous = (
-        EmulationYear.objects.filter(cluster=emulation_year.cluster, year__lt=emulation_year.year, sections__isnull=False)
+        EmulationYear.objects.filter(
+            cluster=emulation_year.cluster, year__lt=emulation_year.year, sections__isnull=False
+        )
         .order_by("-year")
         .first()
     )
@@ -452,9 +478,15 @@ def criteria_copy_from_previous(*, emulation_year, user=None):
             if c.parent_id and c.parent_id not in criterion_map:
                 continue
             new = Criterion(
-                section=section_map[c.section_id], parent=criterion_map.get(c.parent_id), code=c.code,
-                title=c.title, guidance=c.guidance, kind=c.kind, max_points=c.max_points,
-                evidence_required=c.evidence_required, order=c.order,
+                section=section_map[c.section_id],
+                parent=criterion_map.get(c.parent_id),
+                code=c.code,
+                title=c.title,
+                guidance=c.guidance,
+                kind=c.kind,
+                max_points=c.max_points,
+                evidence_required=c.evidence_required,
+                order=c.order,
             )
             set_change_reason(new, _("Copied from %(year)s") % {"year": previous.year}, user)
             new.save()

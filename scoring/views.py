@@ -17,6 +17,7 @@ from .models import Criterion, Evidence, Section
 
 # --- Year pages ----------------------------------------------------------------------------
 
+
 class ScorecardListView(YearMixin, TemplateView):
     """The members' scorecards of the year with their status; the way into one's own."""
 
@@ -43,7 +44,9 @@ class ScorecardOpenOwnView(YearMixin, View):
         if request.user.province is None:
             raise Http404
         try:
-            scorecard = services.scorecard_get_or_create(emulation_year=self.emulation_year, province=request.user.province)
+            scorecard = services.scorecard_get_or_create(
+                emulation_year=self.emulation_year, province=request.user.province
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("scoring:scorecards", cluster_id=self.cluster.pk, year=self.emulation_year.year)
@@ -60,7 +63,10 @@ class ScoreboardView(YearMixin, TemplateView):
         board = selectors.scoreboard_of(self.emulation_year)
         chart = bar_chart([(r.membership.province.name, r.agreed_total, r.rank) for r in rows])
         context.update(
-            table=table, rows=rows, board=board, chart=chart,
+            table=table,
+            rows=rows,
+            board=board,
+            chart=chart,
             can_lock=self.request.user.has_perm("scoring.lock_scoring", self.emulation_year),
             lock_blockers=services.scoreboard_lock_blockers(self.emulation_year) if not board.is_locked else [],
         )
@@ -81,7 +87,9 @@ class ScoreboardLockView(YearMixin, View):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("The scoring of %(year)s is locked and the ranking is stored.") % {"year": year})
+            messages.success(
+                request, _("The scoring of %(year)s is locked and the ranking is stored.") % {"year": year}
+            )
         return redirect("scoring:scoreboard", cluster_id=self.cluster.pk, year=year)
 
 
@@ -118,7 +126,11 @@ class CriteriaEditMixin(YearMixin):
         pk = self.kwargs.get("pk")
         if pk is None:
             return None
-        lookup = {"section__emulation_year": self.emulation_year} if self.model is Criterion else {"emulation_year": self.emulation_year}
+        lookup = (
+            {"section__emulation_year": self.emulation_year}
+            if self.model is Criterion
+            else {"emulation_year": self.emulation_year}
+        )
         return get_object_or_404(self.model, pk=pk, **lookup)
 
     def get_form(self, data=None):
@@ -179,6 +191,7 @@ class CriterionEditView(CriteriaEditMixin, TemplateView):
 
 # --- One scorecard ---------------------------------------------------------------------------
 
+
 class ScorecardMixin:
     permission_required = "scoring.view_scorecard"
 
@@ -235,8 +248,14 @@ def _score_rows(table, scores, form, prefix_value, prefix_text):
                 fields = (form[f"{prefix_value}_{row.criterion.pk}"], form[f"{prefix_text}_{row.criterion.pk}"])
                 evidence_field = f"evidence_{row.criterion.pk}"
                 fields += (form[evidence_field] if evidence_field in form.fields else None,)
-            rows.append({"row": row, "score": score, "fields": fields,
-                         "evidence": score.evidence_files if score is not None else []})
+            rows.append(
+                {
+                    "row": row,
+                    "score": score,
+                    "fields": fields,
+                    "evidence": score.evidence_files if score is not None else [],
+                }
+            )
         blocks.append({"block": block, "rows": rows})
     return blocks
 
@@ -260,11 +279,16 @@ class ScorecardView(ScorecardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
         if form is None and context["can_edit"]:
-            form = ScorecardForm(initial=self.initial(context["scores"], context["table"].leaves), leaves=context["table"].leaves)
+            form = ScorecardForm(
+                initial=self.initial(context["scores"], context["table"].leaves), leaves=context["table"].leaves
+            )
         context["form"] = form
         context["blocks"] = _score_rows(context["table"], context["scores"], form, "score", "note")
-        context["missing"] = services.scorecard_missing(
-            self.scorecard, table=context["table"], scores=context["scores"]) if context["can_submit"] else []
+        context["missing"] = (
+            services.scorecard_missing(self.scorecard, table=context["table"], scores=context["scores"])
+            if context["can_submit"]
+            else []
+        )
         context["return_form"] = ReturnForm() if context["can_return"] else None
         context["tab"] = "scores"
         return context
@@ -281,9 +305,17 @@ class ScorecardView(ScorecardMixin, TemplateView):
             messages.success(request, _("The draft is saved."))
             return redirect("scoring:scorecard", pk=self.scorecard.pk)
 
-        return self.save_form(form, lambda data: services.scorecard_save_self(
-            scorecard=self.scorecard, user=request.user, version=data["version"], entries=form.entries(),
-            files=form.uploads()), done)
+        return self.save_form(
+            form,
+            lambda data: services.scorecard_save_self(
+                scorecard=self.scorecard,
+                user=request.user,
+                version=data["version"],
+                entries=form.entries(),
+                files=form.uploads(),
+            ),
+            done,
+        )
 
     def _submit(self, request):
         self.scorecard.refresh_from_db()
@@ -328,12 +360,21 @@ class CrossCheckView(ScorecardMixin, TemplateView):
         form = CrossCheckForm(request.POST, leaves=leaves)
 
         def done(card):
-            messages.success(request, _("The agreed scores are saved.") if card.status != "agreed"
-                             else _("Every criterion of this scorecard is agreed."))
+            messages.success(
+                request,
+                _("The agreed scores are saved.")
+                if card.status != "agreed"
+                else _("Every criterion of this scorecard is agreed."),
+            )
             return redirect("scoring:cross_check", pk=self.scorecard.pk)
 
-        return self.save_form(form, lambda data: services.scorecard_save_agreed(
-            scorecard=self.scorecard, user=request.user, version=data["version"], entries=form.entries()), done)
+        return self.save_form(
+            form,
+            lambda data: services.scorecard_save_agreed(
+                scorecard=self.scorecard, user=request.user, version=data["version"], entries=form.entries()
+            ),
+            done,
+        )
 
 
 class ScorecardActionView(ScorecardMixin, View):
@@ -353,7 +394,9 @@ class ScorecardActionView(ScorecardMixin, View):
                 form = ReturnForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(form.errors["reason"])
-                services.scorecard_return(scorecard=self.scorecard, user=request.user, reason=form.cleaned_data["reason"])
+                services.scorecard_return(
+                    scorecard=self.scorecard, user=request.user, reason=form.cleaned_data["reason"]
+                )
                 messages.success(request, _("The scorecard is returned to its province with your reason."))
             else:
                 raise Http404
@@ -363,7 +406,9 @@ class ScorecardActionView(ScorecardMixin, View):
         # A returned scorecard is its province's again: the chair may no longer read it.
         self.scorecard.refresh_from_db()
         if not request.user.has_perm("scoring.view_scorecard", self.scorecard):
-            return redirect("scoring:scorecards", cluster_id=self.emulation_year.cluster_id, year=self.emulation_year.year)
+            return redirect(
+                "scoring:scorecards", cluster_id=self.emulation_year.cluster_id, year=self.emulation_year.year
+            )
         return redirect("scoring:scorecard", pk=self.scorecard.pk)
 
 
@@ -373,7 +418,9 @@ def evidence_download(request, pk):
     if not request.user.has_perm("scoring.view_scorecard", evidence.score.scorecard):
         raise Http404
     response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -404,5 +451,8 @@ def province_results(request, code):
     province = province_with_history(code)
     if province is None:
         raise Http404
-    return render(request, "scoring/province_results.html", {
-        "province": province, "scorecards": selectors.province_results_across_years(province, user=request.user)})
+    return render(
+        request,
+        "scoring/province_results.html",
+        {"province": province, "scorecards": selectors.province_results_across_years(province, user=request.user)},
+    )

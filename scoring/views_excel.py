@@ -23,7 +23,9 @@ def _xlsx_response(workbook, filename):
     workbook.save(buffer)
     buffer.seek(0)
     return FileResponse(
-        buffer, as_attachment=True, filename=filename,
+        buffer,
+        as_attachment=True,
+        filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -68,12 +70,14 @@ class ScorecardImportView(ScorecardMixin, TemplateView):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, ngettext(
-                    "The self-score of %(count)s criterion is imported. "
-                    "Check it, then submit the scorecard.",
-                    "The self-scores of %(count)s criteria are imported. "
-                    "Check them, then submit the scorecard.",
-                    count,
-                ) % {"count": count})
+                messages.success(
+                    request,
+                    ngettext(
+                        "The self-score of %(count)s criterion is imported. Check it, then submit the scorecard.",
+                        "The self-scores of %(count)s criteria are imported. Check them, then submit the scorecard.",
+                        count,
+                    )
+                    % {"count": count},
+                )
                 return redirect("scoring:scorecard", pk=self.scorecard.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -25,16 +25,41 @@ def forms(objects):
     cluster = objects.pk
     yenbai_row = Signatory.objects.get(covenant__emulation_year__year=2015, province__code="15").pk
     return [
-        ("bacgiang", reverse("cluster:rule_set", args=[cluster, 2015]),
-         ["quorum_percent", "vote_threshold_percent", "vote_base", "ballot_tie_rule", "ranking_tie_rule", "flag_quota", "certificate_quota"]),
+        (
+            "bacgiang",
+            reverse("cluster:rule_set", args=[cluster, 2015]),
+            [
+                "quorum_percent",
+                "vote_threshold_percent",
+                "vote_base",
+                "ballot_tie_rule",
+                "ranking_tie_rule",
+                "flag_quota",
+                "certificate_quota",
+            ],
+        ),
         ("admin", reverse("cluster:rotation", args=[cluster]), ["chair", "vice_chair", "member_1", "order_1"]),
-        ("bacgiang", reverse("scoring:criterion_new", args=[cluster, 2015]), ["section", "parent", "code", "title", "guidance", "kind", "max_points", "order"]),
+        (
+            "bacgiang",
+            reverse("scoring:criterion_new", args=[cluster, 2015]),
+            ["section", "parent", "code", "title", "guidance", "kind", "max_points", "order"],
+        ),
         ("bacgiang", reverse("scoring:section_new", args=[cluster, 2015]), ["code", "title", "order"]),
-        ("bacgiang", reverse("awards:meeting_edit", args=[cluster, 2015]),
-         ["starts_at", "ends_at", "place", "host_province", "presiding_name", "secretary_name"]),
-        ("yenbai", reverse("covenants:signatory_edit", args=[yenbai_row]), ["representative", "post", "signed", "signed_on"]),
-        ("admin", reverse("awards:decision", args=[objects.years.get(year=2014).nominations.first().pk]),
-         ["sent_on", "decision_number", "decision_date", "outcome"]),
+        (
+            "bacgiang",
+            reverse("awards:meeting_edit", args=[cluster, 2015]),
+            ["starts_at", "ends_at", "place", "host_province", "presiding_name", "secretary_name"],
+        ),
+        (
+            "yenbai",
+            reverse("covenants:signatory_edit", args=[yenbai_row]),
+            ["representative", "post", "signed", "signed_on"],
+        ),
+        (
+            "admin",
+            reverse("awards:decision", args=[objects.years.get(year=2014).nominations.first().pk]),
+            ["sent_on", "decision_number", "decision_date", "outcome"],
+        ),
         ("backan", reverse("reports:documents", args=[cluster, 2014]), ["kind", "round"]),
     ]
 

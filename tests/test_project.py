@@ -17,10 +17,17 @@ PROD_ENV = {
 
 
 def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -41,9 +48,17 @@ def test_embedded_default_is_sqlite_and_in_process_celery():
         "import django, json; django.setup(); from django.conf import settings as s;"
         "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE]))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings"}).stdout
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    ).stdout
     assert out.strip() == '["django.db.backends.sqlite3", true, "vi", "Asia/Ho_Chi_Minh"]'
 
 
@@ -52,12 +67,22 @@ def test_environment_switches_to_postgresql_and_redis():
         "import django, json; django.setup(); from django.conf import settings as s;"
         "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND']]))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
-    env = {**clean, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DATABASE_URL": "postgres://u:p@db:5432/x", "REDIS_URL": "redis://redis:6379/0"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, env=env).stdout
-    assert out.strip() == ('["django.db.backends.postgresql", false, "redis://redis:6379/0", '
-                           '"django.core.cache.backends.redis.RedisCache"]')
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": "postgres://u:p@db:5432/x",
+        "REDIS_URL": "redis://redis:6379/0",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, env=env
+    ).stdout
+    assert out.strip() == (
+        '["django.db.backends.postgresql", false, "redis://redis:6379/0", '
+        '"django.core.cache.backends.redis.RedisCache"]'
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +109,10 @@ def test_compose_environment_matches_the_settings(compose):
         assert env["CELERY_BROKER_URL"] == env["REDIS_URL"]
     postgres = compose["services"]["postgres"]["environment"]
     db_url = compose["services"]["web"]["environment"]["DATABASE_URL"]
-    assert db_url == f"postgres://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@postgres:5432/{postgres['POSTGRES_DB']}"
+    assert (
+        db_url
+        == f"postgres://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@postgres:5432/{postgres['POSTGRES_DB']}"
+    )
 
 
 def test_dockerfile_installs_the_same_system_packages():

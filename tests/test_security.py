@@ -111,15 +111,18 @@ def objects(demo_2014, demo_user):
     from reports.enums import DocumentKind
     from tests.factories import ProvinceFactory, UserFactory
 
-    report = report_services.report_request(kind=DocumentKind.MINUTES, emulation_year=demo_2014.years.get(year=2014),
-                                            user=demo_user("phutho"))
+    report = report_services.report_request(
+        kind=DocumentKind.MINUTES, emulation_year=demo_2014.years.get(year=2014), user=demo_user("phutho")
+    )
     users = {role: demo_user(name) for role, name in USERNAMES.items()}
     users["outsider"] = UserFactory(province=ProvinceFactory(code="95", name="Tỉnh Ngoài"))
     return {
         "cluster": demo_2014,
         "users": users,
         "draft": Scorecard.objects.get(emulation_year__year=2015, province__code="06"),
-        "evidence": Evidence.objects.filter(score__scorecard__province__code="19", score__scorecard__emulation_year__year=2014).first(),
+        "evidence": Evidence.objects.filter(
+            score__scorecard__province__code="19", score__scorecard__emulation_year__year=2014
+        ).first(),
         "section": Section.objects.get(emulation_year__year=2015, code="A"),
         "criterion": Criterion.objects.get(section__emulation_year__year=2015, code="A1"),
         "signatory": Signatory.objects.get(covenant__emulation_year__year=2015, province__code="15"),
@@ -157,12 +160,20 @@ def test_changing_an_id_in_a_form_reaches_nothing(objects):
     client = Client()
     client.force_login(objects["users"]["other"])
     a1 = objects["criterion"]
-    assert client.post(reverse("scoring:scorecard", args=[draft.pk]), {"version": draft.version, f"score_{a1.pk}": "1"}).status_code == 404
+    assert (
+        client.post(
+            reverse("scoring:scorecard", args=[draft.pk]), {"version": draft.version, f"score_{a1.pk}": "1"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("scoring:scorecard_submit", args=[draft.pk])).status_code == 404
     assert client.post(reverse("scoring:evidence_delete", args=[evidence.pk])).status_code == 403
     client.force_login(objects["users"]["outsider"])
     assert client.post(reverse("scoring:evidence_delete", args=[evidence.pk])).status_code == 404
-    assert client.post(reverse("reports:documents", args=[objects["cluster"].pk, 2014]), {"kind": "minutes"}).status_code == 404
+    assert (
+        client.post(reverse("reports:documents", args=[objects["cluster"].pk, 2014]), {"kind": "minutes"}).status_code
+        == 404
+    )
     draft.refresh_from_db()
     assert (draft.version, draft.self_total, Evidence.objects.count()) == before
     assert Report.objects.count() == 1
@@ -192,7 +203,13 @@ def test_forms_refuse_a_post_without_csrf_token(objects, name, build):
 def test_every_form_carries_a_csrf_token(objects):
     client = Client()
     client.force_login(objects["users"]["admin"])
-    for name in ("cluster:rotation", "cluster:rule_set", "scoring:criterion_new", "awards:meeting_edit", "reports:documents"):
+    for name in (
+        "cluster:rotation",
+        "cluster:rule_set",
+        "scoring:criterion_new",
+        "awards:meeting_edit",
+        "reports:documents",
+    ):
         build = dict(POST_URLS)[name]
         page = client.get(reverse(name, kwargs=build(objects))).content.decode()
         forms = re.findall(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", page, flags=re.S)
@@ -225,7 +242,10 @@ def test_login_is_throttled_after_repeated_failures(db, demo_2014):
     client = Client()
     for _ in range(4):
         response = client.post(reverse("login"), {"username": "backan", "password": "sai-mat-khau"})
-        assert response.status_code == 200 and "Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác" in response.content.decode()
+        assert (
+            response.status_code == 200
+            and "Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác" in response.content.decode()
+        )
     assert client.post(reverse("login"), {"username": "backan", "password": "sai-mat-khau"}).status_code == 429
     # locked out: even the right password is refused for an hour
     response = client.post(reverse("login"), {"username": "backan", "password": "thidua2015"})

@@ -29,8 +29,13 @@ def snapshot(cluster):
 
 @pytest.mark.django_db(transaction=True)
 def test_export_then_restore_into_an_empty_database(tmp_path, settings, demo_user):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                          "OPTIONS": {"location": str(tmp_path / "media-a")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media-a")},
+        },
+    }
     from awards.demo import load_awards_demo
     from cluster.demo import load_demo
     from reports import services as report_services
@@ -40,15 +45,22 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, demo_use
     cluster, _ = load_demo()
     load_scoring_demo(cluster)
     load_awards_demo(cluster)
-    report_services.report_request(kind=DocumentKind.MINUTES, emulation_year=cluster.years.get(year=2014), user=demo_user("phutho"))
+    report_services.report_request(
+        kind=DocumentKind.MINUTES, emulation_year=cluster.years.get(year=2014), user=demo_user("phutho")
+    )
     before = snapshot(cluster)
     assert before[1], "the demo has evidence files and a document"
     archive = tmp_path / "cum-thi-dua.zip"
     call_command("export_cluster", str(archive), verbosity=0)
 
     call_command("flush", interactive=False, verbosity=0)
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                          "OPTIONS": {"location": str(tmp_path / "media-b")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media-b")},
+        },
+    }
     assert not Cluster.objects.exists()
     call_command("import_cluster", str(archive), verbosity=0)
 
@@ -57,7 +69,8 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, demo_use
         (part, old, new)
         for part in before[0]
         for row_old, row_new in zip(before[0][part], after[0][part])
-        for old, new in zip(row_old[1], row_new[1]) if old != new
+        for old, new in zip(row_old[1], row_new[1])
+        if old != new
     ]
     assert not differences, differences[:5]
     assert after[0] == before[0]
@@ -71,8 +84,13 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, demo_use
 
 @pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_already_has_a_cluster(tmp_path, settings):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                                          "OPTIONS": {"location": str(tmp_path / "media")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
     from cluster.demo import load_demo
 
     load_demo()

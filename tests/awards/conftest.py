@@ -30,7 +30,9 @@ def score_year_2015(cluster):
             entries[c.pk] = (value, "")
         files = {c.pk: [SimpleUploadedFile(f"{c.code}.pdf", b"%PDF-1.4 demo")] for c in leaves if c.evidence_required}
         staff = User.objects.filter(province=province).first()
-        scoring_services.scorecard_save_self(scorecard=card, user=staff, version=card.version, entries=entries, files=files)
+        scoring_services.scorecard_save_self(
+            scorecard=card, user=staff, version=card.version, entries=entries, files=files
+        )
         card.refresh_from_db()
         scoring_services.scorecard_submit(scorecard=card, user=staff)
         card.refresh_from_db()
@@ -59,9 +61,13 @@ def meeting_2015(year_2015, demo_user):
     from provinces.models import Province
 
     return services.meeting_save(
-        emulation_year=year_2015, user=demo_user("bacgiang"),
+        emulation_year=year_2015,
+        user=demo_user("bacgiang"),
         starts_at=datetime.datetime(2016, 3, 10, 8, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")),
-        place="Trụ sở UBND tỉnh Bắc Giang", host_province=Province.objects.get(code="24"),
-        presiding_name="Nguyễn Văn An", presiding_post="Phó Chủ tịch UBND tỉnh Bắc Giang",
-        secretary_name="Trần Văn Bảo", secretary_post="Chuyên viên Ban Thi đua - Khen thưởng tỉnh Bắc Giang",
+        place="Trụ sở UBND tỉnh Bắc Giang",
+        host_province=Province.objects.get(code="24"),
+        presiding_name="Nguyễn Văn An",
+        presiding_post="Phó Chủ tịch UBND tỉnh Bắc Giang",
+        secretary_name="Trần Văn Bảo",
+        secretary_post="Chuyên viên Ban Thi đua - Khen thưởng tỉnh Bắc Giang",
     )

@@ -32,14 +32,22 @@ def count(votes, issued=7, returned=7, valid=7, invalid=0, seats=1):
     ],
 )
 def test_threshold_and_base(votes, valid, members, threshold, strict, base, elected):
-    outcome = decide(count(votes, valid=valid, returned=valid, issued=valid), members=members,
-                     threshold_percent=D(threshold), strict=strict, base=base, tie_rule=NEW_ROUND)
+    outcome = decide(
+        count(votes, valid=valid, returned=valid, issued=valid),
+        members=members,
+        threshold_percent=D(threshold),
+        strict=strict,
+        base=base,
+        tie_rule=NEW_ROUND,
+    )
     assert {r.key for r in outcome.results if r.elected} == elected
     assert not outcome.needs_new_round
 
 
 def test_percent_is_explained():
-    outcome = decide(count({"TN": 6, "PT": 1}), members=7, threshold_percent=D("70"), strict=False, base=MEMBERS, tie_rule=NEW_ROUND)
+    outcome = decide(
+        count({"TN": 6, "PT": 1}), members=7, threshold_percent=D("70"), strict=False, base=MEMBERS, tie_rule=NEW_ROUND
+    )
     tn = outcome.results[0]
     assert (tn.key, tn.votes, tn.base, tn.percent, tn.passes, tn.elected) == ("TN", 6, 7, D("85.7"), True, True)
 
@@ -60,8 +68,15 @@ def test_percent_is_explained():
 )
 def test_ties_at_the_cut_off(votes, seats, tie_rule, elected, new_round, tied):
     ranking = {"TN": 1, "PT": 2, "HB": 3, "BG": 4}
-    outcome = decide(count(votes, valid=10, returned=10, issued=10, seats=seats), members=8, threshold_percent=D("50"),
-                     strict=True, base=MEMBERS, tie_rule=tie_rule, ranking=ranking)
+    outcome = decide(
+        count(votes, valid=10, returned=10, issued=10, seats=seats),
+        members=8,
+        threshold_percent=D("50"),
+        strict=True,
+        base=MEMBERS,
+        tie_rule=tie_rule,
+        ranking=ranking,
+    )
     assert {r.key for r in outcome.results if r.elected} == elected
     assert outcome.needs_new_round is new_round
     assert outcome.tied == tied
@@ -96,7 +111,14 @@ def test_quorum(present, members, quorum, expected):
 
 def test_the_ranking_cannot_decide_between_equal_ranks():
     """Tied votes and tied ranks: a new round, never the database's order."""
-    outcome = decide(count({9: 4, 10: 4}, valid=8, returned=8, issued=8), members=7, threshold_percent=D("50"),
-                     strict=True, base=MEMBERS, tie_rule=RANKING, ranking={9: 1, 10: 1})
+    outcome = decide(
+        count({9: 4, 10: 4}, valid=8, returned=8, issued=8),
+        members=7,
+        threshold_percent=D("50"),
+        strict=True,
+        base=MEMBERS,
+        tie_rule=RANKING,
+        ranking={9: 1, 10: 1},
+    )
     assert outcome.needs_new_round and set(outcome.tied) == {9, 10}
     assert not any(r.elected for r in outcome.results)

@@ -27,20 +27,28 @@ def test_the_rule_set_freezes_when_the_meeting_confirms_attendance(meeting_2015,
 
     meeting = meeting_2015
     present = {d.province_id for d in meeting.delegations.all()}
-    services.attendance_confirm(meeting=meeting, present=present,
-                                delegates={pid: [("Đại biểu", "")] for pid in present}, guests=[])
+    services.attendance_confirm(
+        meeting=meeting, present=present, delegates={pid: [("Đại biểu", "")] for pid in present}, guests=[]
+    )
     year = meeting.emulation_year
     year.refresh_from_db()
     assert not demo_user("bacgiang").has_perm("cluster.change_rule_set", year)
     with pytest.raises(ValidationError, match="Bộ quy tắc đã được cố định"):
         cluster_services.rule_set_update(rule_set=year.rule_set, data={"vote_threshold_percent": 70})
     client.force_login(demo_user("bacgiang"))
-    assert client.post(reverse("cluster:rule_set", args=[year.cluster_id, year.year]), {"quorum_percent": "50"}).status_code == 403
+    assert (
+        client.post(
+            reverse("cluster:rule_set", args=[year.cluster_id, year.year]), {"quorum_percent": "50"}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_tampered_id_is_a_404_not_a_crash(demo_2014, demo_user, client):
     client.force_login(demo_user("admin"))
-    response = client.post(reverse("reports:documents", args=[demo_2014.pk, 2014]), {"kind": "ballot_record", "round": "abc"})
+    response = client.post(
+        reverse("reports:documents", args=[demo_2014.pk, 2014]), {"kind": "ballot_record", "round": "abc"}
+    )
     assert response.status_code == 404
 
 

@@ -35,12 +35,12 @@ def flag_2014():
 
 AWARDS_TABLE = {
     #                                     admin  bacgiang phutho backan thainguyen yenbai outsider
-    (2015, "awards.view_meeting"):       (True, True, True, True, True, True, False),  # outside the cluster: nothing
-    (2015, "awards.run_meeting"):        (True, True, False, False, False, False, False),
-    (2015, "awards.reopen_year"):        (False, False, False, False, False, False, False),  # open
-    (2014, "awards.view_meeting"):       (True, True, True, True, True, True, False),
-    (2014, "awards.run_meeting"):        (False, False, False, False, False, False, False),  # closed
-    (2014, "awards.reopen_year"):        (True, False, False, False, False, False, False),
+    (2015, "awards.view_meeting"): (True, True, True, True, True, True, False),  # outside the cluster: nothing
+    (2015, "awards.run_meeting"): (True, True, False, False, False, False, False),
+    (2015, "awards.reopen_year"): (False, False, False, False, False, False, False),  # open
+    (2014, "awards.view_meeting"): (True, True, True, True, True, True, False),
+    (2014, "awards.run_meeting"): (False, False, False, False, False, False, False),  # closed
+    (2014, "awards.reopen_year"): (True, False, False, False, False, False, False),
     ("flag 2014", "awards.record_decision"): (True, False, True, False, False, False, False),
 }
 
@@ -78,15 +78,15 @@ COVENANTS_TABLE = {
     #   (Who may edit; that a signed text no longer changes is the service's refusal, see tests/covenants.)
     #                                                  admin  bacgiang phutho backan thainguyen yenbai outsider
     # signed: its text no longer changes, for anybody
-    ("2015 covenant", "covenants.change_covenant"):   (False, False, False, False, False, False, False),
+    ("2015 covenant", "covenants.change_covenant"): (False, False, False, False, False, False, False),
     ("2015 row Yên Bái", "covenants.change_signatory"): (True, True, True, False, False, True, False),
     ("2015 row Thái Nguyên", "covenants.change_signatory"): (True, True, True, False, True, False, False),
-    ("year 2015", "covenants.create_covenant"):       (True, True, True, False, False, False, False),
+    ("year 2015", "covenants.create_covenant"): (True, True, True, False, False, False, False),
     #   2016: a draft; its editors are the chairs of 2016 (Bắc Kạn) and of 2015 (Bắc Giang).
-    ("2016 covenant", "covenants.change_covenant"):   (True, True, False, True, False, False, False),
+    ("2016 covenant", "covenants.change_covenant"): (True, True, False, True, False, False, False),
     ("2016 row Yên Bái", "covenants.change_signatory"): (True, True, False, True, False, True, False),
     ("2016 row Thái Nguyên", "covenants.change_signatory"): (True, True, False, True, True, False, False),
-    ("year 2016", "covenants.create_covenant"):       (True, True, False, True, False, False, False),
+    ("year 2016", "covenants.create_covenant"): (True, True, False, True, False, False, False),
 }
 
 
@@ -112,6 +112,7 @@ def test_nobody_changes_a_covenant_of_a_closed_year(users, full_demo):
 
 # --- The same rules through the views -------------------------------------------------------------
 
+
 def console_urls(cluster_id, number):
     args = [cluster_id, number]
     return {
@@ -131,7 +132,11 @@ def snapshot(emulation_year):
         "meeting": ReviewMeeting.objects.filter(pk=meeting.pk).values().get(),
         "present": sorted(meeting.delegations.values_list("province__code", "present")),
         "delegates": Delegate.objects.filter(delegation__meeting=meeting).count(),
-        "nominations": sorted(Nomination.objects.filter(emulation_year=emulation_year).values_list("province__code", "award_type__code", "status")),
+        "nominations": sorted(
+            Nomination.objects.filter(emulation_year=emulation_year).values_list(
+                "province__code", "award_type__code", "status"
+            )
+        ),
         "rounds": BallotRound.objects.filter(meeting=meeting).count(),
         "closed_at": EmulationYear.objects.get(pk=emulation_year.pk).closed_at,
         "years": sorted(EmulationYear.objects.values_list("year", flat=True)),
@@ -144,13 +149,25 @@ def posts_for(meeting, flag_candidate):
     data.update({f"delegates_{d.province_id}": "Nguyễn Văn Khách – Phó Chủ tịch" for d in meeting.delegations.all()})
     provinces = {p.province.code: p.province_id for p in meeting.delegations.select_related("province")}
     return {
-        "meeting_edit": {"starts_at": "10/03/2016 08:00", "place": "Yên Bái", "host_province": provinces["15"],
-                         "presiding_name": "A", "secretary_name": "B"},
+        "meeting_edit": {
+            "starts_at": "10/03/2016 08:00",
+            "place": "Yên Bái",
+            "host_province": provinces["15"],
+            "presiding_name": "A",
+            "secretary_name": "B",
+        },
         "attendance": data,
         "ranking": {},
         "nominations": {"action": "defaults"},
-        "ballot": {"issued": 7, "returned": 7, "valid": 7, "invalid": 0, f"votes_{flag_candidate}": 7, "confirm": "on",
-                   "correction_reason": ""},
+        "ballot": {
+            "issued": 7,
+            "returned": 7,
+            "valid": 7,
+            "invalid": 0,
+            f"votes_{flag_candidate}": 7,
+            "confirm": "on",
+            "correction_reason": "",
+        },
         "term": {"chair": provinces["15"], "vice_chair": provinces["19"]},
         "close": {},
     }
@@ -165,7 +182,9 @@ def test_a_non_chair_province_cannot_act_on_the_console(client, meeting_2015, de
     emulation_year = meeting.emulation_year
     flag = Nomination.objects.get(emulation_year=emulation_year, award_type__code="flag")
     before = snapshot(emulation_year)
-    user = UserFactory(province=ProvinceFactory(code="94", name="Tỉnh Ngoài Cụm")) if who == "outsider" else demo_user(who)
+    user = (
+        UserFactory(province=ProvinceFactory(code="94", name="Tỉnh Ngoài Cụm")) if who == "outsider" else demo_user(who)
+    )
     client.force_login(user)
     urls, posts = console_urls(emulation_year.cluster_id, 2015), posts_for(meeting, flag.pk)
     refused = 404 if who == "outsider" else 403  # outside the cluster the year is not even shown

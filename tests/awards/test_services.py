@@ -11,9 +11,16 @@ from covenants.models import Covenant
 
 
 def everyone_present(meeting, except_codes=()):
-    present = {d.province_id for d in meeting.delegations.select_related("province") if d.province.code not in except_codes}
-    delegates = {d.province_id: [(f"Đại biểu {d.province.name}", "Phó Chủ tịch UBND tỉnh")] for d in meeting.delegations.select_related("province")}
-    return services.attendance_confirm(meeting=meeting, present=present, delegates=delegates, guests=[("Khách mời", "Ban TĐKT Trung ương")])
+    present = {
+        d.province_id for d in meeting.delegations.select_related("province") if d.province.code not in except_codes
+    }
+    delegates = {
+        d.province_id: [(f"Đại biểu {d.province.name}", "Phó Chủ tịch UBND tỉnh")]
+        for d in meeting.delegations.select_related("province")
+    }
+    return services.attendance_confirm(
+        meeting=meeting, present=present, delegates=delegates, guests=[("Khách mời", "Ban TĐKT Trung ương")]
+    )
 
 
 def ready_for_ballot(meeting):
@@ -37,7 +44,10 @@ def test_demo_2014_meeting_facts(full_demo):
     assert meeting.starts_at.strftime("%d/%m/%Y") == "04/03/2015" and meeting.host_province.name == "Phú Thọ"
     assert meeting.delegations.filter(present=True).count() == 7
     assert meeting.guests.get().full_name == "Trần Thị Hà"
-    proposed = {(n.award_type.code, n.province.name) for n in Nomination.objects.filter(emulation_year=year, status=NominationStatus.PROPOSED)}
+    proposed = {
+        (n.award_type.code, n.province.name)
+        for n in Nomination.objects.filter(emulation_year=year, status=NominationStatus.PROPOSED)
+    }
     assert proposed == {("flag", "Thái Nguyên"), ("certificate", "Phú Thọ")}
     assert year.is_closed
     assert Covenant.objects.get(emulation_year__year=2015).status == "signed"
@@ -51,7 +61,9 @@ def test_no_quorum_keeps_the_ballot_closed(meeting_2015):
     blockers = services.ballot_blockers(meeting)
     assert "Không đủ số thành viên tối thiểu" in blockers[0] or "6" in blockers[0]
     with pytest.raises(ValidationError):
-        services.ballot_round_record(meeting=meeting, award_type=flag(), issued=6, returned=6, valid=6, invalid=0, votes={})
+        services.ballot_round_record(
+            meeting=meeting, award_type=flag(), issued=6, returned=6, valid=6, invalid=0, votes={}
+        )
     assert not BallotRound.objects.filter(meeting=meeting).exists()
 
 
@@ -62,9 +74,14 @@ def test_ranking_cannot_be_adopted_before_the_scoring_is_locked(full_demo, demo_
     from provinces.models import Province
 
     year = EmulationYear.objects.get(year=2015)
-    meeting = services.meeting_save(emulation_year=year, starts_at=datetime.datetime(2016, 3, 1, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")),
-                                    place="Bắc Giang", host_province=Province.objects.get(code="24"),
-                                    presiding_name="A", secretary_name="B")
+    meeting = services.meeting_save(
+        emulation_year=year,
+        starts_at=datetime.datetime(2016, 3, 1, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")),
+        place="Bắc Giang",
+        host_province=Province.objects.get(code="24"),
+        presiding_name="A",
+        secretary_name="B",
+    )
     everyone_present(meeting)
     with pytest.raises(ValidationError, match="Phải khóa việc chấm điểm"):
         services.ranking_adopt(meeting=ReviewMeeting.objects.get(pk=meeting.pk))
@@ -72,16 +89,24 @@ def test_ranking_cannot_be_adopted_before_the_scoring_is_locked(full_demo, demo_
 
 def test_default_nominations_follow_the_ranking(meeting_2015):
     meeting = ready_for_ballot(meeting_2015)
-    nominations = {(n.award_type.code, n.province.name) for n in Nomination.objects.filter(emulation_year=meeting.emulation_year)}
+    nominations = {
+        (n.award_type.code, n.province.name) for n in Nomination.objects.filter(emulation_year=meeting.emulation_year)
+    }
     assert nominations == {("flag", "Thái Nguyên"), ("certificate", "Bắc Giang")}
 
 
 @pytest.mark.parametrize(
     ("counts", "message"),
     [
-        ({"issued": 7, "returned": 8, "valid": 8, "invalid": 0}, "Số phiếu thu vào (8) nhiều hơn số phiếu phát ra (7)."),
+        (
+            {"issued": 7, "returned": 8, "valid": 8, "invalid": 0},
+            "Số phiếu thu vào (8) nhiều hơn số phiếu phát ra (7).",
+        ),
         ({"issued": 7, "returned": 7, "valid": 5, "invalid": 1}, "phải bằng"),
-        ({"issued": 9, "returned": 7, "valid": 7, "invalid": 0}, "Số phiếu phát ra (9) nhiều hơn số đoàn đại biểu có mặt (7)."),
+        (
+            {"issued": 9, "returned": 7, "valid": 7, "invalid": 0},
+            "Số phiếu phát ra (9) nhiều hơn số đoàn đại biểu có mặt (7).",
+        ),
     ],
 )
 def test_impossible_counts_are_refused_and_nothing_is_stored(meeting_2015, counts, message):
@@ -101,19 +126,26 @@ def test_nobody_reaching_the_threshold_elects_nobody(meeting_2015):
 
     # The nominations are confirmed: no candidate can be added any more.
     with pytest.raises(ValidationError):
-        services.nomination_save(meeting=meeting, award_type=flag(), province=Province.objects.get(code="25"), rationale="x")
+        services.nomination_save(
+            meeting=meeting, award_type=flag(), province=Province.objects.get(code="25"), rationale="x"
+        )
     # Re-open the nominations (as a fresh meeting would be) to add a second candidate.
     ReviewMeeting.objects.filter(pk=meeting.pk).update(nominations_confirmed_at=None)
     meeting.refresh_from_db()
-    second = services.nomination_save(meeting=meeting, award_type=flag(), province=Province.objects.get(code="24"), rationale="Hạng 2")
+    second = services.nomination_save(
+        meeting=meeting, award_type=flag(), province=Province.objects.get(code="24"), rationale="Hạng 2"
+    )
     services.nominations_confirm(meeting=meeting)
     meeting.refresh_from_db()
     first = Nomination.objects.get(emulation_year=year, award_type__code="flag", province__code="19")
-    round_1 = services.ballot_round_record(meeting=meeting, award_type=flag(), issued=7, returned=7, valid=7, invalid=0,
-                                           votes={first.pk: 3, second.pk: 3})
+    round_1 = services.ballot_round_record(
+        meeting=meeting, award_type=flag(), issued=7, returned=7, valid=7, invalid=0, votes={first.pk: 3, second.pk: 3}
+    )
     # 3/7 = 42,9%: nobody passes "more than 50%": no tie at the cut-off, nobody elected
     assert not round_1.needs_new_round
-    assert set(Nomination.objects.filter(emulation_year=year, award_type__code="flag").values_list("status", flat=True)) == {"not_proposed"}
+    assert set(
+        Nomination.objects.filter(emulation_year=year, award_type__code="flag").values_list("status", flat=True)
+    ) == {"not_proposed"}
 
 
 def test_tie_at_the_cut_off_then_new_round(meeting_2015):
@@ -129,20 +161,37 @@ def test_tie_at_the_cut_off_then_new_round(meeting_2015):
     meeting.refresh_from_db()
     services.ranking_adopt(meeting=meeting)
     for code in ("24", "25", "17"):
-        services.nomination_save(meeting=meeting, award_type=certificate, province=Province.objects.get(code=code), rationale="Đề nghị")
+        services.nomination_save(
+            meeting=meeting, award_type=certificate, province=Province.objects.get(code=code), rationale="Đề nghị"
+        )
     services.nominations_confirm(meeting=meeting)
     meeting.refresh_from_db()
     by_code = {n.province.code: n for n in Nomination.objects.filter(emulation_year=year).select_related("province")}
-    round_1 = services.ballot_round_record(meeting=meeting, award_type=certificate, issued=7, returned=7, valid=7, invalid=0,
-                                           votes={by_code["24"].pk: 6, by_code["25"].pk: 4, by_code["17"].pk: 4})
+    round_1 = services.ballot_round_record(
+        meeting=meeting,
+        award_type=certificate,
+        issued=7,
+        returned=7,
+        valid=7,
+        invalid=0,
+        votes={by_code["24"].pk: 6, by_code["25"].pk: 4, by_code["17"].pk: 4},
+    )
     assert round_1.needs_new_round
     assert Nomination.objects.get(pk=by_code["24"].pk).status == NominationStatus.PROPOSED
     steps = {s.key: s for s in selectors.console_steps(year)}
     assert not steps["ballot"].done and "vòng mới" in steps["ballot"].blocker
-    assert [n.province.code for n in selectors.candidates_for_next_round(meeting, certificate)] == ["25", "17"] or \
-        {n.province.code for n in selectors.candidates_for_next_round(meeting, certificate)} == {"25", "17"}
-    round_2 = services.ballot_round_record(meeting=meeting, award_type=certificate, issued=7, returned=7, valid=7, invalid=0,
-                                           votes={by_code["25"].pk: 5, by_code["17"].pk: 2})
+    assert [n.province.code for n in selectors.candidates_for_next_round(meeting, certificate)] == ["25", "17"] or {
+        n.province.code for n in selectors.candidates_for_next_round(meeting, certificate)
+    } == {"25", "17"}
+    round_2 = services.ballot_round_record(
+        meeting=meeting,
+        award_type=certificate,
+        issued=7,
+        returned=7,
+        valid=7,
+        invalid=0,
+        votes={by_code["25"].pk: 5, by_code["17"].pk: 2},
+    )
     assert round_2.number == 2 and round_2.seats == 1 and not round_2.needs_new_round
     statuses = dict(Nomination.objects.filter(emulation_year=year).values_list("province__code", "status"))
     assert statuses == {"24": "proposed", "25": "proposed", "17": "not_proposed"}
@@ -153,11 +202,23 @@ def test_tie_at_the_cut_off_then_new_round(meeting_2015):
 def test_confirmed_round_is_immutable_and_a_correction_needs_a_reason(meeting_2015):
     meeting = ready_for_ballot(meeting_2015)
     tn = Nomination.objects.get(emulation_year=meeting.emulation_year, award_type__code="flag")
-    services.ballot_round_record(meeting=meeting, award_type=flag(), issued=7, returned=7, valid=7, invalid=0, votes={tn.pk: 6})
+    services.ballot_round_record(
+        meeting=meeting, award_type=flag(), issued=7, returned=7, valid=7, invalid=0, votes={tn.pk: 6}
+    )
     with pytest.raises(ValidationError, match="đã có kết quả"):
-        services.ballot_round_record(meeting=meeting, award_type=flag(), issued=7, returned=7, valid=7, invalid=0, votes={tn.pk: 5})
-    correction = services.ballot_round_record(meeting=meeting, award_type=flag(), issued=7, returned=7, valid=7, invalid=0,
-                                              votes={tn.pk: 5}, correction_reason="Ban kiểm phiếu đếm lại")
+        services.ballot_round_record(
+            meeting=meeting, award_type=flag(), issued=7, returned=7, valid=7, invalid=0, votes={tn.pk: 5}
+        )
+    correction = services.ballot_round_record(
+        meeting=meeting,
+        award_type=flag(),
+        issued=7,
+        returned=7,
+        valid=7,
+        invalid=0,
+        votes={tn.pk: 5},
+        correction_reason="Ban kiểm phiếu đếm lại",
+    )
     assert correction.number == 2 and correction.corrects.number == 1
     assert BallotResult.objects.get(ballot_round__number=1, ballot_round__meeting=meeting).votes == 6  # kept as counted
 
@@ -183,8 +244,14 @@ def test_decision_recorded_after_closing(full_demo, demo_user):
     import datetime
 
     tn = Nomination.objects.get(emulation_year__year=2014, award_type__code="flag")
-    services.nomination_record_progress(nomination=tn, user=demo_user("admin"), sent_on=datetime.date(2015, 3, 20),
-                                        decision_number="123/QĐ-TTg", decision_date=datetime.date(2015, 5, 5), outcome="awarded")
+    services.nomination_record_progress(
+        nomination=tn,
+        user=demo_user("admin"),
+        sent_on=datetime.date(2015, 3, 20),
+        decision_number="123/QĐ-TTg",
+        decision_date=datetime.date(2015, 5, 5),
+        outcome="awarded",
+    )
     tn.refresh_from_db()
     assert (tn.status, tn.decision_number, tn.outcome) == ("decided", "123/QĐ-TTg", "awarded")
     with pytest.raises(ValidationError):

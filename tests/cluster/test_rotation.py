@@ -11,7 +11,9 @@ def members(spec):
     for order, item in enumerate(spec.split(), start=1):
         code, _, years = item.partition(":")
         chaired = tuple(int(y) for y in years.split(",") if y)
-        result.append(RotationCandidate(province_id=order, code=code, name=code, rotation_order=order, chair_years=chaired))
+        result.append(
+            RotationCandidate(province_id=order, code=code, name=code, rotation_order=order, chair_years=chaired)
+        )
     return result
 
 

@@ -22,12 +22,12 @@ def users(small_cluster):
 
 TABLE = {
     #                        admin  chair  vice   member outsider
-    "cluster.view_year":     (True, True, True, True, False),  # a province outside the cluster sees nothing of it
-    "cluster.open_year":     (True, False, False, False, False),
-    "cluster.assign_term":   (True, False, False, False, False),
+    "cluster.view_year": (True, True, True, True, False),  # a province outside the cluster sees nothing of it
+    "cluster.open_year": (True, False, False, False, False),
+    "cluster.assign_term": (True, False, False, False, False),
     "cluster.change_membership": (True, False, False, False, False),
     "cluster.change_rule_set": (True, True, False, False, False),
-    "cluster.chair_year":    (False, True, False, False, False),
+    "cluster.chair_year": (False, True, False, False, False),
 }
 
 
@@ -42,8 +42,12 @@ def test_chair_powers_follow_the_term(users, small_cluster):
     """Next year the vice-chair's province chairs: its staff gain the powers, last year's chair loses them."""
     p = small_cluster["provinces"]
     next_year = services.emulation_year_open_with_term(
-        cluster=small_cluster["cluster"], year=2021, members=[(x, 1) for x in p],
-        chair=p[1], vice_chair=p[2], user=small_cluster["admin"],
+        cluster=small_cluster["cluster"],
+        year=2021,
+        members=[(x, 1) for x in p],
+        chair=p[1],
+        vice_chair=p[2],
+        user=small_cluster["admin"],
     )
     assert users["vice_chair"].has_perm("cluster.chair_year", next_year)
     assert not users["chair"].has_perm("cluster.chair_year", next_year)
@@ -58,7 +62,12 @@ def test_nobody_changes_a_closed_year(users, small_cluster):
     year.closed_at = timezone.now()
     year.save()
     for role in ROLES:
-        for action in ("cluster.assign_term", "cluster.change_rule_set", "cluster.change_membership", "cluster.chair_year"):
+        for action in (
+            "cluster.assign_term",
+            "cluster.change_rule_set",
+            "cluster.change_membership",
+            "cluster.chair_year",
+        ):
             assert not users[role].has_perm(action, year), (role, action)
 
 

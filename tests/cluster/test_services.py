@@ -18,8 +18,12 @@ def test_open_year_copies_rule_set_of_previous_year(small_cluster):
     year = small_cluster["year"]
     services.rule_set_update(
         rule_set=year.rule_set,
-        data={"vote_threshold_percent": Decimal("70"), "vote_base": VoteBase.VALID_BALLOTS,
-              "ballot_tie_rule": BallotTieRule.RANKING, "certificate_quota": 2},
+        data={
+            "vote_threshold_percent": Decimal("70"),
+            "vote_base": VoteBase.VALID_BALLOTS,
+            "ballot_tie_rule": BallotTieRule.RANKING,
+            "certificate_quota": 2,
+        },
     )
     members = [(p, 1) for p in small_cluster["provinces"]]
     new_year = services.emulation_year_open(cluster=small_cluster["cluster"], year=2021, members=members)
@@ -35,8 +39,9 @@ def test_open_year_copies_rule_set_of_previous_year(small_cluster):
 def test_chair_who_is_not_a_member_is_refused(small_cluster):
     outsider = ProvinceFactory(code="90", name="Tỉnh Ngoài")
     with pytest.raises(ValidationError) as error:
-        services.term_assign(emulation_year=small_cluster["year"], chair=outsider,
-                             vice_chair=small_cluster["provinces"][1])
+        services.term_assign(
+            emulation_year=small_cluster["year"], chair=outsider, vice_chair=small_cluster["provinces"][1]
+        )
     assert "Tỉnh Ngoài không phải là thành viên của cụm trong năm 2020" in messages_of(error)
     chair, vice = selectors.term_of(EmulationYear.objects.get(pk=small_cluster["year"].pk))
     assert (chair.province, vice.province) == tuple(small_cluster["provinces"][:2])
@@ -91,8 +96,12 @@ def test_failed_rotation_leaves_nothing_behind(small_cluster):
     outsider = ProvinceFactory(code="92", name="Tỉnh Khác")
     with pytest.raises(ValidationError):
         services.emulation_year_open_with_term(
-            cluster=small_cluster["cluster"], year=2021, members=[(p, 1) for p in provinces],
-            chair=outsider, vice_chair=provinces[0], user=small_cluster["admin"],
+            cluster=small_cluster["cluster"],
+            year=2021,
+            members=[(p, 1) for p in provinces],
+            chair=outsider,
+            vice_chair=provinces[0],
+            user=small_cluster["admin"],
         )
     assert not EmulationYear.objects.filter(cluster=small_cluster["cluster"], year=2021).exists()
     assert not Membership.objects.filter(year=2021).exists()
@@ -101,8 +110,9 @@ def test_failed_rotation_leaves_nothing_behind(small_cluster):
 
 def test_opening_an_existing_year_is_refused(small_cluster):
     with pytest.raises(ValidationError) as error:
-        services.emulation_year_open(cluster=small_cluster["cluster"], year=2020,
-                                     members=[(p, 1) for p in small_cluster["provinces"]])
+        services.emulation_year_open(
+            cluster=small_cluster["cluster"], year=2020, members=[(p, 1) for p in small_cluster["provinces"]]
+        )
     assert "Năm thi đua 2020 đã được mở" in messages_of(error)
 
 
@@ -129,6 +139,8 @@ def test_demo_is_idempotent(demo):
     counts = (EmulationYear.objects.count(), Membership.objects.count(), RuleSet.objects.count())
     load_demo()
     assert (EmulationYear.objects.count(), Membership.objects.count(), RuleSet.objects.count()) == counts
-    chairs = dict(Membership.objects.exclude(role=Role.MEMBER).values_list("year", "province__name").filter(role=Role.CHAIR))
+    chairs = dict(
+        Membership.objects.exclude(role=Role.MEMBER).values_list("year", "province__name").filter(role=Role.CHAIR)
+    )
     assert chairs == {2014: "Phú Thọ", 2015: "Bắc Giang"}
     assert Membership.objects.get(year=2015, role=Role.VICE_CHAIR).province.name == "Bắc Kạn"

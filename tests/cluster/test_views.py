@@ -18,9 +18,13 @@ def admin_client(client, demo, demo_user):
 
 
 def test_every_page_requires_login(client, demo):
-    for url in [reverse("cluster:home"), reverse("cluster:dashboard", args=[demo.pk, 2015]),
-                reverse("cluster:history", args=[demo.pk]), reverse("provinces:detail", args=["24"]),
-                reverse("cluster:rotation", args=[demo.pk])]:
+    for url in [
+        reverse("cluster:home"),
+        reverse("cluster:dashboard", args=[demo.pk, 2015]),
+        reverse("cluster:history", args=[demo.pk]),
+        reverse("provinces:detail", args=["24"]),
+        reverse("cluster:rotation", args=[demo.pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -143,9 +147,16 @@ def test_rule_set_is_read_only_for_members(client, demo, demo_user):
 def test_chair_changes_the_rule_set_with_decimal_comma(client, demo, demo_user):
     client.force_login(demo_user("bacgiang"))
     url = reverse("cluster:rule_set", args=[demo.pk, 2015])
-    data = {"quorum_percent": "66,67", "vote_threshold_percent": "70", "vote_threshold_strict": "",
-            "vote_base": "valid_ballots", "ballot_tie_rule": "ranking", "ranking_tie_rule": "same_rank",
-            "flag_quota": "1", "certificate_quota": "2"}
+    data = {
+        "quorum_percent": "66,67",
+        "vote_threshold_percent": "70",
+        "vote_threshold_strict": "",
+        "vote_base": "valid_ballots",
+        "ballot_tie_rule": "ranking",
+        "ranking_tie_rule": "same_rank",
+        "flag_quota": "1",
+        "certificate_quota": "2",
+    }
     page = text(client.post(url, data, follow=True))
     assert "Đã lưu bộ quy tắc." in page
     rule_set = EmulationYear.objects.get(year=2015).rule_set
@@ -155,8 +166,15 @@ def test_chair_changes_the_rule_set_with_decimal_comma(client, demo, demo_user):
 def test_rule_set_bad_input_is_refused_next_to_the_field(client, demo, demo_user):
     client.force_login(demo_user("bacgiang"))
     url = reverse("cluster:rule_set", args=[demo.pk, 2015])
-    data = {"quorum_percent": "150", "vote_threshold_percent": "abc", "vote_base": "members",
-            "ballot_tie_rule": "new_round", "ranking_tie_rule": "same_rank", "flag_quota": "1", "certificate_quota": "1"}
+    data = {
+        "quorum_percent": "150",
+        "vote_threshold_percent": "abc",
+        "vote_base": "members",
+        "ballot_tie_rule": "new_round",
+        "ranking_tie_rule": "same_rank",
+        "flag_quota": "1",
+        "certificate_quota": "1",
+    }
     page = text(client.post(url, data))
     assert "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 100" in page
     assert "Nhập một số." in page

@@ -26,21 +26,35 @@ def draft_covenant_2016(cluster, user=None):
     members = [(m.province, m.rotation_order) for m in year_2015.memberships.select_related("province")]
     by_code = {p.code: p for p, _order in members}
     year_2016 = cluster_services.emulation_year_open_with_term(
-        cluster=cluster, year=2016, members=members, chair=by_code["06"], vice_chair=by_code["17"], user=user)
+        cluster=cluster, year=2016, members=members, chair=by_code["06"], vice_chair=by_code["17"], user=user
+    )
     covenant = services.covenant_create(
-        emulation_year=year_2016, user=user, title="Giao ước thi đua năm 2016", place="Bắc Giang",
-        signing_date=datetime.date(2016, 3, 10), host_province=by_code["24"])
-    return services.covenant_update(covenant=covenant, user=user, commitments=[
-        ("Tổ chức các phong trào thi đua thiết thực, hiệu quả.", None),
-        ("Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn.", None),
-    ])
+        emulation_year=year_2016,
+        user=user,
+        title="Giao ước thi đua năm 2016",
+        place="Bắc Giang",
+        signing_date=datetime.date(2016, 3, 10),
+        host_province=by_code["24"],
+    )
+    return services.covenant_update(
+        covenant=covenant,
+        user=user,
+        commitments=[
+            ("Tổ chức các phong trào thi đua thiết thực, hiệu quả.", None),
+            ("Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn.", None),
+        ],
+    )
 
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
     return tmp_path / "media"
 
 
@@ -54,14 +68,27 @@ def row(covenant, code):
 
 
 def sign(signatory, **overrides):
-    fields = {"representative": "Vũ Thị Giang", "post": "Phó Chủ tịch UBND tỉnh", "signed": True,
-              "signed_on": datetime.date(2016, 3, 10), **overrides}
+    fields = {
+        "representative": "Vũ Thị Giang",
+        "post": "Phó Chủ tịch UBND tỉnh",
+        "signed": True,
+        "signed_on": datetime.date(2016, 3, 10),
+        **overrides,
+    }
     return services.signatory_update(signatory=signatory, **fields)
 
 
 def test_a_new_covenant_has_one_draft_row_per_member(covenant_2016):
     assert covenant_2016.status == "draft"
-    assert sorted(covenant_2016.signatories.values_list("province__code", flat=True)) == ["06", "08", "15", "17", "19", "24", "25"]
+    assert sorted(covenant_2016.signatories.values_list("province__code", flat=True)) == [
+        "06",
+        "08",
+        "15",
+        "17",
+        "19",
+        "24",
+        "25",
+    ]
     assert not covenant_2016.signatories.filter(signed=True).exists()
     with pytest.raises(ValidationError, match="Giao ước thi đua năm 2016 đã tồn tại."):
         services.covenant_create(emulation_year=covenant_2016.emulation_year)
@@ -87,8 +114,10 @@ def test_the_covenant_is_signed_when_the_last_member_signs(covenant_2016):
 def test_a_signature_needs_the_representative_and_the_date(covenant_2016):
     with pytest.raises(ValidationError) as error:
         sign(row(covenant_2016, "15"), representative="  ", signed_on=None)
-    assert error.value.message_dict == {"representative": ["Hãy nhập tên người đại diện đã ký."],
-                                        "signed_on": ["Hãy nhập ngày ký."]}
+    assert error.value.message_dict == {
+        "representative": ["Hãy nhập tên người đại diện đã ký."],
+        "signed_on": ["Hãy nhập ngày ký."],
+    }
     assert not row(covenant_2016, "15").signed
 
 

@@ -37,14 +37,19 @@ def test_the_2015_covenant_lists_seven_signatures(client, full_demo, demo_user):
     assert "Giao ước thi đua năm 2015 của Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc" in page
     assert re.search(r'data-testid="covenant-status">Đã ký</span>', page)
     assert "Phú Thọ, 04/03/2015 · Phú Thọ đăng cai" in page
-    table = page[page.index('data-testid="signatories"'):page.index("</table>", page.index('data-testid="signatories"'))]
+    table = page[
+        page.index('data-testid="signatories"') : page.index("</table>", page.index('data-testid="signatories"'))
+    ]
     assert table.count("<tr><td>") == 7 and table.count("✔ 04/03/2015") == 7 and "chưa ký" not in table
     assert "<tr><td>Yên Bái</td><td>Vũ Thị Giang</td><td>Phó Chủ tịch UBND tỉnh Yên Bái</td>" in table
     assert "<tr><td>Thái Nguyên</td><td>Phạm Thị Dung</td>" in table
     # A signed text is not edited any more; Yên Bái edits only its own row.
     assert "Sửa nội dung" not in page
     assert table.count(">Sửa</a>") == 1
-    assert reverse("covenants:signatory_edit", args=[row(Covenant.objects.get(emulation_year__year=2015), "15").pk]) in table
+    assert (
+        reverse("covenants:signatory_edit", args=[row(Covenant.objects.get(emulation_year__year=2015), "15").pk])
+        in table
+    )
 
 
 def test_the_chair_draws_up_the_covenant(client, full_demo, demo_user):  # noqa: F811
@@ -54,8 +59,9 @@ def test_the_chair_draws_up_the_covenant(client, full_demo, demo_user):  # noqa:
     year_2015 = EmulationYear.objects.get(year=2015)
     members = [(m.province, m.rotation_order) for m in year_2015.memberships.select_related("province")]
     by_code = {p.code: p for p, _order in members}
-    cluster_services.emulation_year_open_with_term(cluster=full_demo, year=2016, members=members,
-                                                   chair=by_code["06"], vice_chair=by_code["17"], user=None)
+    cluster_services.emulation_year_open_with_term(
+        cluster=full_demo, year=2016, members=members, chair=by_code["06"], vice_chair=by_code["17"], user=None
+    )
     url = reverse("covenants:covenant", args=[full_demo.pk, 2016])
     client.force_login(demo_user("yenbai"))
     page = text(client.get(url))
@@ -74,8 +80,10 @@ def test_the_chair_draws_up_the_covenant(client, full_demo, demo_user):  # noqa:
 def test_a_signature_without_its_date_and_representative_is_refused(client, covenant_2016, demo_user):
     signatory = row(covenant_2016, "15")
     client.force_login(demo_user("yenbai"))
-    response = client.post(reverse("covenants:signatory_edit", args=[signatory.pk]),
-                           {"representative": "", "post": "Phó Chủ tịch UBND tỉnh Yên Bái", "signed": "on", "signed_on": ""})
+    response = client.post(
+        reverse("covenants:signatory_edit", args=[signatory.pk]),
+        {"representative": "", "post": "Phó Chủ tịch UBND tỉnh Yên Bái", "signed": "on", "signed_on": ""},
+    )
     page = text(response)
     assert field_error(page, "representative") == "Hãy nhập tên người đại diện đã ký."
     assert field_error(page, "signed_on") == "Hãy nhập ngày ký."
@@ -88,11 +96,23 @@ def test_a_signature_without_its_date_and_representative_is_refused(client, cove
 def test_a_member_records_its_signature(client, covenant_2016, demo_user):
     signatory = row(covenant_2016, "15")
     client.force_login(demo_user("yenbai"))
-    page = text(client.post(reverse("covenants:signatory_edit", args=[signatory.pk]),
-                            {"representative": "Vũ Thị Giang", "post": "Phó Chủ tịch UBND tỉnh Yên Bái", "signed": "on",
-                             "signed_on": "10/03/2016"}, follow=True))
+    page = text(
+        client.post(
+            reverse("covenants:signatory_edit", args=[signatory.pk]),
+            {
+                "representative": "Vũ Thị Giang",
+                "post": "Phó Chủ tịch UBND tỉnh Yên Bái",
+                "signed": "on",
+                "signed_on": "10/03/2016",
+            },
+            follow=True,
+        )
+    )
     assert "Đã ghi nhận chữ ký của Yên Bái." in page
-    assert "<tr><td>Yên Bái</td><td>Vũ Thị Giang</td><td>Phó Chủ tịch UBND tỉnh Yên Bái</td> <td><span class=\"text-success\">✔ 10/03/2016</span>" in page
+    assert (
+        '<tr><td>Yên Bái</td><td>Vũ Thị Giang</td><td>Phó Chủ tịch UBND tỉnh Yên Bái</td> <td><span class="text-success">✔ 10/03/2016</span>'
+        in page
+    )
     assert page.count("chưa ký") == 6
     # ...and cannot touch another member's row.
     assert client.get(reverse("covenants:signatory_edit", args=[row(covenant_2016, "19").pk])).status_code == 403
@@ -102,8 +122,12 @@ def test_a_scan_that_is_not_a_pdf_or_a_picture_is_refused(client, covenant_2016,
     signatory = row(covenant_2016, "15")
     client.force_login(demo_user("yenbai"))
     upload = SimpleUploadedFile("giao-uoc.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
-    page = text(client.post(reverse("covenants:signatory_edit", args=[signatory.pk]),
-                            {"representative": "Vũ Thị Giang", "post": "", "signed": "on", "signed_on": "10/03/2016", "scan": upload}))
+    page = text(
+        client.post(
+            reverse("covenants:signatory_edit", args=[signatory.pk]),
+            {"representative": "Vũ Thị Giang", "post": "", "signed": "on", "signed_on": "10/03/2016", "scan": upload},
+        )
+    )
     assert field_error(page, "scan") == "Tệp giao-uoc.pdf không phải là tệp PDF hoặc ảnh (JPG, PNG)."
     assert 'value="Vũ Thị Giang"' in page and 'value="10/03/2016"' in page
     signatory.refresh_from_db()
@@ -111,16 +135,31 @@ def test_a_scan_that_is_not_a_pdf_or_a_picture_is_refused(client, covenant_2016,
     assert not list(media.rglob("*.*"))
 
 
-@pytest.mark.parametrize(("name", "content", "extension", "content_type"), [
-    ("ban ky Yen Bai.pdf", PDF, "pdf", "application/pdf"),
-    ("anh-chup.png", PNG, "png", "image/png"),
-])
-def test_the_scan_is_downloaded_as_an_attachment(client, covenant_2016, demo_user, media, name, content, extension, content_type):  # noqa: F811
+@pytest.mark.parametrize(
+    ("name", "content", "extension", "content_type"),
+    [
+        ("ban ky Yen Bai.pdf", PDF, "pdf", "application/pdf"),
+        ("anh-chup.png", PNG, "png", "image/png"),
+    ],
+)
+def test_the_scan_is_downloaded_as_an_attachment(
+    client, covenant_2016, demo_user, media, name, content, extension, content_type
+):  # noqa: F811
     signatory = row(covenant_2016, "15")
     client.force_login(demo_user("yenbai"))
-    page = text(client.post(reverse("covenants:signatory_edit", args=[signatory.pk]),
-                            {"representative": "Vũ Thị Giang", "post": "", "signed": "on", "signed_on": "10/03/2016",
-                             "scan": SimpleUploadedFile(name, content)}, follow=True))
+    page = text(
+        client.post(
+            reverse("covenants:signatory_edit", args=[signatory.pk]),
+            {
+                "representative": "Vũ Thị Giang",
+                "post": "",
+                "signed": "on",
+                "signed_on": "10/03/2016",
+                "scan": SimpleUploadedFile(name, content),
+            },
+            follow=True,
+        )
+    )
     assert "Đã ghi nhận chữ ký của Yên Bái." in page
     scan_url = reverse("covenants:signatory_scan", args=[signatory.pk])
     assert f'<a href="{scan_url}">tải về</a>' in page

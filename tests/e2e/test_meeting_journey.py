@@ -132,7 +132,9 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     field(page, "Đại biểu của Yên Bái").fill(DELEGATIONS["Yên Bái"])
     field(page, "Khách mời").fill(GUEST)
     page.get_by_role("button", name="Xác nhận thành phần tham dự").click()
-    expect(alert(page).filter(has_text="Đã xác nhận thành phần tham dự; hội nghị đủ điều kiện tiến hành.")).to_be_visible()
+    expect(
+        alert(page).filter(has_text="Đã xác nhận thành phần tham dự; hội nghị đủ điều kiện tiến hành.")
+    ).to_be_visible()
     expect(page.get_by_test_id("quorum")).to_have_text("Đủ điều kiện tiến hành")
     expect(page.locator("#attendance")).to_contain_text("Yên Bái: Vũ Thị Giang (Phó Chủ tịch UBND tỉnh Yên Bái)")
     expect(page.locator("#attendance")).to_contain_text(GUEST)
@@ -171,7 +173,8 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     fill_round(page, issued=7, returned=7, valid=7, invalid=0, votes={"Thái Nguyên": 6})
     expect(alert(page).filter(has_text="Đã ghi nhận và xác nhận vòng 1.")).to_be_visible()
     expect(rounds(page).filter(has_text=FLAG)).to_contain_text(
-        "Thái Nguyên: 6/7 = 85,7% > 50% trên tổng số thành viên → được suy tôn")
+        "Thái Nguyên: 6/7 = 85,7% > 50% trên tổng số thành viên → được suy tôn"
+    )
 
     # 4b. The certificate, round 1: an impossible count is refused, nothing stored.
     page.get_by_role("link", name=f"Ghi nhận vòng bỏ phiếu: {CERTIFICATE}").click()
@@ -185,13 +188,17 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
 
     # ... then the true count: Bắc Giang elected, Phú Thọ and Hòa Bình tied for the second seat.
     fill_round(page, issued=7, returned=7, valid=7, invalid=0, votes=votes_1)
-    expect(alert(page).filter(has_text="Đã ghi nhận vòng 1: có bằng phiếu tại ngưỡng, cần bỏ phiếu vòng mới.")).to_be_visible()
+    expect(
+        alert(page).filter(has_text="Đã ghi nhận vòng 1: có bằng phiếu tại ngưỡng, cần bỏ phiếu vòng mới.")
+    ).to_be_visible()
     certificate_round_1 = rounds(page).filter(has_text=f"{CERTIFICATE} – vòng 1")
     expect(certificate_round_1).to_contain_text("Bắc Giang: 6/7 = 85,7% > 50% trên tổng số thành viên → được suy tôn")
     expect(certificate_round_1).to_contain_text(
-        "Phú Thọ: 4/7 = 57,1% > 50% trên tổng số thành viên → bằng phiếu tại ngưỡng: bỏ phiếu vòng mới")
+        "Phú Thọ: 4/7 = 57,1% > 50% trên tổng số thành viên → bằng phiếu tại ngưỡng: bỏ phiếu vòng mới"
+    )
     expect(certificate_round_1).to_contain_text(
-        "Hòa Bình: 4/7 = 57,1% > 50% trên tổng số thành viên → bằng phiếu tại ngưỡng: bỏ phiếu vòng mới")
+        "Hòa Bình: 4/7 = 57,1% > 50% trên tổng số thành viên → bằng phiếu tại ngưỡng: bỏ phiếu vòng mới"
+    )
     expect(step(page, "ballot")).to_contain_text("Có bằng phiếu tại ngưỡng: cần bỏ phiếu vòng mới.")
     expect(step(page, "ballot")).to_have_attribute("data-done", "no")
     screenshot("meeting-1-tie")
@@ -206,12 +213,18 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     expect(alert(page).filter(has_text="Đã ghi nhận và xác nhận vòng 2.")).to_be_visible()
     certificate_round_2 = rounds(page).filter(has_text=f"{CERTIFICATE} – vòng 2")
     expect(certificate_round_2).to_contain_text("Phú Thọ: 5/7 = 71,4% > 50% trên tổng số thành viên → được suy tôn")
-    expect(certificate_round_2).to_contain_text("Hòa Bình: 2/7 = 28,6% ≤ 50% trên tổng số thành viên → không được suy tôn")
+    expect(certificate_round_2).to_contain_text(
+        "Hòa Bình: 2/7 = 28,6% ≤ 50% trên tổng số thành viên → không được suy tôn"
+    )
     expect(step(page, "ballot")).to_have_attribute("data-done", "yes")
     expect(step(page, "results")).to_have_attribute("data-done", "yes")
     statuses = dict(Nomination.objects.filter(emulation_year=year_2015).values_list("province__name", "status"))
-    assert statuses == {"Thái Nguyên": NominationStatus.PROPOSED, "Bắc Giang": NominationStatus.PROPOSED,
-                        "Phú Thọ": NominationStatus.PROPOSED, "Hòa Bình": NominationStatus.NOT_PROPOSED}
+    assert statuses == {
+        "Thái Nguyên": NominationStatus.PROPOSED,
+        "Bắc Giang": NominationStatus.PROPOSED,
+        "Phú Thọ": NominationStatus.PROPOSED,
+        "Hòa Bình": NominationStatus.NOT_PROPOSED,
+    }
 
     # 5a. 2016's chair and vice-chair: the rotation proposal is accepted.
     page.get_by_role("link", name="Bầu Cụm trưởng, Cụm phó năm 2016").click()

@@ -21,7 +21,9 @@ def test_admin_opens_2016_and_accepts_the_proposal(page, login, demo, screenshot
     page.get_by_role("link", name="Mở năm 2016 và xác nhận Cụm trưởng, Cụm phó.").click()
     expect(page.get_by_role("heading", name="Mở năm thi đua 2016")).to_be_visible()
     expect(page.get_by_test_id("proposal")).to_contain_text("Cụm trưởng Bắc Kạn, Cụm phó Hòa Bình.")
-    expect(page.get_by_label("Cụm trưởng")).to_have_value(str(Membership.objects.get(year=2015, province__code="06").province_id))
+    expect(page.get_by_label("Cụm trưởng")).to_have_value(
+        str(Membership.objects.get(year=2015, province__code="06").province_id)
+    )
     screenshot("rotation-2016")
 
     page.get_by_role("button", name="Mở năm 2016 và xác nhận nhiệm kỳ").click()
@@ -42,5 +44,7 @@ def test_refused_rotation_keeps_the_form_and_opens_nothing(page, login, demo):
     page.get_by_label("Cụm phó").select_option(label="Bắc Kạn")
     page.get_by_role("button", name="Mở năm 2016 và xác nhận nhiệm kỳ").click()
     expect(page.get_by_text("Cụm trưởng và Cụm phó phải là hai tỉnh khác nhau.")).to_be_visible()
-    expect(page.get_by_label("Cụm phó")).to_have_value(str(Membership.objects.get(year=2015, province__code="06").province_id))
+    expect(page.get_by_label("Cụm phó")).to_have_value(
+        str(Membership.objects.get(year=2015, province__code="06").province_id)
+    )
     assert not Membership.objects.filter(year=2016).exists()

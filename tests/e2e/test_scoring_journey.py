@@ -18,11 +18,25 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 #: Bắc Kạn's self-scores of 2015 (A1–A3 are already in the demo draft: 9; 8,5; 9).
 SELF_SCORES = {
-    "A1": "9", "A2": "8,5", "A3": "9", "A4.1": "4,5", "A4.2": "4", "A5": "8,5",
-    "B1": "4,5", "B2": "4", "B3": "5", "B4": "8",
-    "C1": "4", "C2": "4,5", "C3": "5",
-    "D1": "5", "D2": "4,5",
-    "Đ1": "0", "Đ2": "0", "E1": "0", "E2": "0",
+    "A1": "9",
+    "A2": "8,5",
+    "A3": "9",
+    "A4.1": "4,5",
+    "A4.2": "4",
+    "A5": "8,5",
+    "B1": "4,5",
+    "B2": "4",
+    "B3": "5",
+    "B4": "8",
+    "C1": "4",
+    "C2": "4,5",
+    "C3": "5",
+    "D1": "5",
+    "D2": "4,5",
+    "Đ1": "0",
+    "Đ2": "0",
+    "E1": "0",
+    "E2": "0",
 }  # total 88
 RETURN_REASON = "Thiếu minh chứng tiêu chí B2"
 CHANGE_REASON = "Tỷ lệ khen thưởng người lao động trực tiếp đạt 41%, chưa đủ cho mức tối đa."

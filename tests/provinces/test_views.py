@@ -13,7 +13,9 @@ def test_merged_province_page_shows_its_successor(client, demo, demo_user):
     assert "Tỉnh Bắc Giang" in page
     assert "Từ ngày 01/07/2025 thuộc tỉnh Bắc Ninh" in page
     # records of earlier years keep the old name
-    assert re.search(r">2015</a></td><td>Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc</td><td>Cụm trưởng</td>", page)
+    assert re.search(
+        r">2015</a></td><td>Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc</td><td>Cụm trưởng</td>", page
+    )
 
 
 def test_province_history_in_english(client, demo, demo_user):

@@ -20,7 +20,9 @@ def pdf_text(data: bytes, *, layout=False) -> str:
 def page_sizes(data: bytes):
     """(width, height) of every page, in millimetres, rounded."""
     reader = PdfReader(io.BytesIO(data))
-    return [(round(float(p.mediabox.width) * 25.4 / 72), round(float(p.mediabox.height) * 25.4 / 72)) for p in reader.pages]
+    return [
+        (round(float(p.mediabox.width) * 25.4 / 72), round(float(p.mediabox.height) * 25.4 / 72)) for p in reader.pages
+    ]
 
 
 def font_names(data: bytes):

@@ -34,12 +34,26 @@ def flat(text):
 def test_minutes_of_the_2014_review(demo_2014, demo_user):
     report, data = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
     text = flat(pdf_text(data))
-    for expected in ["BIÊN BẢN", NATION, MOTTO, "Phú Thọ, ngày 04 tháng 3 năm 2015", "Số: 01/BB-CTĐ",
-                     "Trụ sở UBND tỉnh Phú Thọ", "Trần Thị Hà", "Thái Nguyên: 6/7 phiếu, đạt 85,7%, được suy tôn",
-                     "Phú Thọ: 7/7 phiếu, đạt 100%, được suy tôn", "Cờ thi đua của Chính phủ: tỉnh Thái Nguyên",
-                     "Bằng khen của Thủ tướng Chính phủ: tỉnh Phú Thọ",
-                     "bầu tỉnh Bắc Giang làm Cụm trưởng và tỉnh Bắc Kạn làm Cụm phó", "THƯ KÝ", "CHỦ TỌA",
-                     "Hòa Bình", "Tuyên Quang", "Yên Bái", "11 giờ 30 phút"]:
+    for expected in [
+        "BIÊN BẢN",
+        NATION,
+        MOTTO,
+        "Phú Thọ, ngày 04 tháng 3 năm 2015",
+        "Số: 01/BB-CTĐ",
+        "Trụ sở UBND tỉnh Phú Thọ",
+        "Trần Thị Hà",
+        "Thái Nguyên: 6/7 phiếu, đạt 85,7%, được suy tôn",
+        "Phú Thọ: 7/7 phiếu, đạt 100%, được suy tôn",
+        "Cờ thi đua của Chính phủ: tỉnh Thái Nguyên",
+        "Bằng khen của Thủ tướng Chính phủ: tỉnh Phú Thọ",
+        "bầu tỉnh Bắc Giang làm Cụm trưởng và tỉnh Bắc Kạn làm Cụm phó",
+        "THƯ KÝ",
+        "CHỦ TỌA",
+        "Hòa Bình",
+        "Tuyên Quang",
+        "Yên Bái",
+        "11 giờ 30 phút",
+    ]:
         assert expected in text, expected
     sizes = page_sizes(data)
     assert set(sizes) == {(210, 297)}  # A4 portrait
@@ -66,8 +80,14 @@ def test_ballot_count_record(demo_2014, demo_user):
     flag_round = BallotRound.objects.get(meeting__emulation_year__year=2014, award_type__code="flag")
     _report, data = make(DocumentKind.BALLOT_RECORD, year(2014), demo_user("phutho"), flag_round)
     text = flat(pdf_text(data, layout=True))
-    for expected in ["BIÊN BẢN KIỂM PHIẾU", "Số phiếu phát ra 7", "Số phiếu hợp lệ 7", "Thái Nguyên 6/7 85,7% Được suy tôn",
-                     "Số: 01/BBKP-CTĐ", "Phú Thọ, ngày 04 tháng 3 năm 2015"]:
+    for expected in [
+        "BIÊN BẢN KIỂM PHIẾU",
+        "Số phiếu phát ra 7",
+        "Số phiếu hợp lệ 7",
+        "Thái Nguyên 6/7 85,7% Được suy tôn",
+        "Số: 01/BBKP-CTĐ",
+        "Phú Thọ, ngày 04 tháng 3 năm 2015",
+    ]:
         assert expected in text, expected
 
 
@@ -77,7 +97,15 @@ def test_covenant_2015_with_seven_signatures(demo_2014, demo_user):
     assert "GIAO ƯỚC THI ĐUA" in text and "Phú Thọ, ngày 04 tháng 3 năm 2015" in text
     for province in ["BẮC GIANG", "BẮC KẠN", "HÒA BÌNH", "PHÚ THỌ", "THÁI NGUYÊN", "TUYÊN QUANG", "YÊN BÁI"]:
         assert f"TM. UBND TỈNH {province}" in text, province
-    for name in ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Chu Ngọc Anh", "Phạm Thị Dung", "Hoàng Văn Đức", "Vũ Thị Giang"]:
+    for name in [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Văn Cường",
+        "Chu Ngọc Anh",
+        "Phạm Thị Dung",
+        "Hoàng Văn Đức",
+        "Vũ Thị Giang",
+    ]:
         assert name in text, name
     assert "Chu Ngọc Anh" in text
 
@@ -92,7 +120,12 @@ def test_year_report_has_ranking_chart_and_nominations(demo_2014, demo_user):
 
 def test_only_a_font_covering_vietnamese_is_embedded(demo_2014, demo_user):
     _report, data = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
-    assert font_names(data) <= {"Cluster-Serif", "Cluster-Serif-Bold", "Cluster-Serif-Italic", "Cluster-Serif-BoldItalic"}
+    assert font_names(data) <= {
+        "Cluster-Serif",
+        "Cluster-Serif-Bold",
+        "Cluster-Serif-Italic",
+        "Cluster-Serif-BoldItalic",
+    }
     assert font_covers_vietnamese(Path(settings.PDF_FONT_DIR) / "LiberationSerif-Regular.ttf")
     assert font_covers_vietnamese(Path(settings.PDF_FONT_DIR) / "LiberationSerif-Bold.ttf")
 
@@ -116,7 +149,10 @@ def test_a_year_without_meeting_is_refused_with_what_is_missing(demo_2014, demo_
 
 
 def test_broker_down_refuses_and_creates_nothing(demo_2014, demo_user, settings):
-    with use_broker("redis://127.0.0.1:1/0"), pytest.raises(services.BrokerUnavailable) as error:  # nothing listens there
+    with (
+        use_broker("redis://127.0.0.1:1/0"),
+        pytest.raises(services.BrokerUnavailable) as error,
+    ):  # nothing listens there
         services.report_request(kind=DocumentKind.MINUTES, emulation_year=year(2014), user=demo_user("phutho"))
     assert "Chưa có gì được tạo" in " ".join(error.value.messages)
     assert not Report.objects.exists() and not DocumentCounter.objects.exists()
@@ -155,7 +191,9 @@ def test_a_lost_render_does_not_stay_running(demo_2014, demo_user):
     from django.utils import timezone
 
     report, _ = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=1))
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     assert services.reports_fail_stale() == 1
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED and report.error

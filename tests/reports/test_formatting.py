@@ -24,7 +24,9 @@ def test_place_date_line():
     assert place_date_line("Phú Thọ", datetime.date(2015, 3, 4)) == "Phú Thọ, ngày 04 tháng 3 năm 2015"
 
 
-@pytest.mark.parametrize(("number", "symbol", "expected"), [(3, "BB", "03/BB-CTĐ"), (12, "BC", "12/BC-CTĐ"), (1, "GƯ", "01/GƯ-CTĐ")])
+@pytest.mark.parametrize(
+    ("number", "symbol", "expected"), [(3, "BB", "03/BB-CTĐ"), (12, "BC", "12/BC-CTĐ"), (1, "GƯ", "01/GƯ-CTĐ")]
+)
 def test_document_number(number, symbol, expected):
     assert document_number(number, symbol) == expected
 
@@ -37,6 +39,8 @@ def test_vn_number(value, digits, expected):
     assert vn_number(value, digits) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [(D("85.714"), "85,7%"), (D("100"), "100%"), (D("71.4"), "71,4%"), (D("50.0"), "50%")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(D("85.714"), "85,7%"), (D("100"), "100%"), (D("71.4"), "71,4%"), (D("50.0"), "50%")]
+)
 def test_vn_percent(value, expected):
     assert vn_percent(value) == expected

@@ -42,12 +42,37 @@ def celery_worker_process(settings):
     if not redis_up():
         pytest.skip(f"Redis is not reachable at {REDIS} (.ci/run starts it)")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": REDIS, "REDIS_URL": "",
-           "CELERY_RESULT_BACKEND": "", "CELERY_QUEUE": queue, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": REDIS,
+        "REDIS_URL": "",
+        "CELERY_RESULT_BACKEND": "",
+        "CELERY_QUEUE": queue,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "--without-heartbeat",
-         "--without-mingle", "--without-gossip", "-l", "INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
     try:

@@ -21,11 +21,18 @@ def build_scored_year(*, members, criteria, year=2030, status=ScorecardStatus.SU
     )
     cluster = Cluster.objects.create(name=f"{prefix}Cụm đo {members}×{criteria} {year}")
     emulation_year = cluster_services.emulation_year_open_with_term(
-        cluster=cluster, year=year, members=[(p, i) for i, p in enumerate(provinces)],
-        chair=provinces[0], vice_chair=provinces[1], user=None,
+        cluster=cluster,
+        year=year,
+        members=[(p, i) for i, p in enumerate(provinces)],
+        chair=provinces[0],
+        vice_chair=provinces[1],
+        user=None,
     )
     sections = Section.objects.bulk_create(
-        [Section(emulation_year=emulation_year, code=code, title=f"Phần {code}", order=i) for i, code in enumerate("ABCD")]
+        [
+            Section(emulation_year=emulation_year, code=code, title=f"Phần {code}", order=i)
+            for i, code in enumerate("ABCD")
+        ]
     )
     groups = []
     leaves = []
@@ -42,17 +49,31 @@ def build_scored_year(*, members, criteria, year=2030, status=ScorecardStatus.SU
         count = per_section if s_index < 3 else criteria - per_section * 3
         for i in range(count):
             parent = by_section[section.pk][i // 5]
-            leaves.append(Criterion(section=section, parent=parent, code=f"{parent.code}.{i % 5 + 1}",
-                                    title=f"Tiêu chí {i}", max_points=Decimal("10"), order=i))
+            leaves.append(
+                Criterion(
+                    section=section,
+                    parent=parent,
+                    code=f"{parent.code}.{i % 5 + 1}",
+                    title=f"Tiêu chí {i}",
+                    max_points=Decimal("10"),
+                    order=i,
+                )
+            )
     Criterion.objects.bulk_create(leaves)
     cards = Scorecard.objects.bulk_create(
         [Scorecard(emulation_year=emulation_year, province=p, status=status) for p in provinces]
     )
     Score.objects.bulk_create(
         [
-            Score(scorecard=card, criterion=c, self_score=Decimal(rng.randint(0, 20)) / 2,
-                  agreed_score=Decimal(rng.randint(0, 20)) / 2, note="")
-            for card in cards for c in leaves
+            Score(
+                scorecard=card,
+                criterion=c,
+                self_score=Decimal(rng.randint(0, 20)) / 2,
+                agreed_score=Decimal(rng.randint(0, 20)) / 2,
+                note="",
+            )
+            for card in cards
+            for c in leaves
         ],
         batch_size=2000,
     )

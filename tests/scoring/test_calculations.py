@@ -11,7 +11,7 @@ from scoring.calculations import RankEntry
 
 CRITERIA = [
     N(1, "A", None, "points", D("10")),
-    N(2, "A", None, "points", None),          # group: 2.1 + 2.2
+    N(2, "A", None, "points", None),  # group: 2.1 + 2.2
     N(3, "A", 2, "points", D("5")),
     N(4, "A", 2, "points", D("5")),
     N(5, "B", None, "points", D("20")),
@@ -33,9 +33,17 @@ def test_max_totals_add_up_groups_and_keep_bonus_and_deductions_apart():
     ("scores", "sections", "total"),
     [
         ({}, {"A": "0.00", "B": "0.00", "Đ": "0.00", "E": "0.00"}, "0.00"),
-        ({1: D("8.5"), 3: D("4"), 4: D("5"), 5: D("17.25")}, {"A": "17.50", "B": "17.25", "Đ": "0.00", "E": "0.00"}, "34.75"),
+        (
+            {1: D("8.5"), 3: D("4"), 4: D("5"), 5: D("17.25")},
+            {"A": "17.50", "B": "17.25", "Đ": "0.00", "E": "0.00"},
+            "34.75",
+        ),
         # bonus adds, a deduction subtracts
-        ({1: D("10"), 5: D("20"), 6: D("3"), 7: D("-2.5")}, {"A": "10.00", "B": "20.00", "Đ": "3.00", "E": "-2.50"}, "30.50"),
+        (
+            {1: D("10"), 5: D("20"), 6: D("3"), 7: D("-2.5")},
+            {"A": "10.00", "B": "20.00", "Đ": "3.00", "E": "-2.50"},
+            "30.50",
+        ),
         # an unscored leaf counts 0; a score typed on a group is ignored
         ({2: D("10"), 3: D("1")}, {"A": "1.00", "B": "0.00", "Đ": "0.00", "E": "0.00"}, "1.00"),
         # rounding to two decimals, halves up
@@ -54,7 +62,7 @@ def test_group_totals_follow_children():
 
 
 def entries(spec):
-    """"TN:95:50 PT:92:40" → RankEntry(code, total, section A)."""
+    """ "TN:95:50 PT:92:40" → RankEntry(code, total, section A)."""
     out = []
     for item in spec.split():
         code, total, section_a = item.split(":")
@@ -90,8 +98,17 @@ def test_unknown_tie_rule_is_refused():
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("8,5", D("8.50")), ("8.5", D("8.50")), (" 7 ", D("7.00")), ("1.000,5", D("1000.50")), ("", None), (None, None),
-     ("-2,5", D("-2.50")), ("0", D("0.00")), ("10,00", D("10.00"))],
+    [
+        ("8,5", D("8.50")),
+        ("8.5", D("8.50")),
+        (" 7 ", D("7.00")),
+        ("1.000,5", D("1000.50")),
+        ("", None),
+        (None, None),
+        ("-2,5", D("-2.50")),
+        ("0", D("0.00")),
+        ("10,00", D("10.00")),
+    ],
 )
 def test_parse_score_accepts_what_staff_type(typed, expected):
     assert calc.parse_score(typed) == expected
@@ -99,8 +116,16 @@ def test_parse_score_accepts_what_staff_type(typed, expected):
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("abc", "not_a_number"), ("8,5,1", "not_a_number"), ("NaN", "not_a_number"), ("Infinity", "not_a_number"),
-     ("1e400", "too_large"), ("123456", "too_large"), ("8,555", "too_many_decimals"), ("=1+1", "not_a_number")],
+    [
+        ("abc", "not_a_number"),
+        ("8,5,1", "not_a_number"),
+        ("NaN", "not_a_number"),
+        ("Infinity", "not_a_number"),
+        ("1e400", "too_large"),
+        ("123456", "too_large"),
+        ("8,555", "too_many_decimals"),
+        ("=1+1", "not_a_number"),
+    ],
 )
 def test_parse_score_refuses_garbage(typed, code):
     with pytest.raises(calc.ScoreInputError) as error:
@@ -110,9 +135,13 @@ def test_parse_score_refuses_garbage(typed, code):
 
 @pytest.mark.parametrize(
     ("value", "kind", "bound", "code"),
-    [(D("10.01"), "points", D("10"), "above_max"), (D("-0.5"), "points", D("10"), "below_zero"),
-     (D("3.5"), "bonus", D("3"), "above_max"), (D("-5.5"), "deduction", D("-5"), "below_bound"),
-     (D("1"), "deduction", D("-5"), "above_zero")],
+    [
+        (D("10.01"), "points", D("10"), "above_max"),
+        (D("-0.5"), "points", D("10"), "below_zero"),
+        (D("3.5"), "bonus", D("3"), "above_max"),
+        (D("-5.5"), "deduction", D("-5"), "below_bound"),
+        (D("1"), "deduction", D("-5"), "above_zero"),
+    ],
 )
 def test_check_score_refuses_out_of_range(value, kind, bound, code):
     with pytest.raises(calc.ScoreInputError) as error:
@@ -122,7 +151,12 @@ def test_check_score_refuses_out_of_range(value, kind, bound, code):
 
 @pytest.mark.parametrize(
     ("value", "kind", "bound"),
-    [(D("10"), "points", D("10")), (D("0"), "points", D("10")), (D("-5"), "deduction", D("-5")), (D("0"), "deduction", D("-5"))],
+    [
+        (D("10"), "points", D("10")),
+        (D("0"), "points", D("10")),
+        (D("-5"), "deduction", D("-5")),
+        (D("0"), "deduction", D("-5")),
+    ],
 )
 def test_check_score_accepts_the_bounds(value, kind, bound):
     calc.check_score(value, kind, bound)

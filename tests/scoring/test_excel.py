@@ -54,9 +54,11 @@ def upload(workbook, name="tu-cham.xlsx"):
 
 
 def stored(scorecard):
-    return sorted(Score.objects.filter(scorecard=scorecard).values_list(
-        "criterion__code", "self_score", "note", "agreed_score", "agreed_reason"
-    ))
+    return sorted(
+        Score.objects.filter(scorecard=scorecard).values_list(
+            "criterion__code", "self_score", "note", "agreed_score", "agreed_reason"
+        )
+    )
 
 
 def import_url(scorecard):
@@ -69,6 +71,7 @@ def export(client, scorecard):
 
 # --- Scoreboard ---------------------------------------------------------------------------
 
+
 def test_scoreboard_export_has_vietnamese_headers_numbers_and_prints_on_a4_landscape(backan, scoring):
     page = text(backan.get(reverse("scoring:scoreboard", args=[scoring.pk, 2014])))
     assert "Tải bảng điểm Excel" in page
@@ -78,7 +81,17 @@ def test_scoreboard_export_has_vietnamese_headers_numbers_and_prints_on_a4_lands
 
     assert scoring.name in sheet["A1"].value and "2014" in sheet["A1"].value
     assert [c.value for c in sheet[4]] == [
-        "Hạng", "Tỉnh", "A", "B", "C", "D", "Đ", "E", "Tổng tự chấm", "Tổng thống nhất", "Chênh lệch",
+        "Hạng",
+        "Tỉnh",
+        "A",
+        "B",
+        "C",
+        "D",
+        "Đ",
+        "E",
+        "Tổng tự chấm",
+        "Tổng thống nhất",
+        "Chênh lệch",
     ]
     first = [c for c in sheet[6]]
     thai_nguyen = card(2014, "19")
@@ -96,6 +109,7 @@ def test_scoreboard_export_has_vietnamese_headers_numbers_and_prints_on_a4_lands
 
 # --- Scorecard export and import -------------------------------------------------------------
 
+
 def test_scorecard_template_is_marked_and_shows_the_draft(backan):
     scorecard = card(2015, "06")
     page = text(backan.get(reverse("scoring:scorecard", args=[scorecard.pk])))
@@ -105,7 +119,13 @@ def test_scorecard_template_is_marked_and_shows_the_draft(backan):
     sheet = workbook.worksheets[0]
     assert "2015" in sheet["A1"].value and "Bắc Kạn" in sheet["A1"].value
     assert [c.value for c in sheet[5]] == [
-        "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự chấm", "Ghi chú", "Điểm thống nhất", "Lý do",
+        "Mã tiêu chí",
+        "Nội dung",
+        "Điểm tối đa",
+        "Điểm tự chấm",
+        "Ghi chú",
+        "Điểm thống nhất",
+        "Lý do",
     ]
     meta = workbook["meta"]
     assert meta.sheet_state == "veryHidden"
@@ -198,7 +218,9 @@ def test_formula_injection_is_neutralised_in_the_export_and_survives_a_round_tri
     scorecard = card(2015, "06")
     a3 = Score.objects.get(scorecard=scorecard, criterion__code="A3").criterion
     services.scorecard_save_self(
-        scorecard=scorecard, user=demo_user("backan"), version=scorecard.version,
+        scorecard=scorecard,
+        user=demo_user("backan"),
+        version=scorecard.version,
         entries={a3.pk: ("9", INJECTION)},
     )
     workbook = export(backan, scorecard)
@@ -212,16 +234,25 @@ def test_formula_injection_is_neutralised_in_the_export_and_survives_a_round_tri
     assert Score.objects.get(scorecard=scorecard, criterion=a3).note == INJECTION
 
 
-@pytest.mark.parametrize(("value", "escaped"), [
-    ("=1+1", "'=1+1"), ("+84", "'+84"), ("-5 điểm", "'-5 điểm"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("'=x", "''=x"), ("Báo cáo đúng hạn", "Báo cáo đúng hạn"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+84", "'+84"),
+        ("-5 điểm", "'-5 điểm"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("'=x", "''=x"),
+        ("Báo cáo đúng hạn", "Báo cáo đúng hạn"),
+        ("", ""),
+    ],
+)
 def test_safe_text_escapes_what_a_spreadsheet_would_run(value, escaped):
     assert safe_text(value) == escaped
     assert unescape_text(escaped) == value
 
 
 # --- Permissions -----------------------------------------------------------------------------
+
 
 def test_another_province_cannot_export_a_draft_nor_import_into_it(client, scoring, demo_user):
     draft = card(2015, "06")
@@ -245,15 +276,18 @@ def test_a_submitted_scorecard_can_be_read_but_not_imported_by_another_province(
 
 def test_the_excel_pages_require_login(client, scoring):
     draft = card(2015, "06")
-    for url in [reverse("scoring:scoreboard_xlsx", args=[scoring.pk, 2014]),
-                reverse("scoring:scorecard_xlsx", args=[draft.pk]), import_url(draft)]:
+    for url in [
+        reverse("scoring:scoreboard_xlsx", args=[scoring.pk, 2014]),
+        reverse("scoring:scorecard_xlsx", args=[draft.pk]),
+        import_url(draft),
+    ]:
         response = client.get(url)
         assert response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize(
     "hostile",
-    [1e308, -1e308, 123456789, "x" * 40000, "\x01\x02 điều khiển", "=HYPERLINK(\"http://x\")", "@SUM(A1)", float("nan")],
+    [1e308, -1e308, 123456789, "x" * 40000, "\x01\x02 điều khiển", '=HYPERLINK("http://x")', "@SUM(A1)", float("nan")],
 )
 def test_hostile_cells_get_a_clear_error_or_are_stored_harmlessly(backan, hostile):
     """Huge and negative numbers, very long text, control characters, formulas: the import

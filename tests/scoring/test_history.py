@@ -28,9 +28,7 @@ def scoring_demo(demo, settings, tmp_path):
 
 
 def card(cluster, year, code):
-    return Scorecard.objects.get(
-        emulation_year__cluster=cluster, emulation_year__year=year, province__code=code
-    )
+    return Scorecard.objects.get(emulation_year__cluster=cluster, emulation_year__year=year, province__code=code)
 
 
 def history_rows(response):
@@ -42,8 +40,10 @@ def history_rows(response):
         return []
     rows = []
     for tr in re.findall(r"<tr>(.*?)</tr>", table.group(0).split("<tbody>")[1], re.S):
-        cells = [re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", td))).strip()
-                 for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        cells = [
+            re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", td))).strip()
+            for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)
+        ]
         rows.append(cells)
     return rows
 
@@ -71,9 +71,7 @@ def complete_entries(scorecard, changes):
             typed = "0" if c.kind == CriterionKind.DEDUCTION else "1"
         entries[c.pk] = (typed, "")
         if c.evidence_required:
-            files[c.pk] = [
-                SimpleUploadedFile(f"minh-{c.code}.pdf", PDF_BYTES, content_type="application/pdf")
-            ]
+            files[c.pk] = [SimpleUploadedFile(f"minh-{c.code}.pdf", PDF_BYTES, content_type="application/pdf")]
     return entries, files
 
 
@@ -88,8 +86,7 @@ def test_self_score_submit_and_return_appear_with_who_and_why(scoring_demo, clie
     client.force_login(backan)
     client.post(reverse("scoring:scorecard_submit", args=[scorecard.pk]))
     client.force_login(bacgiang)
-    client.post(reverse("scoring:scorecard_return", args=[scorecard.pk]),
-                {"reason": REASON})
+    client.post(reverse("scoring:scorecard_return", args=[scorecard.pk]), {"reason": REASON})
 
     rows = history_rows(get_history(client, backan, scorecard))
 
@@ -100,7 +97,10 @@ def test_self_score_submit_and_return_appear_with_who_and_why(scoring_demo, clie
     assert a2[1][3] == "— → 8,5"
     status = rows_for(rows, "Trạng thái")
     assert status[0][1:] == [
-        "Cán bộ thi đua Bắc Giang", "Trạng thái", "Đã nộp → Trả lại để sửa", REASON,
+        "Cán bộ thi đua Bắc Giang",
+        "Trạng thái",
+        "Đã nộp → Trả lại để sửa",
+        REASON,
     ]
     assert status[1][1:4] == ["Cán bộ thi đua Bắc Kạn", "Trạng thái", "Bản nháp → Đã nộp"]
     assert status[-1][3] == "— → Bản nháp"
@@ -122,7 +122,9 @@ def test_agreed_change_of_bac_giang_2014_shows_with_its_reason(scoring_demo, cli
     )
     assert rows_for(rows, "B4 – Điểm tự chấm")[0][3] == "— → 9"
     assert [row[3] for row in rows_for(rows, "Trạng thái")] == [
-        "Đã nộp → Đã thống nhất", "Bản nháp → Đã nộp", "— → Bản nháp",
+        "Đã nộp → Đã thống nhất",
+        "Bản nháp → Đã nộp",
+        "— → Bản nháp",
     ]
 
 
@@ -180,11 +182,10 @@ def test_history_page_query_count_does_not_grow_with_the_changes(scoring_demo, c
     for step in range(1, 9):
         scorecard.refresh_from_db()
         services.scorecard_save_self(
-            scorecard=scorecard, user=backan, version=scorecard.version,
-            entries={
-                leaves[code].pk: (f"{step},5", f"Lần sửa {step}")
-                for code in ("A1", "A2", "A3", "A5")
-            },
+            scorecard=scorecard,
+            user=backan,
+            version=scorecard.version,
+            entries={leaves[code].pk: (f"{step},5", f"Lần sửa {step}") for code in ("A1", "A2", "A3", "A5")},
         )
     assert len(scorecard_history(scorecard)) > few + 50
 

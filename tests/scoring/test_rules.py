@@ -77,6 +77,11 @@ def test_year_permission_table(users, year, action):
 def test_locked_year_scorecards_are_read_only_for_everybody(users):
     scorecard = Scorecard.objects.get(emulation_year__year=2014, province__code="19")
     for role in ROLES:
-        for action in ("scoring.edit_self_score", "scoring.agree_scores", "scoring.return_scorecard", "scoring.submit_scorecard"):
+        for action in (
+            "scoring.edit_self_score",
+            "scoring.agree_scores",
+            "scoring.return_scorecard",
+            "scoring.submit_scorecard",
+        ):
             assert not users[role].has_perm(action, scorecard), (role, action)
     assert users["other_member"].has_perm("scoring.view_scorecard", scorecard)

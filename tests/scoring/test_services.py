@@ -16,11 +16,18 @@ def card(year, code):
 
 
 def leaves(year):
-    return {c.code: c for c in selectors.criteria_table(Scorecard.objects.filter(emulation_year__year=year).first().emulation_year).leaves}
+    return {
+        c.code: c
+        for c in selectors.criteria_table(
+            Scorecard.objects.filter(emulation_year__year=year).first().emulation_year
+        ).leaves
+    }
 
 
 def stored(scorecard):
-    return sorted(Score.objects.filter(scorecard=scorecard).values_list("criterion__code", "self_score", "note", "agreed_score"))
+    return sorted(
+        Score.objects.filter(scorecard=scorecard).values_list("criterion__code", "self_score", "note", "agreed_score")
+    )
 
 
 def fill_all(scorecard, user, **overrides):
@@ -29,7 +36,9 @@ def fill_all(scorecard, user, **overrides):
     for code in ("E1", "E2"):
         entries[crit[code].pk] = (overrides.get(code, "0"), "")
     files = {c.pk: [SimpleUploadedFile(f"{code}.pdf", PDF)] for code, c in crit.items() if c.evidence_required}
-    return services.scorecard_save_self(scorecard=scorecard, user=user, version=scorecard.version, entries=entries, files=files)
+    return services.scorecard_save_self(
+        scorecard=scorecard, user=user, version=scorecard.version, entries=entries, files=files
+    )
 
 
 def test_demo_2014_ranks_thai_nguyen_first_and_phu_tho_second(scoring_demo):
@@ -38,7 +47,10 @@ def test_demo_2014_ranks_thai_nguyen_first_and_phu_tho_second(scoring_demo):
     assert sorted(ranks.values()) == [1, 2, 3, 4, 5, 6, 7]
     assert Scoreboard.objects.get(emulation_year__year=2014).is_locked
     assert card(2015, "06").status == ScorecardStatus.DRAFT
-    assert Criterion.objects.filter(section__emulation_year__year=2015).count() == Criterion.objects.filter(section__emulation_year__year=2014).count()
+    assert (
+        Criterion.objects.filter(section__emulation_year__year=2015).count()
+        == Criterion.objects.filter(section__emulation_year__year=2014).count()
+    )
 
 
 def test_demo_2014_maximum_is_100_points(scoring_demo):
@@ -53,9 +65,16 @@ def test_save_refuses_every_bad_value_and_saves_nothing(scoring_demo, demo_user)
     crit = leaves(2015)
     with pytest.raises(ValidationError) as error:
         services.scorecard_save_self(
-            scorecard=scorecard, user=demo_user("backan"), version=scorecard.version,
-            entries={crit["A1"].pk: ("12", ""), crit["A2"].pk: ("abc", ""), crit["A3"].pk: ("7,5", "ok"),
-                     crit["E1"].pk: ("-6", ""), crit["E2"].pk: ("2", "")},
+            scorecard=scorecard,
+            user=demo_user("backan"),
+            version=scorecard.version,
+            entries={
+                crit["A1"].pk: ("12", ""),
+                crit["A2"].pk: ("abc", ""),
+                crit["A3"].pk: ("7,5", "ok"),
+                crit["E1"].pk: ("-6", ""),
+                crit["E2"].pk: ("2", ""),
+            },
         )
     errors = error.value.message_dict
     assert errors[f"score_{crit['A1'].pk}"] == ["Điểm không được vượt quá điểm tối đa 10,00."]
@@ -70,11 +89,16 @@ def test_concurrent_save_is_refused(scoring_demo, demo_user):
     scorecard = card(2015, "06")
     crit = leaves(2015)
     opened_version = scorecard.version
-    services.scorecard_save_self(scorecard=scorecard, user=demo_user("backan"), version=opened_version,
-                                 entries={crit["A1"].pk: ("9,5", "first")})
+    services.scorecard_save_self(
+        scorecard=scorecard, user=demo_user("backan"), version=opened_version, entries={crit["A1"].pk: ("9,5", "first")}
+    )
     with pytest.raises(services.ConcurrentEditError):
-        services.scorecard_save_self(scorecard=scorecard, user=demo_user("backan"), version=opened_version,
-                                     entries={crit["A1"].pk: ("3", "second")})
+        services.scorecard_save_self(
+            scorecard=scorecard,
+            user=demo_user("backan"),
+            version=opened_version,
+            entries={crit["A1"].pk: ("3", "second")},
+        )
     assert Score.objects.get(scorecard=scorecard, criterion=crit["A1"]).self_score == D("9.5")
 
 
@@ -122,22 +146,41 @@ def test_agreed_score_needs_a_reason_when_it_differs(scoring_demo, demo_user):
     entries = {c.pk: ("0" if code in ("E1", "E2") else "1", "") for code, c in crit.items()}
     entries[crit["A1"].pk] = ("0,5", "")
     with pytest.raises(ValidationError) as error:
-        services.scorecard_save_agreed(scorecard=scorecard, user=demo_user("bacgiang"), version=scorecard.version, entries=entries)
+        services.scorecard_save_agreed(
+            scorecard=scorecard, user=demo_user("bacgiang"), version=scorecard.version, entries=entries
+        )
     assert error.value.message_dict == {f"reason_{crit['A1'].pk}": ["Hãy nêu lý do điều chỉnh điểm tự chấm."]}
     assert not Score.objects.filter(scorecard=scorecard, agreed_score__isnull=False).exists()
     entries[crit["A1"].pk] = ("0,5", "Số liệu chưa được thống kê xác nhận")
-    services.scorecard_save_agreed(scorecard=scorecard, user=demo_user("bacgiang"), version=scorecard.version, entries=entries)
+    services.scorecard_save_agreed(
+        scorecard=scorecard, user=demo_user("bacgiang"), version=scorecard.version, entries=entries
+    )
     assert card(2015, "06").status == ScorecardStatus.AGREED
     score = Score.objects.get(scorecard=scorecard, criterion=crit["A1"])
-    assert (score.self_score, score.agreed_score, score.agreed_reason) == (D("1"), D("0.5"), "Số liệu chưa được thống kê xác nhận")
+    assert (score.self_score, score.agreed_score, score.agreed_reason) == (
+        D("1"),
+        D("0.5"),
+        "Số liệu chưa được thống kê xác nhận",
+    )
 
 
 def test_ranking_twice_changes_nothing(scoring_demo):
     year = card(2014, "19").emulation_year
-    first = list(Scorecard.objects.filter(emulation_year=year).order_by("pk").values("agreed_total", "rank", "section_totals", "self_total"))
+    first = list(
+        Scorecard.objects.filter(emulation_year=year)
+        .order_by("pk")
+        .values("agreed_total", "rank", "section_totals", "self_total")
+    )
     services.scoreboard_rank(emulation_year=year)
     services.scoreboard_rank(emulation_year=year)
-    assert list(Scorecard.objects.filter(emulation_year=year).order_by("pk").values("agreed_total", "rank", "section_totals", "self_total")) == first
+    assert (
+        list(
+            Scorecard.objects.filter(emulation_year=year)
+            .order_by("pk")
+            .values("agreed_total", "rank", "section_totals", "self_total")
+        )
+        == first
+    )
 
 
 def test_lock_refused_until_every_member_is_agreed(scoring_demo, demo_user):
@@ -163,8 +206,13 @@ def test_evidence_type_is_checked_from_the_content(scoring_demo, demo_user):
     crit = leaves(2015)
     fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 this is an executable")
     with pytest.raises(ValidationError) as error:
-        services.scorecard_save_self(scorecard=scorecard, user=demo_user("backan"), version=scorecard.version,
-                                     entries={crit["A1"].pk: ("5", "")}, files={crit["B1"].pk: [fake]})
+        services.scorecard_save_self(
+            scorecard=scorecard,
+            user=demo_user("backan"),
+            version=scorecard.version,
+            entries={crit["A1"].pk: ("5", "")},
+            files={crit["B1"].pk: [fake]},
+        )
     assert "không phải là tệp PDF" in " ".join(error.value.messages)
     assert not Evidence.objects.filter(score__scorecard=scorecard).exists()
     assert Score.objects.get(scorecard=scorecard, criterion=crit["A1"]).self_score == D("9")  # unchanged
@@ -176,15 +224,25 @@ def test_evidence_size_limit(scoring_demo, demo_user, settings):
     crit = leaves(2015)
     big = SimpleUploadedFile("lon.pdf", PDF + b"0" * 200)
     with pytest.raises(ValidationError, match="vượt giới hạn"):
-        services.scorecard_save_self(scorecard=scorecard, user=demo_user("backan"), version=scorecard.version,
-                                     entries={}, files={crit["B1"].pk: [big]})
+        services.scorecard_save_self(
+            scorecard=scorecard,
+            user=demo_user("backan"),
+            version=scorecard.version,
+            entries={},
+            files={crit["B1"].pk: [big]},
+        )
 
 
 def test_evidence_is_stored_with_a_generated_name(scoring_demo, demo_user):
     scorecard = card(2015, "06")
     crit = leaves(2015)
-    services.scorecard_save_self(scorecard=scorecard, user=demo_user("backan"), version=scorecard.version,
-                                 entries={}, files={crit["B1"].pk: [SimpleUploadedFile("../../Kế hoạch;2015.pdf", PDF)]})
+    services.scorecard_save_self(
+        scorecard=scorecard,
+        user=demo_user("backan"),
+        version=scorecard.version,
+        entries={},
+        files={crit["B1"].pk: [SimpleUploadedFile("../../Kế hoạch;2015.pdf", PDF)]},
+    )
     evidence = Evidence.objects.get(score__scorecard=scorecard)
     assert evidence.original_name == "Kế hoạch_2015.pdf"
     assert evidence.file.name.startswith("evidence/2015/") and "Kế" not in evidence.file.name

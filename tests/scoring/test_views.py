@@ -21,7 +21,7 @@ def test_scoreboard_2014_shows_the_agreed_ranking(client, scoring_demo, demo_use
     client.force_login(demo_user("yenbai"))
     page = text(client.get(reverse("scoring:scoreboard", args=[scoring_demo.pk, 2014])))
     assert "Đã khóa chấm điểm ngày" in page
-    table = page[page.index('data-testid="scoreboard"'):]
+    table = page[page.index('data-testid="scoreboard"') :]
     assert table.index("Thái Nguyên") < table.index("Phú Thọ") < table.index("Yên Bái")
     assert re.search(r"<strong>1</strong></td> <td><a [^>]+>Thái Nguyên</a>", page)
     assert "89,00" in page and "90,00" in page and "-1,00" in page  # Bắc Giang: agreed 89,00 vs self 90,00
@@ -51,10 +51,21 @@ def test_drafts_are_private_to_their_province(client, scoring_demo, demo_user):
 def test_bad_input_keeps_every_typed_value_and_saves_nothing(client, scoring_demo, demo_user):
     scorecard = bac_kan_2015()
     before = sorted(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "note"))
-    crit = {c.criterion.code: c.criterion.pk for b in __import__("scoring.selectors", fromlist=["x"]).criteria_table(scorecard.emulation_year).sections for c in b.rows}
+    crit = {
+        c.criterion.code: c.criterion.pk
+        for b in __import__("scoring.selectors", fromlist=["x"]).criteria_table(scorecard.emulation_year).sections
+        for c in b.rows
+    }
     client.force_login(demo_user("backan"))
-    data = {"version": scorecard.version, f"score_{crit['A1']}": "12", f"score_{crit['A2']}": "abc",
-            f"score_{crit['A3']}": "7,5", f"note_{crit['A3']}": "Đạt 98% kế hoạch", f"score_{crit['C1']}": "4,25", "save": "1"}
+    data = {
+        "version": scorecard.version,
+        f"score_{crit['A1']}": "12",
+        f"score_{crit['A2']}": "abc",
+        f"score_{crit['A3']}": "7,5",
+        f"note_{crit['A3']}": "Đạt 98% kế hoạch",
+        f"score_{crit['C1']}": "4,25",
+        "save": "1",
+    }
     response = client.post(reverse("scoring:scorecard", args=[scorecard.pk]), data)
     page = text(response)
     assert response.status_code == 400
@@ -82,7 +93,9 @@ def test_second_saver_is_told_and_shown_the_current_values(client, scoring_demo,
 
 
 def test_evidence_download_checks_the_reader(client, scoring_demo, demo_user):
-    evidence = Evidence.objects.filter(score__scorecard__emulation_year__year=2014, score__scorecard__province__code="19").first()
+    evidence = Evidence.objects.filter(
+        score__scorecard__emulation_year__year=2014, score__scorecard__province__code="19"
+    ).first()
     url = reverse("scoring:evidence_download", args=[evidence.pk])
     client.force_login(demo_user("yenbai"))  # a member: the 2014 scorecard was submitted
     response = client.get(url)
@@ -100,8 +113,13 @@ def test_draft_evidence_is_hidden_from_other_provinces(client, scoring_demo, dem
 
     scorecard = bac_kan_2015()
     b1 = next(c for c in selectors.criteria_table(scorecard.emulation_year).leaves if c.code == "B1")
-    services.scorecard_save_self(scorecard=scorecard, user=demo_user("backan"), version=scorecard.version, entries={},
-                                 files={b1.pk: [SimpleUploadedFile("kh.pdf", b"%PDF-1.4 x")]})
+    services.scorecard_save_self(
+        scorecard=scorecard,
+        user=demo_user("backan"),
+        version=scorecard.version,
+        entries={},
+        files={b1.pk: [SimpleUploadedFile("kh.pdf", b"%PDF-1.4 x")]},
+    )
     evidence = Evidence.objects.get(score__scorecard=scorecard)
     client.force_login(demo_user("thainguyen"))
     assert client.get(reverse("scoring:evidence_download", args=[evidence.pk])).status_code == 404
@@ -117,7 +135,10 @@ def test_province_results_across_years(client, scoring_demo, demo_user):
     client.force_login(demo_user("thainguyen"))
     page = text(client.get(reverse("scoring:province_results", args=["19"])))
     assert "Kết quả của Thái Nguyên qua các năm" in page
-    assert re.search(r">2014</a></td><td>Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc</td> <td>Đã thống nhất</td><td class=\"num\">100,50</td> <td class=\"num\">100,50</td><td class=\"num\">1</td>", page)
+    assert re.search(
+        r">2014</a></td><td>Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc</td> <td>Đã thống nhất</td><td class=\"num\">100,50</td> <td class=\"num\">100,50</td><td class=\"num\">1</td>",
+        page,
+    )
 
 
 def test_criteria_page_shows_consistent_totals(client, scoring_demo, demo_user):
@@ -133,9 +154,18 @@ def test_chair_adds_a_criterion_with_decimal_comma(client, scoring_demo, demo_us
 
     client.force_login(demo_user("bacgiang"))
     section = Section.objects.get(emulation_year__year=2015, code="D")
-    response = client.post(reverse("scoring:criterion_new", args=[scoring_demo.pk, 2015]), {
-        "section": section.pk, "code": "D3", "title": "Đăng cai hội nghị của Cụm", "kind": "points",
-        "max_points": "2,5", "order": "3"}, follow=True)
+    response = client.post(
+        reverse("scoring:criterion_new", args=[scoring_demo.pk, 2015]),
+        {
+            "section": section.pk,
+            "code": "D3",
+            "title": "Đăng cai hội nghị của Cụm",
+            "kind": "points",
+            "max_points": "2,5",
+            "order": "3",
+        },
+        follow=True,
+    )
     assert "Đã lưu." in text(response)
     assert str(Criterion.objects.get(section=section, code="D3").max_points) == "2.50"
     page = text(client.get(reverse("scoring:criteria", args=[scoring_demo.pk, 2015])))
@@ -147,8 +177,19 @@ def test_criterion_with_a_positive_deduction_is_refused(client, scoring_demo, de
 
     client.force_login(demo_user("bacgiang"))
     section = Section.objects.get(emulation_year__year=2015, code="E")
-    page = text(client.post(reverse("scoring:criterion_new", args=[scoring_demo.pk, 2015]), {
-        "section": section.pk, "code": "E3", "title": "Vi phạm", "kind": "deduction", "max_points": "5", "order": "3"}))
+    page = text(
+        client.post(
+            reverse("scoring:criterion_new", args=[scoring_demo.pk, 2015]),
+            {
+                "section": section.pk,
+                "code": "E3",
+                "title": "Vi phạm",
+                "kind": "deduction",
+                "max_points": "5",
+                "order": "3",
+            },
+        )
+    )
     assert "Mức điểm trừ phải là số âm" in page
     assert 'value="Vi phạm"' in page
 

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Recover documents after a broker or worker failure: re-send renders still queued, fail renders lost with their worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than", type=int, default=None, help="seconds a render may wait before it is sent again")
+        parser.add_argument(
+            "--older-than", type=int, default=None, help="seconds a render may wait before it is sent again"
+        )
 
     def handle(self, *args, older_than, **options):
         delay = datetime.timedelta(seconds=older_than) if older_than is not None else None
