@@ -6,7 +6,6 @@ import json
 import zipfile
 from pathlib import PurePosixPath
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import ValidationError

@@ -40,7 +40,8 @@ GUEST = (
 )
 COMMITMENTS = [
     (
-        "Tổ chức các phong trào thi đua thiết thực, hiệu quả, phù hợp với thực tế từng tỉnh nhằm thực hiện tốt nhiệm vụ chính trị.",
+        "Tổ chức các phong trào thi đua thiết thực, hiệu quả, phù hợp với thực tế từng tỉnh "
+        "nhằm thực hiện tốt nhiệm vụ chính trị.",
         "A",
     ),
     (
@@ -49,7 +50,8 @@ COMMITMENTS = [
     ),
     ("Tổ chức Đại hội thi đua yêu nước cấp tỉnh, tiến tới Đại hội Thi đua yêu nước toàn quốc lần thứ IX.", "B"),
     (
-        "Đổi mới và nâng cao chất lượng công tác khen thưởng, bảo đảm đúng quy trình, công khai, dân chủ, khách quan, chính xác, kịp thời; chú trọng khen thưởng người lao động trực tiếp.",
+        "Đổi mới và nâng cao chất lượng công tác khen thưởng, bảo đảm đúng quy trình, công khai, dân chủ, "
+        "khách quan, chính xác, kịp thời; chú trọng khen thưởng người lao động trực tiếp.",
         "B",
     ),
     ("Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn theo quy chế.", "D"),
@@ -80,7 +82,7 @@ def load_awards_demo(cluster):
     if not meeting.attendance_confirmed_at:
         services.attendance_confirm(
             meeting=meeting,
-            present=set(p.pk for p in by_code.values()),
+            present={p.pk for p in by_code.values()},
             delegates={by_code[code].pk: [person] for code, person in DELEGATES.items()},
             guests=[GUEST],
             user=chair,

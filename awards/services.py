@@ -19,7 +19,6 @@ from . import ballot, selectors
 from .enums import PROPOSED_BY_THE_CLUSTER, NominationStatus, Outcome
 from .models import AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
 
-
 # --- The meeting and its attendance ----------------------------------------------------------
 
 

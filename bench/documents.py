@@ -65,8 +65,8 @@ def run(args):
     from reports.enums import DocumentKind
     from reports.models import Report
     from scoring import services as scoring_services
-    from scoring.models import Scoreboard, Scorecard
     from scoring.demo import load_scoring_demo
+    from scoring.models import Scoreboard, Scorecard
     from tests.scoring.builders import build_scored_year
 
     cluster, _ = load_demo()

@@ -331,7 +331,7 @@ def main():
             try:
                 DRILLS[name](env)
                 print("  OK", flush=True)
-            except Exception as error:  # noqa: BLE001 (a drill reports and goes on)
+            except Exception as error:
                 failures += 1
                 print(f"  FAILED: {error!r}", flush=True)
     finally:

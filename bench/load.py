@@ -4,7 +4,8 @@ that no update was lost and prints per page: requests, throughput, p50/p95 laten
 ratio to a minimal Django view on the same stack; and the peak memory of each process.
 
   1. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench .venv/bin/python bench/national_data.py
-  2. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench .venv/bin/python bench/load.py [--users 8] [--seconds 60]
+  2. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench \
+       .venv/bin/python bench/load.py [--users 8] [--seconds 60]
 """
 
 import argparse
@@ -14,6 +15,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PORT = 8200
 BASE = f"http://127.0.0.1:{PORT}"
-PASSWORD = "tai-thu-2026"
+PASSWORD = "tai-thu-2026"  # noqa: S105 (the bench's throwaway accounts)
 YEAR, CLOSED_YEAR = 2025, 2024
 
 
@@ -43,7 +45,7 @@ class Session:
     def post(self, path, data):
         token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        request = urllib.request.Request(BASE + path, data=body, headers={"Referer": BASE + path})
+        request = urllib.request.Request(BASE + path, data=body, headers={"Referer": BASE + path})  # noqa: S310 (loopback)
         with self.opener.open(request, timeout=30) as response:
             return response.status, response.read().decode()
 
@@ -153,7 +155,7 @@ def virtual_user(index, cluster, stats, deadline, written, rng, think):
                 version = re.search(r'name="version" value="(\d+)"', result[1]).group(1)
                 values = {pk: str(rng.randint(0, 20) / 2).replace(".", ",") for pk in cluster["criteria"]}
                 data = {"version": version, "save": "1", **{f"score_{pk}": v for pk, v in values.items()}}
-                saved = stats.timed("scorecard save (POST)", lambda: staff.post(draft, data))
+                saved = stats.timed("scorecard save (POST)", lambda data=data: staff.post(draft, data))
                 if saved and "Đã lưu bản nháp" in saved[1]:
                     written[cluster["draft"]] = values
                 elif saved:
@@ -161,7 +163,8 @@ def virtual_user(index, cluster, stats, deadline, written, rng, think):
                         stats.errors["scorecard save (POST)"] += 1
         elif roll < 0.50:
             year = YEAR if rng.random() < 0.5 else CLOSED_YEAR
-            stats.timed(f"scoreboard {year}", lambda: reader.get(f"/clusters/{cluster['id']}/years/{year}/scoreboard/"))
+            path = f"/clusters/{cluster['id']}/years/{year}/scoreboard/"
+            stats.timed(f"scoreboard {year}", lambda path=path: reader.get(path))
         elif roll < 0.70:
             stats.timed("scorecard (another member's)", lambda: reader.get(f"/scorecards/{cluster['submitted']}/"))
         elif roll < 0.80:
@@ -202,7 +205,7 @@ def main():
         "REDIS_URL": "redis://127.0.0.1:6379/11",
         "CELERY_QUEUE": "bench-load",
         "AXES_FAILURE_LIMIT": "1000",
-        "DJANGO_MEDIA_ROOT": "/tmp/bench-load-media",
+        "DJANGO_MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "bench-load-media"),
     }
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     web = subprocess.Popen(

@@ -57,7 +57,7 @@ def main():
     print(f"built in {time.perf_counter() - started:.0f} s")
 
 
-def build():  # noqa: PLR0915 (one linear script)
+def build():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
@@ -182,7 +182,7 @@ def build():  # noqa: PLR0915 (one linear script)
                     card.agreed_total = None if open_year else total
                 Score.objects.bulk_create(scores, batch_size=5000)
                 totals["scores"] += len(scores)
-                required = [s for s in Score.objects.filter(scorecard__in=cards, criterion__evidence_required=True)]
+                required = list(Score.objects.filter(scorecard__in=cards, criterion__evidence_required=True))
                 Evidence.objects.bulk_create(
                     [
                         Evidence(

@@ -134,7 +134,8 @@ def signatory_scan(request, pk):
     signatory = get_object_or_404(Signatory, pk=pk)
     if not signatory.scan or not request.user.has_perm("covenants.view_scan", signatory):
         raise Http404
-    name = f"giao-uoc-{signatory.covenant.emulation_year.year}-{signatory.province.code}.{signatory.scan.name.rsplit('.', 1)[-1]}"
+    extension = signatory.scan.name.rsplit(".", 1)[-1]
+    name = f"giao-uoc-{signatory.covenant.emulation_year.year}-{signatory.province.code}.{extension}"
     response = FileResponse(signatory.scan.open("rb"), as_attachment=True, filename=name)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

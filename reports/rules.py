@@ -5,6 +5,5 @@ import rules
 
 from cluster.rules import can_view_year, is_admin, is_chair_of_year_or_previous
 
-
 rules.add_perm("reports.request_document", is_admin | is_chair_of_year_or_previous)
 rules.add_perm("reports.view_document", can_view_year)

@@ -59,7 +59,7 @@ def broker_available():
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
-    except Exception:  # noqa: BLE001 (any failure to reach the broker means "not available")
+    except Exception:
         logger.warning("Celery broker unreachable", exc_info=True)
         return False
     return True
@@ -87,7 +87,7 @@ def report_request(*, kind, emulation_year, user, ballot_round=None):
         )
     try:
         render_report.apply_async(kwargs={"report_id": report.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-    except Exception as error:  # noqa: BLE001 (a failed in-process render, or the broker lost since the check)
+    except Exception as error:
         report.refresh_from_db()
         if report.status == ReportStatus.FAILED:
             return report  # the error is recorded on the report; the page offers to retry

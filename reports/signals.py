@@ -15,7 +15,7 @@ def recover_documents(**kwargs):
     try:
         sent = services.reports_requeue_waiting()
         failed = services.reports_fail_stale()
-    except Exception:  # noqa: BLE001 (a worker must start even if the database is briefly unreachable)
+    except Exception:
         logger.exception("Could not recover waiting documents")
         return
     if sent or failed:

@@ -31,7 +31,8 @@ class DocumentsView(YearMixin, TemplateView):
         available += [
             (
                 DocumentKind.BALLOT_RECORD,
-                f"{DocumentKind.BALLOT_RECORD.label} – {r.award_type.name}, {_('round %(number)s') % {'number': r.number}}",
+                f"{DocumentKind.BALLOT_RECORD.label} – {r.award_type.name}, "
+                f"{_('round %(number)s') % {'number': r.number}}",
                 r,
                 selectors.document_blockers(DocumentKind.BALLOT_RECORD, self.emulation_year, r),
             )

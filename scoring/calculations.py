@@ -159,7 +159,8 @@ def rank_members(entries, tie_rule=SECTION_A_THEN_SAME) -> list:
 
 
 class ScoreInputError(ValueError):
-    """`code` says what is wrong: not_a_number, too_large, too_many_decimals, above_max, below_zero, below_bound, above_zero."""
+    """`code` says what is wrong: not_a_number, too_large, too_many_decimals, above_max, below_zero,
+    below_bound, above_zero."""
 
     def __init__(self, code, limit=None):
         super().__init__(code)

@@ -228,7 +228,7 @@ def _open(file):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
             return load_workbook(file)
-    except Exception as error:  # noqa: BLE001 - whatever fails, it is no workbook we can read
+    except Exception as error:
         raise ValidationError(_("This file is not an Excel workbook (.xlsx).")) from error
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from common.uploads import ALLOWED
+
 from .models import Criterion, Section
 from .services import parse_and_check
 

@@ -5,17 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cluster import selectors as cluster_selectors
 from cluster.services import year_ensure_open
+from common.history import set_change_reason
+from common.uploads import inspect_upload
 
 from . import calculations, selectors
 from .enums import ScorecardStatus
-from common.history import set_change_reason
-from common.uploads import inspect_upload
-from common.uploads import inspect_upload
 from .models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
 
 
@@ -62,7 +60,8 @@ def _lock_scorecard(scorecard, version):
     if version is not None and current.version != version:
         raise ConcurrentEditError(
             _(
-                "Somebody else saved this scorecard while you were editing it. The current values are shown: check them and save again."
+                "Somebody else saved this scorecard while you were editing it. "
+                "The current values are shown: check them and save again."
             )
         )
     return current
@@ -471,7 +470,7 @@ def criteria_copy_from_previous(*, emulation_year, user=None):
         )
     criterion_map = {}
     old = list(Criterion.objects.filter(section__emulation_year=previous).order_by("parent_id", "pk"))
-    pending = [c for c in old]
+    pending = list(old)
     while pending:
         progressed = False
         for c in list(pending):

@@ -14,7 +14,6 @@ from .charts import bar_chart
 from .forms import CriterionForm, CrossCheckForm, ReturnForm, ScorecardForm, SectionForm
 from .models import Criterion, Evidence, Section
 
-
 # --- Year pages ----------------------------------------------------------------------------
 
 

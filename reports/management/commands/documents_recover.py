@@ -6,7 +6,10 @@ from reports import services
 
 
 class Command(BaseCommand):
-    help = "Recover documents after a broker or worker failure: re-send renders still queued, fail renders lost with their worker."
+    help = (
+        "Recover documents after a broker or worker failure: re-send renders still queued, "
+        "fail renders lost with their worker."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
