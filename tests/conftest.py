@@ -2,22 +2,74 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from cluster import services
-from cluster.demo import load_demo
 from cluster.models import EmulationYear
+from tests import demo_levels, snapshots
 from tests.factories import AdminFactory, ClusterFactory, ProvinceFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.LANGUAGE_CODE = "vi"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots(django_db_setup, django_db_blocker):
+    """Every level of the demo, built once in this test process (tests/snapshots.py)."""
+    with django_db_blocker.unblock():
+        return snapshots.build(demo_levels.LEVELS, demo_levels.STEPS)
+
+
+def _level(request, level):
+    return snapshots.restore(request.getfixturevalue("demo_snapshots"), level, request.node.nodeid)
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, request):
     """The seed article's cluster: seven members, 2014 (chair Phú Thọ) and 2015 (chair Bắc Giang)."""
-    cluster, _accounts = load_demo()
-    return cluster
+    return _level(request, "demo")
+
+
+@pytest.fixture
+def scoring_demo(db, request):
+    """The demo plus scoring: 2014 agreed and locked, 2015 criteria, Bắc Kạn's 2015 draft."""
+    return _level(request, "scoring")
+
+
+@pytest.fixture
+def demo_2014(db, request):
+    """The full demo: 2014 reviewed on 04/3/2015, 2015 covenant signed, 2014 closed."""
+    return _level(request, "full")
+
+
+@pytest.fixture
+def full_demo(db, request):
+    """The same as `demo_2014`: the demo with its 2014 meeting and 2015 covenant."""
+    return _level(request, "full")
+
+
+@pytest.fixture
+def year_2015(db, request):
+    """The full demo with 2015 scored, agreed and locked: ready for its review meeting."""
+    return _level(request, "year_2015")
+
+
+@pytest.fixture
+def meeting_2015(db, request):
+    """`year_2015` with its review meeting set up at Bắc Giang on 10/3/2016."""
+    return _level(request, "meeting_2015")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """An empty storage of its own for the files this test uploads; returns its folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
+    return tmp_path / "media"
 
 
 @pytest.fixture
@@ -54,25 +106,3 @@ def year_of():
 
 
 __all__ = ["UserFactory"]
-
-
-@pytest.fixture
-def scoring_demo(demo):
-    """The demo plus scoring: 2014 agreed and locked, 2015 criteria, Bắc Kạn's 2015 draft."""
-    from scoring.demo import load_scoring_demo
-
-    load_scoring_demo(demo)
-    return demo
-
-
-@pytest.fixture
-def demo_2014(db):
-    """The full demo: 2014 reviewed on 04/3/2015, 2015 covenant signed, 2014 closed."""
-    from awards.demo import load_awards_demo
-    from cluster.demo import load_demo
-    from scoring.demo import load_scoring_demo
-
-    cluster, _accounts = load_demo()
-    load_scoring_demo(cluster)
-    load_awards_demo(cluster)
-    return cluster

@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-123")
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy hook)
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

@@ -46,7 +46,8 @@ def test_production_settings_pass_check_deploy_without_warnings():
 def test_embedded_default_is_sqlite_and_in_process_celery():
     code = (
         "import django, json; django.setup(); from django.conf import settings as s;"
-        "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE]))"
+        "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.LANGUAGE_CODE, s.TIME_ZONE]))"
     )
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
@@ -65,7 +66,8 @@ def test_embedded_default_is_sqlite_and_in_process_celery():
 def test_environment_switches_to_postgresql_and_redis():
     code = (
         "import django, json; django.setup(); from django.conf import settings as s;"
-        "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND']]))"
+        "print(json.dumps([s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
+        "s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND']]))"
     )
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
@@ -120,3 +122,44 @@ def test_dockerfile_installs_the_same_system_packages():
     install = (ROOT / "scripts" / "install.sh").read_text()
     for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-liberation2"):
         assert package in dockerfile and package in install
+
+
+def test_the_image_never_runs_in_debug_and_installs_from_the_locks():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "DJANGO_DEBUG=false" in dockerfile
+    assert "pip install -r requirements.txt" in dockerfile and "npm ci" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in ignored and "node_modules" in ignored
+
+
+def test_the_locks_pin_every_dependency_of_pyproject():
+    """scripts/check_lock.py, which the README's test command runs, finds the locks in step."""
+    result = subprocess.run(
+        [sys.executable, "scripts/check_lock.py"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_lock_out_of_step_is_named(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\ndependencies = ["django>=5.2,<5.3", "openpyxl>=3.1"]\n'
+        '[project.optional-dependencies]\ntest = ["pytest>=99"]\n'
+    )
+    (tmp_path / "requirements.txt").write_text("django==5.2.1\n")
+    (tmp_path / "requirements-test.txt").write_text("django==5.2.1\nopenpyxl==3.1.5\npytest==8.0\n")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_lock.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "requirements.txt: openpyxl>=3.1 is not pinned" in result.stdout
+    assert "requirements-test.txt: pytest>=99 is pinned at 8.0" in result.stdout
+
+
+def test_bootstrap_is_served_from_the_npm_package():
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("bootstrap/css/bootstrap.min.css")
+    assert found and "node_modules/bootstrap/dist" in str(found)

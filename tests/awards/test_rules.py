@@ -74,7 +74,8 @@ def covenant_target(obj):
 
 
 COVENANTS_TABLE = {
-    #   2015: the signed covenant; its editors are the chairs of 2015 (Bắc Giang) and of 2014 (Phú Thọ, host of the signing).
+    #   2015: the signed covenant; its editors are the chairs of 2015 (Bắc Giang) and of 2014
+    #   (Phú Thọ, host of the signing).
     #   (Who may edit; that a signed text no longer changes is the service's refusal, see tests/covenants.)
     #                                                  admin  bacgiang phutho backan thainguyen yenbai outsider
     # signed: its text no longer changes, for anybody

@@ -98,13 +98,13 @@ def test_once_the_meeting_is_set_up_the_attendance_is_next(client, meeting_2015,
     page = console(client, meeting_2015.emulation_year.cluster_id, 2015)
     assert next_step(page) == "attendance"
     assert (
-        'Thành phần tham dự và điều kiện tiến hành</div> <div class="small text-muted">Chưa xác nhận thành phần tham dự.</div>'
-        in page
+        "Thành phần tham dự và điều kiện tiến hành</div> "
+        '<div class="small text-muted">Chưa xác nhận thành phần tham dự.</div>' in page
     )
     assert "Trụ sở UBND tỉnh Bắc Giang" in page and "08:00 10/03/2016" in page
     assert (
-        f'href="{reverse("awards:attendance", args=[meeting_2015.emulation_year.cluster_id, 2015])}">Ghi nhận thành phần tham dự</a>'
-        in page
+        f'href="{reverse("awards:attendance", args=[meeting_2015.emulation_year.cluster_id, 2015])}">'
+        "Ghi nhận thành phần tham dự</a>" in page
     )
 
 
@@ -253,7 +253,7 @@ def test_a_delegation_present_without_delegates_is_refused_and_the_form_keeps_wh
     page = text(client.post(reverse("awards:attendance", args=[meeting.emulation_year.cluster_id, 2015]), data))
     assert "Yên Bái được đánh dấu có mặt: hãy ghi ít nhất một đại biểu." in page
     assert re.search(rf'name="present_{ids["15"]}" id="id_present_{ids["15"]}" checked', page)
-    assert f">Đại biểu 19 – Phó Chủ tịch UBND tỉnh</textarea>" in page
+    assert ">Đại biểu 19 – Phó Chủ tịch UBND tỉnh</textarea>" in page
     assert "Trần Thị Hà – Thứ trưởng Bộ Nội vụ</textarea>" in page
     meeting = ReviewMeeting.objects.get(pk=meeting.pk)
     assert meeting.attendance_confirmed_at is None and meeting.quorum_met is None
@@ -292,8 +292,8 @@ def test_reopening_2014_needs_a_reason(client, full_demo, demo_user):
     assert not year.is_closed and year.history.first().history_change_reason == "Sửa sai sót số liệu điểm của Yên Bái"
     assert "Đã khóa sổ ngày" not in page and 'name="reason"' not in page
     assert (
-        '<li class="list-group-item d-flex justify-content-between align-items-start list-group-item-primary" data-step="close" data-done="no">'
-        in page
+        '<li class="list-group-item d-flex justify-content-between align-items-start list-group-item-primary" '
+        'data-step="close" data-done="no">' in page
     )
     assert "Năm thi đua đang mở." in page
     assert f'action="{reverse("awards:close_year", args=[full_demo.pk, 2014])}"' in page

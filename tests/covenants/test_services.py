@@ -13,7 +13,6 @@ from cluster import services as cluster_services
 from cluster.models import EmulationYear
 from covenants import services
 from covenants.models import Covenant, Signatory
-from tests.awards.conftest import full_demo  # noqa: F401 (the demo with its 2014 meeting and 2015 covenant)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n% giao uoc\n"
@@ -44,18 +43,6 @@ def draft_covenant_2016(cluster, user=None):
             ("Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn.", None),
         ],
     )
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-        },
-    }
-    return tmp_path / "media"
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from covenants.models import Covenant, Signatory
-from tests.awards.conftest import full_demo  # noqa: F401 (the demo with its 2014 meeting and 2015 covenant)
-from tests.covenants.test_services import PDF, PNG, draft_covenant_2016, media  # noqa: F401 (media: a fixture)
+from tests.covenants.test_services import PDF, PNG, draft_covenant_2016
 
 
 def text(response):
@@ -23,7 +22,7 @@ def field_error(page, name):
 
 
 @pytest.fixture
-def covenant_2016(full_demo):  # noqa: F811
+def covenant_2016(full_demo):
     return draft_covenant_2016(full_demo)
 
 
@@ -31,7 +30,7 @@ def row(covenant, code):
     return Signatory.objects.get(covenant=covenant, province__code=code)
 
 
-def test_the_2015_covenant_lists_seven_signatures(client, full_demo, demo_user):  # noqa: F811
+def test_the_2015_covenant_lists_seven_signatures(client, full_demo, demo_user):
     client.force_login(demo_user("yenbai"))
     page = text(client.get(reverse("covenants:covenant", args=[full_demo.pk, 2015])))
     assert "Giao ước thi đua năm 2015 của Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc" in page
@@ -52,7 +51,7 @@ def test_the_2015_covenant_lists_seven_signatures(client, full_demo, demo_user):
     )
 
 
-def test_the_chair_draws_up_the_covenant(client, full_demo, demo_user):  # noqa: F811
+def test_the_chair_draws_up_the_covenant(client, full_demo, demo_user):
     from cluster import services as cluster_services
     from cluster.models import EmulationYear
 
@@ -110,15 +109,15 @@ def test_a_member_records_its_signature(client, covenant_2016, demo_user):
     )
     assert "Đã ghi nhận chữ ký của Yên Bái." in page
     assert (
-        '<tr><td>Yên Bái</td><td>Vũ Thị Giang</td><td>Phó Chủ tịch UBND tỉnh Yên Bái</td> <td><span class="text-success">✔ 10/03/2016</span>'
-        in page
+        "<tr><td>Yên Bái</td><td>Vũ Thị Giang</td><td>Phó Chủ tịch UBND tỉnh Yên Bái</td> "
+        '<td><span class="text-success">✔ 10/03/2016</span>' in page
     )
     assert page.count("chưa ký") == 6
     # ...and cannot touch another member's row.
     assert client.get(reverse("covenants:signatory_edit", args=[row(covenant_2016, "19").pk])).status_code == 403
 
 
-def test_a_scan_that_is_not_a_pdf_or_a_picture_is_refused(client, covenant_2016, demo_user, media):  # noqa: F811
+def test_a_scan_that_is_not_a_pdf_or_a_picture_is_refused(client, covenant_2016, demo_user, media):
     signatory = row(covenant_2016, "15")
     client.force_login(demo_user("yenbai"))
     upload = SimpleUploadedFile("giao-uoc.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
@@ -144,7 +143,7 @@ def test_a_scan_that_is_not_a_pdf_or_a_picture_is_refused(client, covenant_2016,
 )
 def test_the_scan_is_downloaded_as_an_attachment(
     client, covenant_2016, demo_user, media, name, content, extension, content_type
-):  # noqa: F811
+):
     signatory = row(covenant_2016, "15")
     client.force_login(demo_user("yenbai"))
     page = text(

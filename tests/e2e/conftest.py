@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -19,7 +20,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+#: Where `screenshot()` saves its pictures: SCREENSHOT_DIR to keep them, else the run's temporary folder.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(settings.TEST_TMP_DIR) / "screenshots")
 
 
 def pytest_collection_modifyitems(items):
@@ -51,7 +53,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot under var/screenshots/ to look at the page as a user would."""
+    """Save a full-page screenshot (see SCREENSHOTS) to look at the page as a user would."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(name):

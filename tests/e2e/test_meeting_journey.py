@@ -9,18 +9,16 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from awards.demo import load_awards_demo
 from awards.enums import NominationStatus
 from awards.models import BallotRound, Delegate, Guest, Nomination, ReviewMeeting
 from cluster.demo import DEMO_PASSWORD
 from cluster.enums import Role
 from cluster.models import EmulationYear, Membership, RuleSet
 from covenants.models import Covenant, CovenantStatus
-from scoring.demo import load_scoring_demo
 from scoring.models import Scorecard
-from tests.awards.conftest import score_year_2015
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,21 +40,10 @@ SIGNERS = {name: lines.splitlines()[0].split(" – ") for name, lines in DELEGAT
 
 
 @pytest.fixture
-def year_2015(demo, settings, tmp_path):
-    """The demo with scoring and awards demos, 2015 scored, agreed and locked, and two
-    certificates allowed in 2015; uploaded evidence goes to tmp_path."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-        },
-    }
-    load_scoring_demo(demo)
-    load_awards_demo(demo)
-    year = score_year_2015(demo)
-    RuleSet.objects.filter(emulation_year=year).update(certificate_quota=2)
-    return year
+def year_2015(year_2015):
+    """2015 scored, agreed and locked (tests/demo_levels.py), with two certificates allowed."""
+    RuleSet.objects.filter(emulation_year=year_2015).update(certificate_quota=2)
+    return year_2015
 
 
 def field(page, label):
@@ -293,4 +280,5 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
         response = page.goto(url)
         assert response.status == 403, url
         expect(page.get_by_role("heading", name="Bạn không có quyền thực hiện thao tác này")).to_be_visible()
-    assert EmulationYear.objects.get(pk=year_2015.pk).review_meeting.ends_at.strftime("%H:%M") in ("11:30", "04:30")
+    ends_at = EmulationYear.objects.get(pk=year_2015.pk).review_meeting.ends_at
+    assert timezone.localtime(ends_at).strftime("%H:%M") == "11:30"

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from cluster.demo import DEMO_PASSWORD
-from scoring.demo import load_scoring_demo
 from scoring.enums import ScorecardStatus
 from scoring.models import Evidence, Score, Scorecard
 
@@ -40,20 +39,6 @@ SELF_SCORES = {
 }  # total 88
 RETURN_REASON = "Thiếu minh chứng tiêu chí B2"
 CHANGE_REASON = "Tỷ lệ khen thưởng người lao động trực tiếp đạt 41%, chưa đủ cho mức tối đa."
-
-
-@pytest.fixture
-def scoring_demo(demo, settings, tmp_path):
-    """The demo cluster with the scoring demo; uploaded evidence goes to tmp_path."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-        },
-    }
-    load_scoring_demo(demo)
-    return demo
 
 
 @pytest.fixture

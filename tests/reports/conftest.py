@@ -1,7 +1,4 @@
-import pytest
-
-
-class use_broker:  # noqa: N801 (used as a context manager)
+class use_broker:
     """Point the Celery app at another broker for the duration of a test, then restore it.
 
     The app caches its connection pool and its producer pool: both are reset, or a message

@@ -49,6 +49,7 @@ def celery_worker_process(settings):
         "REDIS_URL": "",
         "CELERY_RESULT_BACKEND": "",
         "CELERY_QUEUE": queue,
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     worker = subprocess.Popen(

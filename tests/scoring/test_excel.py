@@ -8,7 +8,6 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from scoring import services
-from scoring.demo import load_scoring_demo
 from scoring.excel import safe_text, unescape_text
 from scoring.models import Score, Scorecard
 
@@ -16,9 +15,8 @@ INJECTION = "=cmd|' /C calc'!A0"
 
 
 @pytest.fixture
-def scoring(demo):
-    load_scoring_demo(demo)
-    return demo
+def scoring(scoring_demo):
+    return scoring_demo
 
 
 @pytest.fixture
@@ -93,7 +91,7 @@ def test_scoreboard_export_has_vietnamese_headers_numbers_and_prints_on_a4_lands
         "Tổng thống nhất",
         "Chênh lệch",
     ]
-    first = [c for c in sheet[6]]
+    first = list(sheet[6])
     thai_nguyen = card(2014, "19")
     assert first[0].value == 1 and first[1].value == "Thái Nguyên"
     for cell in first[2:]:
@@ -286,30 +284,40 @@ def test_the_excel_pages_require_login(client, scoring):
 
 
 @pytest.mark.parametrize(
-    "hostile",
-    [1e308, -1e308, 123456789, "x" * 40000, "\x01\x02 điều khiển", '=HYPERLINK("http://x")', "@SUM(A1)", float("nan")],
+    ("hostile", "error"),
+    [
+        (1e308, "Dòng 7 (A1): Số này quá lớn so với một điểm số."),
+        (-1e308, "Dòng 7 (A1): Số này quá lớn so với một điểm số."),
+        (123456789, "Dòng 7 (A1): Số này quá lớn so với một điểm số."),
+        ("x" * 40000, "Dòng 7 (A1): Hãy nhập một số, ví dụ 8,5."),
+        ('=HYPERLINK("http://x")', "Dòng 7 (A1): Hãy nhập trực tiếp số điểm, không dùng công thức."),
+        ("@SUM(A1)", "Dòng 7 (A1): Hãy nhập một số, ví dụ 8,5."),
+    ],
 )
-def test_hostile_cells_get_a_clear_error_or_are_stored_harmlessly(backan, hostile):
-    """Huge and negative numbers, very long text, control characters, formulas: the import
-    answers with row errors or stores the value as plain text, and the app keeps serving."""
+def test_hostile_cells_are_refused_row_by_row_and_nothing_is_imported(backan, hostile, error):
+    """Huge and negative numbers, very long text, formulas: the import answers with the row's
+    error, imports nothing, and the app keeps serving."""
     scorecard = card(2015, "06")
     before = stored(scorecard)
     workbook = export(backan, scorecard)
     sheet = workbook.worksheets[0]
     rows = rows_by_code(sheet)
-    try:
-        sheet.cell(rows["A1"], 4, hostile)
-        sheet.cell(rows["A2"], 5, hostile if isinstance(hostile, str) else "ghi chú")
-    except Exception:  # noqa: BLE001 (openpyxl itself refuses some control characters: nothing to upload)
-        pytest.skip("openpyxl refuses to write this value")
+    sheet.cell(rows["A1"], 4, hostile)
+    sheet.cell(rows["A2"], 5, hostile if isinstance(hostile, str) else "ghi chú")
     response = backan.post(import_url(scorecard), {"file": upload(workbook)})
-    assert response.status_code in (302, 400)
-    if response.status_code == 400:
-        assert "Dòng" in text(response) or "Không có gì được nhập" in text(response)
-        assert stored(scorecard) == before
-    else:
-        note = Score.objects.get(scorecard=scorecard, criterion__code="A2").note
-        assert len(note) <= 2000 and not note.startswith(("=", "@"))
+    assert response.status_code == 400
+    assert error in text(response)
+    assert stored(scorecard) == before
+
+
+def test_a_not_a_number_cell_is_an_empty_score(backan):
+    """openpyxl writes NaN as an empty cell: the import reads it as a score left blank."""
+    scorecard = card(2015, "06")
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    sheet.cell(rows_by_code(sheet)["A1"], 4, float("nan"))
+    assert backan.post(import_url(scorecard), {"file": upload(workbook)}).status_code == 302
+    assert Score.objects.get(scorecard=scorecard, criterion__code="A1").self_score is None
     assert backan.get(reverse("scoring:scorecard", args=[scorecard.pk])).status_code == 200
 
 

@@ -11,20 +11,13 @@ from django.urls import reverse
 
 from cluster.models import EmulationYear
 from scoring import selectors, services
-from scoring.demo import PDF_BYTES, load_scoring_demo
+from scoring.demo import PDF_BYTES
 from scoring.enums import CriterionKind
 from scoring.history import scorecard_history
 from scoring.models import Criterion, Scorecard
 
 DATE_TIME = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
 REASON = "Tiêu chí A2 cần bổ sung số liệu quyết toán."
-
-
-@pytest.fixture
-def scoring_demo(demo, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    load_scoring_demo(demo)
-    return demo
 
 
 def card(cluster, year, code):
@@ -60,7 +53,7 @@ def get_history(client, user, scorecard):
 def complete_entries(scorecard, changes):
     """Self-scores for every leaf (the draft's values, `changes` applied) and evidence files."""
     leaves = selectors.criteria_table(scorecard.emulation_year).leaves
-    current = {c: s for c, s in selectors.scores_by_criterion(scorecard).items()}
+    current = dict(selectors.scores_by_criterion(scorecard).items())
     entries, files = {}, {}
     for c in leaves:
         if c.code in changes:

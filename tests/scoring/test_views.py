@@ -136,7 +136,8 @@ def test_province_results_across_years(client, scoring_demo, demo_user):
     page = text(client.get(reverse("scoring:province_results", args=["19"])))
     assert "Kết quả của Thái Nguyên qua các năm" in page
     assert re.search(
-        r">2014</a></td><td>Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc</td> <td>Đã thống nhất</td><td class=\"num\">100,50</td> <td class=\"num\">100,50</td><td class=\"num\">1</td>",
+        r">2014</a></td><td>Cụm thi đua 7 tỉnh trung du và miền núi phía Bắc</td> <td>Đã thống nhất</td>"
+        r"<td class=\"num\">100,50</td> <td class=\"num\">100,50</td><td class=\"num\">1</td>",
         page,
     )
 
