@@ -8,7 +8,6 @@
 | DJANGO_DEBUG        | on: a development key is allowed    | off: DJANGO_SECRET_KEY is required    |
 """
 
-import sys
 from pathlib import Path
 
 import environ
@@ -154,16 +153,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it, even before collectstatic
 
 
-def _xstatic_bootstrap_dir():
-    """Bootstrap's files inside the XStatic-Bootstrap package, found without importing it."""
-    for entry in sys.path:
-        candidate = Path(entry) / "xstatic" / "pkg" / "bootstrap" / "data"
-        if candidate.is_dir():
-            return candidate
-    raise ImproperlyConfigured("XStatic-Bootstrap is not installed: run the README's command.")
-
-
-STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", _xstatic_bootstrap_dir())]
+# Bootstrap comes from npm at install time (package.json, package-lock.json): never from a CDN,
+# never copied into the repository. Until scripts/install.sh has run, `check` warns that it is missing.
+BOOTSTRAP_DIR = BASE_DIR / "node_modules" / "bootstrap" / "dist"
+STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", BOOTSTRAP_DIR)]
 # Uploaded files (evidence, signed scans, generated documents) are private: the default
 # storage keeps them outside any public path and no URL serves them; they are downloaded
 # only through views that check permissions. A site can point "default" at object

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing on a Debian/Ubuntu machine: system packages, a virtualenv in
-# .venv with the project's dependencies, and the compiled translations.
+# Installs what is missing on a Debian/Ubuntu machine: system packages, a virtualenv in .venv
+# with the exact versions of the lock files, the front-end packages of package-lock.json, and the
+# compiled translations.
 # Usage: scripts/install.sh [run|test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ packages=(python3-venv gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subs
 if [ "$mode" = "test" ]; then
   packages+=(chromium poppler-utils)
 fi
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -28,18 +30,23 @@ if [ ! -x .venv/bin/python ]; then
   echo ">> Creating the virtualenv .venv"
   "$python" -m venv .venv
 fi
-pip=".venv/bin/pip"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-$pip install -q "setuptools<81" wheel
-# XStatic-Bootstrap's setup.py still imports pkg_resources: build it against our setuptools.
-.venv/bin/python -c "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('xstatic') and __import__('pathlib').Path(importlib.util.find_spec('xstatic').submodule_search_locations[0], 'pkg', 'bootstrap').is_dir() else 1)" 2>/dev/null \
-  || $pip install -q --no-build-isolation "xstatic-bootstrap>=5.3"
-if [ "$mode" = "test" ]; then
-  $pip install -q ".[test]"
-else
-  $pip install -q .
+lock=requirements.txt
+[ "$mode" = "test" ] && lock=requirements-test.txt
+# Skip the installer when the virtualenv already has exactly this lock (a second run is instant).
+stamp=".venv/.installed-$(sha256sum "$lock" | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo ">> Installing the Python packages of $lock"
+  .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
+  .venv/bin/python -m pip install -q -r "$lock"
+  rm -f .venv/.installed-* && touch "$stamp"
 fi
-rm -rf build ./*.egg-info
+
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.lock-installed; then
+  echo ">> Installing the front-end packages of package-lock.json"
+  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.lock-installed
+fi
 
 echo ">> Compiling translations"
-.venv/bin/python manage.py compilemessages -v0 --ignore=.venv
+.venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
