@@ -92,7 +92,8 @@ class Env:
         app.amqp._producer_pool = None
         settings.CELERY_TASK_DEFAULT_QUEUE = queue
 
-    def worker(self, broker, queue, **extra):
+    def worker(self, broker, queue, slow_renders=0, **extra):
+        """A Celery worker on `queue`; with `slow_renders`, each render first waits that many seconds."""
         env = {
             **os.environ,
             "DATABASE_URL": self.database_url,
@@ -102,14 +103,13 @@ class Env:
             "CELERY_QUEUE": queue,
             **{k: str(v) for k, v in extra.items()},
         }
+        command = [PY, "-m", "celery", "-A", "config", "worker"]
+        if slow_renders:
+            command = [PY, str(ROOT / "bench" / "slow_worker.py"), "worker"]
+            env["DRILL_RENDER_DELAY"] = str(slow_renders)
         return subprocess.Popen(
             [
-                PY,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
+                *command,
                 "--pool=solo",
                 "-Q",
                 queue,
@@ -143,7 +143,7 @@ def drill_worker_kill(env):
 
     broker, queue = "redis://127.0.0.1:6379/13", f"drill-{uuid.uuid4().hex[:6]}"
     env.use_broker(broker, queue)
-    first = env.worker(broker, queue, REPORT_RENDER_DELAY=6, CELERY_VISIBILITY_TIMEOUT=5)
+    first = env.worker(broker, queue, slow_renders=6, CELERY_VISIBILITY_TIMEOUT=5)
     time.sleep(2)
     report = env.request_minutes()
     wait_for(lambda: Report.objects.get(pk=report.pk).status == "running", 30, "the render to start")

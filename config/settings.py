@@ -189,8 +189,6 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
@@ -201,8 +199,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=6),
 }
-# Fault drills only (bench/drills.py): seconds each render waits, so that a worker can be killed mid-render.
-REPORT_RENDER_DELAY = env.float("REPORT_RENDER_DELAY", default=0)
+# The render time limit of a document, in seconds: the worker stops a render after it (a soft
+# limit 30 s earlier lets it record the failure), and a render running longer than it plus a
+# minute is taken as lost with its worker (reports.services.report_is_stale).
+DOCUMENT_RENDER_TIME_LIMIT = env.int("DOCUMENT_RENDER_TIME_LIMIT", default=180)
 # A render still queued after this many seconds is sent again (its message was lost).
 DOCUMENTS_REQUEUE_AFTER = env.int("DOCUMENTS_REQUEUE_AFTER", default=120)
 PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/liberation2")

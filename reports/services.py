@@ -27,8 +27,6 @@ TEMPLATES = {
     DocumentKind.COVENANT: "reports/pdf/covenant.html",
     DocumentKind.YEAR_REPORT: "reports/pdf/year_report.html",
 }
-#: A render that has not finished after this long is considered lost (its worker died).
-STALE_AFTER = datetime.timedelta(minutes=10)
 
 
 class BrokerUnavailable(ValidationError):
@@ -65,11 +63,32 @@ def broker_available():
     return True
 
 
+def stale_after():
+    """How long a render may stay queued or running before it is taken as lost with its worker."""
+    return datetime.timedelta(seconds=settings.DOCUMENT_RENDER_TIME_LIMIT + 60)
+
+
+def _queue_render(report_id):
+    """Queue the render once the transaction that wrote the report commits (the worker must find
+    the row). If the broker fails at that moment, the report is marked failed with the reason, so
+    that its page offers to render it again: nothing is lost and the number is kept."""
+    from .tasks import render_report
+
+    def send():
+        try:
+            render_report.apply_async(kwargs={"report_id": report_id}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+        except Exception:
+            logger.warning("Render of report %s not queued", report_id, exc_info=True)
+            Report.objects.filter(pk=report_id).exclude(status=ReportStatus.FAILED).update(
+                status=ReportStatus.FAILED, error=str(UNAVAILABLE), finished_at=timezone.now()
+            )
+
+    transaction.on_commit(send)
+
+
 def report_request(*, kind, emulation_year, user, ballot_round=None):
     """Ask for a document: refused with what is missing, or while the broker is down (nothing
     created); otherwise a queued report is created and its render queued after commit."""
-    from .tasks import render_report
-
     missing = selectors.document_blockers(kind, emulation_year, ballot_round)
     if missing:
         raise ValidationError([_("This document cannot be made yet:"), *missing])
@@ -85,28 +104,20 @@ def report_request(*, kind, emulation_year, user, ballot_round=None):
             number_text=document_number(number, SYMBOLS[kind]),
             requested_by=user,
         )
-    try:
-        render_report.apply_async(kwargs={"report_id": report.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-    except Exception as error:
-        report.refresh_from_db()
-        if report.status == ReportStatus.FAILED:
-            return report  # the error is recorded on the report; the page offers to retry
-        Report.objects.filter(pk=report.pk).delete()
-        raise BrokerUnavailable(UNAVAILABLE) from error
+        _queue_render(report.pk)
     report.refresh_from_db()
     return report
 
 
 def report_retry(*, report, user=None):
-    """Queue a failed (or lost) render again; the document keeps its number."""
-    from .tasks import render_report
-
+    """Queue a failed (or lost) render again, after commit; the document keeps its number."""
     if report.status not in (ReportStatus.FAILED,) and not report_is_stale(report):
         raise ValidationError(_("Only a failed document can be rendered again."))
     if not broker_available():
         raise BrokerUnavailable(UNAVAILABLE)
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, error="")
-    render_report.apply_async(kwargs={"report_id": report.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, error="")
+        _queue_render(report.pk)
     report.refresh_from_db()
     return report
 
@@ -115,31 +126,31 @@ def reports_requeue_waiting(*, older_than=None):
     """Send again the renders still queued after `older_than` (their message was lost, e.g. a
     broker restarted without persistence). The task is idempotent, so a duplicate is harmless.
     Returns how many were sent; does nothing while the broker is down."""
-    from .tasks import render_report
-
     if not broker_available():
         return 0
     if older_than is None:
-        older_than = datetime.timedelta(seconds=getattr(settings, "DOCUMENTS_REQUEUE_AFTER", 120))
+        older_than = datetime.timedelta(seconds=settings.DOCUMENTS_REQUEUE_AFTER)
     limit = timezone.now() - older_than
     waiting = list(
         Report.objects.filter(status=ReportStatus.QUEUED, requested_at__lt=limit).values_list("pk", flat=True)
     )
     for report_id in waiting:
-        render_report.apply_async(kwargs={"report_id": report_id}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+        _queue_render(report_id)
     return len(waiting)
 
 
 def report_is_stale(report):
     since = report.started_at or report.requested_at
     return (
-        report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and since and timezone.now() - since > STALE_AFTER
+        report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+        and since
+        and timezone.now() - since > stale_after()
     )
 
 
 def reports_fail_stale():
     """Mark renders lost with their worker as failed, so that none stays "running" forever."""
-    limit = timezone.now() - STALE_AFTER
+    limit = timezone.now() - stale_after()
     return Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=limit).update(
         status=ReportStatus.FAILED,
         error=_("The render was interrupted (its worker stopped). Render it again."),
@@ -188,10 +199,6 @@ def report_render(*, report_id):
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=report.attempts + 1
     )
-    if getattr(settings, "REPORT_RENDER_DELAY", 0):  # fault drills only: a slow render to kill a worker in
-        import time
-
-        time.sleep(settings.REPORT_RENDER_DELAY)
     try:
         pdf, pages = render_pdf(TEMPLATES[report.kind], selectors.document_context(report))
     except Exception as error:

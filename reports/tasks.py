@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
@@ -10,8 +11,8 @@ from . import services
     autoretry_for=(OSError,),
     retry_backoff=2,
     retry_kwargs={"max_retries": 3},
-    soft_time_limit=120,
-    time_limit=180,
+    soft_time_limit=settings.DOCUMENT_RENDER_TIME_LIMIT - 30,
+    time_limit=settings.DOCUMENT_RENDER_TIME_LIMIT,
 )
 def render_report(self, *, report_id):
     """Render one document (ids only; the service is idempotent, so a redelivery is harmless)."""

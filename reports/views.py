@@ -94,8 +94,6 @@ def report_detail(request, pk):
                 messages.error(request, message)
         return redirect("reports:report", pk=report.pk)
     waiting = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and not stale
-    if report.status == ReportStatus.QUEUED:
-        services.reports_requeue_waiting()  # a render whose message was lost is sent again
     return render(
         request,
         "reports/report.html",

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -10,6 +12,45 @@ from tests.factories import AdminFactory, ClusterFactory, ProvinceFactory, UserF
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture(autouse=True)
+def _services_commit(request):
+    """Run what a service queues with `transaction.on_commit` when its transaction would commit.
+
+    A test runs inside a transaction that is rolled back, so the transaction a service opens is
+    only a savepoint and never commits: a document render queued "after commit" would never be
+    sent. Here, callbacks run when the outermost atomic block opened *by the code under test*
+    exits cleanly, exactly where production commits (a block rolled back drops its callbacks, as
+    Django does). Tests with real commits (browser journeys, `transaction=True`) and tests that
+    inspect the callbacks themselves (`django_capture_on_commit_callbacks`) are left alone.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    ) or any(name in request.fixturenames for name in ("transactional_db", "live_server"))
+    uses_db = marker is not None or "db" in request.fixturenames
+    if not uses_db or transactional or "django_capture_on_commit_callbacks" in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+    from django.db.transaction import Atomic
+
+    test_level = len(connection.atomic_blocks)
+    exit_block = Atomic.__exit__
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        result = exit_block(self, exc_type, exc_value, traceback)
+        if exc_type is None and len(connection.atomic_blocks) == test_level and not connection.needs_rollback:
+            while connection.run_on_commit:
+                _savepoints, callback, _robust = connection.run_on_commit.pop(0)
+                callback()
+        return result
+
+    # Not through the test's `monkeypatch`, which a test may undo.
+    with mock.patch.object(Atomic, "__exit__", exit_and_commit):
+        yield
 
 
 @pytest.fixture(scope="session")
