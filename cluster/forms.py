@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import DecimalCommaField
 from provinces.models import Province
 
 from .models import RuleSet
@@ -71,10 +72,9 @@ class RuleSetForm(forms.ModelForm):
         model = RuleSet
         fields = list(RuleSet.COPIED_FIELDS)
 
+        field_classes = {"quorum_percent": DecimalCommaField, "vote_threshold_percent": DecimalCommaField}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in ("quorum_percent", "vote_threshold_percent"):
-            self.fields[field].localize = True
-            self.fields[field].widget.is_localized = True
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -6,7 +6,9 @@ Only leaf criteria are scored; a criterion with sub-criteria adds up its childre
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from common.numbers import decimal_from_text
 
 POINTS, BONUS, DEDUCTION = "points", "bonus", "deduction"
 SECTION_A_THEN_SAME, SAME_RANK = "section_a", "same_rank"
@@ -175,14 +177,11 @@ def parse_score(text) -> Decimal | None:
     if isinstance(text, (int, Decimal)):
         value = Decimal(text)
     else:
-        raw = str(text).strip().replace("\u00a0", "").replace(" ", "")
-        if raw == "":
+        if str(text).strip() == "":
             return None
-        if "," in raw:
-            raw = raw.replace(".", "").replace(",", ".")
         try:
-            value = Decimal(raw)
-        except InvalidOperation as error:
+            value = decimal_from_text(text)
+        except ValueError as error:
             raise ScoreInputError("not_a_number") from error
     if not value.is_finite():
         raise ScoreInputError("not_a_number")

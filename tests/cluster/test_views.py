@@ -188,3 +188,36 @@ def test_language_switch_to_english(client, demo, demo_user):
     client.post(reverse("set_language"), {"language": "en", "next": url})
     page = text(client.get(url))
     assert "Emulation year 2015" in page and "Vice-chair" in page
+
+
+RULES = {
+    "vote_threshold_percent": "70",
+    "vote_threshold_strict": "",
+    "vote_base": "valid_ballots",
+    "ballot_tie_rule": "ranking",
+    "ranking_tie_rule": "same_rank",
+    "flag_quota": "1",
+    "certificate_quota": "2",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "stored", "shown"),
+    [
+        ("vi", "66,67", "66.67", 'value="66,67"'),
+        ("vi", "66.67", "66.67", 'value="66,67"'),
+        ("en", "66.67", "66.67", 'value="66.67"'),
+        ("en", "66,67", "66.67", 'value="66.67"'),
+    ],
+)
+def test_rule_set_percentages_show_and_save_in_both_languages(client, demo, demo_user, language, typed, stored, shown):
+    """Text boxes with a decimal keyboard, never number inputs (which show nothing for "66,67")."""
+    client.force_login(demo_user("bacgiang"))
+    client.cookies["django_language"] = language
+    url = reverse("cluster:rule_set", args=[demo.pk, 2015])
+    assert client.post(url, {**RULES, "quorum_percent": typed}).status_code == 302
+    assert str(EmulationYear.objects.get(year=2015).rule_set.quorum_percent) == stored
+    page = client.get(url).content.decode()
+    field = re.search(r'<input[^>]*name="quorum_percent"[^>]*>', page).group(0)
+    assert shown in field and 'type="text"' in field and 'inputmode="decimal"' in field
+    assert 'value="70"' in re.search(r'<input[^>]*name="vote_threshold_percent"[^>]*>', page).group(0)
