@@ -38,13 +38,6 @@ class MeetingForm(forms.ModelForm):
         )
         self.fields["ends_at"].help_text = _("The closing time written in the minutes; it can be filled in at the end.")
 
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The meeting must end after it starts."))
-        return cleaned
-
 
 class AttendanceForm(forms.Form):
     guests = forms.CharField(

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -82,9 +83,24 @@ class ReviewMeeting(models.Model):
     class Meta:
         verbose_name = _("review meeting")
         verbose_name_plural = _("review meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_it_starts",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The meeting must end after it starts."),
+            )
+        ]
 
     def __str__(self):
         return str(_("Review meeting %(year)s") % {"year": self.emulation_year.year})
+
+    def clean(self):
+        # The constraint below, said next to the closing time (the database keeps it for any writer).
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {"ends_at": self._meta.constraints[0].violation_error_message}, code="ends_before_start"
+            )
 
 
 class Delegation(models.Model):

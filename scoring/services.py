@@ -404,6 +404,45 @@ def section_delete(*, section, user=None):
     section.delete()
 
 
+#: Criteria nest at most this deep (a criterion, its sub-criteria, and two levels below them).
+MAX_CRITERION_DEPTH = 4
+
+
+def _section_tree(section_id):
+    """{criterion id: parent id} of a section's criteria, in one query."""
+    return dict(Criterion.objects.filter(section_id=section_id).values_list("pk", "parent_id"))
+
+
+def _descendants(criterion):
+    """The ids of the criterion and of every criterion below it."""
+    tree = _section_tree(criterion.section_id)
+    found, frontier = {criterion.pk}, {criterion.pk}
+    while frontier:
+        frontier = {pk for pk, parent in tree.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _check_parent(criterion, parent):
+    """Refuse a parent that would put the criterion under itself or nest the tree too deep."""
+    tree = _section_tree(criterion.section_id)
+    depth, node = 1, parent.pk
+    while node is not None and depth <= len(tree) + 1:
+        if node == criterion.pk:
+            raise ValidationError(
+                {"parent": _("A criterion cannot be placed under itself or under one of its sub-criteria.")}
+            )
+        depth, node = depth + 1, tree.get(node)
+    below, frontier = 0, {criterion.pk} if criterion.pk else set()
+    while frontier:
+        frontier = {pk for pk, above in tree.items() if above in frontier}
+        below += 1 if frontier else 0
+    if depth + below > MAX_CRITERION_DEPTH:
+        raise ValidationError(
+            {"parent": _("Criteria nest at most %(depth)s levels deep.") % {"depth": MAX_CRITERION_DEPTH}}
+        )
+
+
 @transaction.atomic
 def criterion_save(*, criterion, user=None, reason=""):
     """Create or change a criterion. A criterion with sub-criteria carries no maximum of its own."""
@@ -414,6 +453,7 @@ def criterion_save(*, criterion, user=None, reason=""):
             raise ValidationError({"parent": _("The parent criterion must be in the same section.")})
         if parent.pk == criterion.pk:
             raise ValidationError({"parent": _("A criterion cannot be its own parent.")})
+        _check_parent(criterion, parent)
         if Score.objects.filter(criterion=parent).exclude(self_score__isnull=True).exists():
             raise ValidationError(
                 {
@@ -441,7 +481,10 @@ def criterion_save(*, criterion, user=None, reason=""):
 @transaction.atomic
 def criterion_delete(*, criterion, user=None):
     _ensure_criteria_editable(criterion.section.emulation_year)
-    if Score.objects.filter(criterion__in=[criterion, *criterion.children.all()]).exists():
+    below = _descendants(criterion)
+    if Evidence.objects.filter(score__criterion__in=below).exists():
+        raise ValidationError(_("Evidence files are attached to this criterion: it cannot be deleted."))
+    if Score.objects.filter(criterion__in=below).exists():
         raise ValidationError(_("Scores have been entered against this criterion: it cannot be deleted."))
     criterion.delete()
 

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -260,3 +261,18 @@ def test_decision_recorded_after_closing(full_demo, demo_user):
 
 def test_threshold_percent_is_a_decimal(year_2015):
     assert year_2015.rule_set.vote_threshold_percent == D("50")
+
+
+def test_a_meeting_cannot_end_before_it_starts(meeting_2015):
+    from django.db import IntegrityError, transaction
+
+    from awards.models import ReviewMeeting
+
+    starts = meeting_2015.starts_at
+    with pytest.raises(ValidationError) as error:
+        services.meeting_save(emulation_year=meeting_2015.emulation_year, ends_at=starts - datetime.timedelta(hours=1))
+    assert error.value.message_dict == {"ends_at": ["Thời điểm kết thúc phải sau thời điểm bắt đầu."]}
+    # The database refuses it too, whoever writes.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewMeeting.objects.filter(pk=meeting_2015.pk).update(ends_at=starts)
+    assert ReviewMeeting.objects.get(pk=meeting_2015.pk).ends_at is None

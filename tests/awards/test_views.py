@@ -422,3 +422,15 @@ def test_the_console_makes_the_same_number_of_queries_at_two_sizes(
     with django_assert_num_queries(len(small)):
         page = text(client.get(reverse("awards:console", args=[cluster_id, 2015])))
     assert page.count('data-testid="round"') == 4 and "đính chính vòng 1" in page
+
+
+def test_a_closing_time_before_the_start_is_refused_next_to_the_field(client, meeting_2015, demo_user):
+    client.force_login(demo_user("bacgiang"))
+    url = reverse("awards:meeting_edit", args=[meeting_2015.emulation_year.cluster_id, 2015])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(starts_at="10/03/2016 08:00", ends_at="10/03/2016 07:00", host_province=form["host_province"].value())
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["ends_at"] == ["Thời điểm kết thúc phải sau thời điểm bắt đầu."]
+    assert 'value="10/03/2016 07:00"' in response.content.decode()

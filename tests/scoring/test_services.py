@@ -260,3 +260,72 @@ def test_group_criterion_has_no_maximum_of_its_own(scoring_demo):
     assert group.max_points is None
     table = selectors.criteria_table(section.emulation_year)
     assert table.maxima.by_criterion[group.pk] == D("10")
+
+
+def chain(section, length, max_points=D("1")):
+    """Criteria E1 > E1.1 > … nested `length` deep in `section`; returns them top first."""
+    made, parent = [], None
+    for level in range(length):
+        code = "E1" + ".1" * level
+        criterion = Criterion(
+            section=section, parent=parent, code=code, title=f"Tiêu chí {code}", max_points=max_points
+        )
+        made.append(services.criterion_save(criterion=criterion))
+        parent = criterion
+    return made
+
+
+@pytest.fixture
+def section_e(scoring_demo):
+    year = card(2015, "06").emulation_year
+    return services.section_save(section=Section(emulation_year=year, code="X", title="Mục thử", order=9))
+
+
+def test_criteria_nest_at_most_four_levels(section_e):
+    deepest = chain(section_e, 4)[-1]
+    with pytest.raises(ValidationError, match="tối đa 4 cấp"):
+        services.criterion_save(
+            criterion=Criterion(section=section_e, parent=deepest, code="E9", title="Quá sâu", max_points=D("1"))
+        )
+    assert not Criterion.objects.filter(section=section_e, code="E9").exists()
+
+
+def test_a_criterion_cannot_move_under_its_own_sub_criterion(section_e):
+    top, middle, bottom = chain(section_e, 3)
+    top.parent = bottom
+    with pytest.raises(ValidationError, match="không thể nằm dưới chính nó"):
+        services.criterion_save(criterion=top)
+    top.refresh_from_db()
+    assert top.parent_id is None
+
+
+def test_moving_a_subtree_counts_the_levels_below_it(section_e):
+    top = chain(section_e, 3)[0]  # E1 > E1.1 > E1.1.1
+    other = services.criterion_save(
+        criterion=Criterion(section=section_e, code="E2", title="Nhóm khác", max_points=D("1"))
+    )
+    below_other = services.criterion_save(
+        criterion=Criterion(section=section_e, parent=other, code="E2.1", title="Con", max_points=D("1"))
+    )
+    top.parent = below_other  # would make E1.1.1 the fifth level
+    with pytest.raises(ValidationError, match="tối đa 4 cấp"):
+        services.criterion_save(criterion=top)
+
+
+def test_a_criterion_with_scores_or_evidence_below_it_cannot_be_deleted(scoring_demo, demo_user):
+    scorecard = card(2015, "06")
+    nested = next(c for c in selectors.criteria_table(scorecard.emulation_year).leaves if c.parent_id)
+    services.scorecard_save_self(
+        scorecard=scorecard,
+        user=demo_user("backan"),
+        version=scorecard.version,
+        entries={nested.pk: ("", "")},
+        files={nested.pk: [SimpleUploadedFile("bien-ban.pdf", PDF)]},
+    )
+    assert not Score.objects.filter(criterion=nested).exclude(self_score__isnull=True).exists()
+    with pytest.raises(ValidationError, match="Đã có tệp minh chứng đính kèm tiêu chí này: không thể xóa."):
+        services.criterion_delete(criterion=Criterion.objects.get(pk=nested.pk))
+    with pytest.raises(ValidationError, match="Đã có tệp minh chứng"):  # its group, from above
+        services.criterion_delete(criterion=Criterion.objects.get(pk=nested.parent_id))
+    assert Criterion.objects.filter(pk__in=[nested.pk, nested.parent_id]).count() == 2
+    assert Evidence.objects.filter(score__criterion=nested).count() == 1
