@@ -1,17 +1,17 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyModelAdmin, ReadOnlyStackedInline, ReadOnlyTabularInline
+
 from .models import Cluster, EmulationYear, Membership, RuleSet
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyTabularInline):
     model = Membership
-    extra = 0
     fields = ("province", "year", "role", "rotation_order")
 
 
-class RuleSetInline(admin.StackedInline):
+class RuleSetInline(ReadOnlyStackedInline):
     model = RuleSet
-    can_delete = False
 
 
 @admin.register(Cluster)
@@ -20,7 +20,9 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmulationYear)
-class EmulationYearAdmin(admin.ModelAdmin):
+class EmulationYearAdmin(ReadOnlyModelAdmin):
+    """Read-only: years open through the rotation page, members change on the members page."""
+
     list_display = ("cluster", "year", "term_confirmed_at", "closed_at")
     list_filter = ("cluster",)
     inlines = [RuleSetInline, MembershipInline]
