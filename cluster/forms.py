@@ -29,19 +29,16 @@ class TermForm(forms.Form):
         return cleaned
 
 
-class RotationForm(TermForm):
-    """Open next year: its members (copied from this year, editable), their rotation
-    order, and its chair and vice-chair."""
+class MemberRowsMixin:
+    """One tick and one rotation order per province valid in the year."""
 
-    def __init__(self, *args, provinces, **kwargs):
-        super().__init__(*args, provinces=provinces, **kwargs)
-        self.province_rows = []
-        for province in provinces:
-            member = forms.BooleanField(label=province.name, required=False)
-            order = forms.IntegerField(label=_("Rotation order"), min_value=0, max_value=999, required=False)
-            self.fields[f"member_{province.pk}"] = member
-            self.fields[f"order_{province.pk}"] = order
-            self.province_rows.append(province)
+    def add_member_rows(self, provinces):
+        self.province_rows = list(provinces)
+        for province in self.province_rows:
+            self.fields[f"member_{province.pk}"] = forms.BooleanField(label=province.name, required=False)
+            self.fields[f"order_{province.pk}"] = forms.IntegerField(
+                label=_("Rotation order"), min_value=0, max_value=999, required=False
+            )
 
     def rows(self):
         """(province, member bound field, order bound field) for the template."""
@@ -49,8 +46,8 @@ class RotationForm(TermForm):
             (province, self[f"member_{province.pk}"], self[f"order_{province.pk}"]) for province in self.province_rows
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def ticked_members(self, cleaned):
+        """[(province, rotation order)] of the ticked provinces; at least two."""
         members = []
         for province in self.province_rows:
             if cleaned.get(f"member_{province.pk}"):
@@ -58,6 +55,33 @@ class RotationForm(TermForm):
                 members.append((province, order if order is not None else 0))
         if len(members) < 2:
             raise forms.ValidationError(_("Tick at least two member provinces."))
+        return members
+
+
+class MembersForm(MemberRowsMixin, forms.Form):
+    """The members of an open year (admins), set through cluster.services.membership_replace."""
+
+    def __init__(self, *args, provinces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_member_rows(provinces)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["members"] = self.ticked_members(cleaned)
+        return cleaned
+
+
+class RotationForm(MemberRowsMixin, TermForm):
+    """Open next year: its members (copied from this year, editable), their rotation
+    order, and its chair and vice-chair."""
+
+    def __init__(self, *args, provinces, **kwargs):
+        super().__init__(*args, provinces=provinces, **kwargs)
+        self.add_member_rows(provinces)
+
+    def clean(self):
+        cleaned = super().clean()
+        members = self.ticked_members(cleaned)
         member_ids = {province.pk for province, _order in members}
         for field in ("chair", "vice_chair"):
             province = cleaned.get(field)

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
-from .forms import RotationForm, RuleSetForm, TermForm
+from .forms import MembersForm, RotationForm, RuleSetForm, TermForm
 from .models import Cluster
 from .signals import collect_next_steps
 
@@ -85,6 +85,7 @@ class DashboardView(YearMixin, TemplateView):
             phase_code=phase_code,
             phase_label=phase_label,
             next_steps=self.next_steps(),
+            can_change_members=self.request.user.has_perm("cluster.change_membership", self.emulation_year),
         )
         return context
 
@@ -270,4 +271,35 @@ class RuleSetView(YearMixin, TemplateView):
             else:
                 messages.success(request, _("The rule set is saved."))
                 return redirect("cluster:rule_set", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class MembersView(YearMixin, TemplateView):
+    """Admins change the members of an open year through cluster.services.membership_replace."""
+
+    permission_required = "cluster.change_membership"
+    template_name = "cluster/members.html"
+
+    def get_form(self, data=None):
+        initial = {}
+        for membership in selectors.members_of(self.emulation_year):
+            initial[f"member_{membership.province_id}"] = True
+            initial[f"order_{membership.province_id}"] = membership.rotation_order
+        return MembersForm(data, initial=initial, provinces=provinces_valid_in(self.emulation_year.year))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = kwargs.get("form") or self.get_form()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                services.membership_replace(emulation_year=self.emulation_year, members=form.cleaned_data["members"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The members of %(year)s are saved.") % {"year": self.emulation_year.year})
+                return redirect("cluster:dashboard", cluster_id=self.cluster.pk, year=self.emulation_year.year)
         return self.render_to_response(self.get_context_data(form=form))

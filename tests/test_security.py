@@ -39,6 +39,7 @@ TABLE = {
     "cluster:dashboard": (year_kwargs(2015), MEMBERS),
     "cluster:term": (year_kwargs(2015), (302, 403, 403, 403, 200, 404)),
     "cluster:rule_set": (year_kwargs(2015), MEMBERS),
+    "cluster:members": (year_kwargs(2015), (302, 403, 403, 403, 200, 404)),
     "cluster:history": (lambda o: {"cluster_id": o["cluster"].pk}, MEMBERS),
     "cluster:rotation": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 403, 403, 403, 200, 403)),
     "provinces:list": (lambda o: {}, (302, 200, 200, 200, 200, 200)),

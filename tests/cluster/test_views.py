@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cluster.enums import Role
 from cluster.models import EmulationYear, Membership
+from provinces.models import Province
 
 
 def text(response):
@@ -221,3 +222,56 @@ def test_rule_set_percentages_show_and_save_in_both_languages(client, demo, demo
     field = re.search(r'<input[^>]*name="quorum_percent"[^>]*>', page).group(0)
     assert shown in field and 'type="text"' in field and 'inputmode="decimal"' in field
     assert 'value="70"' in re.search(r'<input[^>]*name="vote_threshold_percent"[^>]*>', page).group(0)
+
+
+def members_data(year, codes):
+    data = {}
+    for province in Province.objects.all():
+        if province.code in codes:
+            data[f"member_{province.pk}"] = "on"
+            data[f"order_{province.pk}"] = codes.index(province.code) + 1
+    return data
+
+
+def test_admin_changes_the_members_of_a_year_on_its_page(client, demo, demo_user):
+    client.force_login(demo_user("admin"))
+    url = reverse("cluster:members", args=[demo.pk, 2015])
+    page = text(client.get(url))
+    assert "Thành viên của năm" in page and "Lạng Sơn" in page
+    codes = ["24", "06", "17", "25", "19", "08", "15", "20"]  # Lạng Sơn joins
+    response = client.post(url, members_data(2015, codes), follow=True)
+    assert "Đã lưu các thành viên năm 2015." in text(response)
+    assert sorted(Membership.objects.filter(year=2015).values_list("province__code", flat=True)) == sorted(codes)
+
+
+def test_a_province_of_another_cluster_is_refused_and_nothing_changes(client, demo, demo_user):
+    from tests.factories import ClusterFactory
+
+    other = ClusterFactory(name="Cụm biên giới")
+    from cluster import services
+
+    services.emulation_year_open(
+        cluster=other,
+        year=2015,
+        members=[(Province.objects.get(code="20"), 1), (Province.objects.get(code="02"), 2)],
+    )
+    client.force_login(demo_user("admin"))
+    url = reverse("cluster:members", args=[demo.pk, 2015])
+    before = sorted(
+        Membership.objects.filter(emulation_year__cluster=demo, year=2015).values_list("province_id", flat=True)
+    )
+    page = text(client.post(url, members_data(2015, ["24", "06", "17", "25", "19", "08", "15", "20"])))
+    assert "Lạng Sơn đã là thành viên của Cụm biên giới trong năm 2015." in page
+    after = sorted(
+        Membership.objects.filter(emulation_year__cluster=demo, year=2015).values_list("province_id", flat=True)
+    )
+    assert after == before
+
+
+@pytest.mark.parametrize("username", ["bacgiang", "yenbai"])
+def test_only_admins_change_members(client, demo, demo_user, username):
+    client.force_login(demo_user(username))
+    url = reverse("cluster:members", args=[demo.pk, 2015])
+    assert client.get(url).status_code == 403
+    assert client.post(url, members_data(2015, ["24", "06"])).status_code == 403
+    assert Membership.objects.filter(year=2015).count() == 7
