@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
+from cluster import workflow
 from cluster.models import EmulationYear
 from covenants.models import Covenant, CovenantStatus
 from scoring.models import Scoreboard
@@ -120,120 +121,70 @@ def award_types_in_play(emulation_year):
     return list(AwardType.objects.filter(pk__in=ids).order_by("order"))
 
 
-@dataclass
-class Step:
-    key: str
-    label: str
-    done: bool
-    blocker: str = ""
-    detail: str = ""
+def percent_text(value):
+    """A percentage as prose shows it: 100, 66,67 (no trailing zeros)."""
+    from django.utils.formats import number_format
+
+    text = number_format(value, 2)
+    return text.rstrip("0").rstrip(",.") if ("," in text or "." in text) else text
 
 
-def console_steps(emulation_year):
-    """The review meeting's steps, each done or not, and what blocks the next one."""
-    from . import services
+def year_facts(emulation_year):
+    """The facts of the year that cluster.workflow decides its steps from (a handful of queries)."""
+    from scoring.enums import ScorecardStatus
+    from scoring.models import Criterion, Scorecard
 
     meeting = meeting_of(emulation_year)
     board = Scoreboard.objects.filter(emulation_year=emulation_year).first()
     nominations = nominations_of(emulation_year)
     rounds = rounds_of(meeting)
+    statuses = list(Scorecard.objects.filter(emulation_year=emulation_year).values_list("status", flat=True))
     next_year = EmulationYear.objects.filter(cluster_id=emulation_year.cluster_id, year=emulation_year.year + 1).first()
     covenant = Covenant.objects.filter(emulation_year=next_year).first() if next_year else None
-    steps = []
-
-    steps.append(
-        Step(
-            "meeting",
-            _("Set up the review meeting"),
-            meeting is not None,
-            "" if meeting else _("The review meeting has not been set up."),
-        )
-    )
-    attendance_done = bool(meeting and meeting.attendance_confirmed_at and meeting.quorum_met)
-    blocker = ""
-    if meeting is None:
-        blocker = _("Set up the meeting first.")
-    elif not meeting.attendance_confirmed_at:
-        blocker = _("The attendance has not been confirmed.")
-    elif not meeting.quorum_met:
-        blocker = services.ballot_blockers(meeting)[0]
-    steps.append(Step("attendance", _("Attendance and quorum"), attendance_done, blocker))
-
-    ranking_done = bool(meeting and meeting.ranking_adopted_at)
-    blocker = ""
-    if not (board and board.is_locked):
-        blocker = _("The scoring of the year must be locked before the meeting adopts the ranking.")
-    elif not ranking_done:
-        blocker = _("The meeting has not adopted the ranking yet.")
-    steps.append(Step("ranking", _("Adopt the ranking"), ranking_done, blocker))
-
-    nominations_done = bool(meeting and meeting.nominations_confirmed_at)
-    steps.append(
-        Step(
-            "nominations",
-            _("Nominations"),
-            nominations_done,
-            "" if nominations_done else _("The nominations have not been confirmed."),
-        )
-    )
-
+    chair, vice = cluster_selectors.term_of(next_year) if next_year else (None, None)
     in_play = {n.award_type_id for n in nominations}
-    decided_types = set()
-    pending_tie = False
+    decided, pending_tie = set(), False
     for award_type_id in in_play:
         type_rounds = [r for r in rounds if r.award_type_id == award_type_id]
         if type_rounds and not type_rounds[-1].needs_new_round:
-            decided_types.add(award_type_id)
+            decided.add(award_type_id)
         elif type_rounds:
             pending_tie = True
-    ballot_done = bool(in_play) and decided_types == in_play
-    blocker = ""
-    if not ballot_done:
-        blockers = services.ballot_blockers(meeting) if meeting else [_("Set up the meeting first.")]
-        blocker = (
-            blockers[0]
-            if blockers
-            else (
-                _("A tie at the cut-off needs a new round.") if pending_tie else _("Record the ballot of every award.")
-            )
-        )
-    steps.append(Step("ballot", _("Secret ballot"), ballot_done, blocker))
-
-    results_done = ballot_done and all(n.status != NominationStatus.CANDIDATE for n in nominations)
-    steps.append(
-        Step("results", _("Results"), results_done, "" if results_done else _("The ballot is not decided yet."))
+    return workflow.YearFacts(
+        closed=emulation_year.is_closed,
+        criteria=Criterion.objects.filter(section__emulation_year=emulation_year).count(),
+        members=len(cluster_selectors.member_province_ids(emulation_year)),
+        scorecards_submitted=sum(1 for status in statuses if status != ScorecardStatus.DRAFT),
+        scorecards_agreed=sum(1 for status in statuses if status == ScorecardStatus.AGREED),
+        scoring_locked=bool(board and board.is_locked),
+        meeting_set_up=meeting is not None,
+        attendance_confirmed=bool(meeting and meeting.attendance_confirmed_at),
+        quorum_met=bool(meeting and meeting.quorum_met),
+        delegations_present=sum(1 for d in meeting.delegations.all() if d.present) if meeting else 0,
+        delegations=len(meeting.delegations.all()) if meeting else 0,
+        quorum_text=percent_text(emulation_year.rule_set.quorum_percent),
+        ranking_adopted=bool(meeting and meeting.ranking_adopted_at),
+        nominations=len(nominations),
+        nominations_confirmed=bool(meeting and meeting.nominations_confirmed_at),
+        awards_in_play=len(in_play),
+        awards_decided=len(decided),
+        pending_tie=pending_tie,
+        candidates_undecided=sum(1 for n in nominations if n.status == NominationStatus.CANDIDATE),
+        next_term_recorded=bool(meeting and meeting.term_recorded_at and chair and vice),
+        next_term_confirmed=bool(next_year and next_year.term_confirmed_at and chair and vice),
+        next_covenant_drawn_up=covenant is not None,
+        next_covenant_signed=bool(covenant and covenant.status == CovenantStatus.SIGNED),
     )
 
-    chair, vice = cluster_selectors.term_of(next_year) if next_year else (None, None)
-    term_done = bool(meeting and meeting.term_recorded_at and chair and vice)
-    steps.append(
-        Step(
-            "term",
-            _("Elect next year's chair and vice-chair"),
-            term_done,
-            "" if term_done else _("The meeting has not recorded next year's chair and vice-chair."),
-        )
-    )
 
-    covenant_done = bool(covenant and covenant.status == CovenantStatus.SIGNED)
-    blocker = ""
-    if not covenant_done:
-        blocker = (
-            _("Next year's covenant is not signed by every member yet.")
-            if covenant
-            else _("Next year's covenant has not been drawn up.")
-        )
-    steps.append(Step("covenant", _("Sign next year's covenant"), covenant_done, blocker))
+#: The steps the review meeting's console shows (the scoring steps have their own pages).
+CONSOLE_STEPS = ("meeting", "attendance", "ranking", "nominations", "ballot", "results", "term", "covenant", "close")
 
-    steps.append(
-        Step(
-            "close",
-            _("Close the year"),
-            emulation_year.is_closed,
-            "" if emulation_year.is_closed else _("The year is open."),
-        )
-    )
-    return steps
+
+def console_steps(emulation_year, facts=None):
+    """The review meeting's steps, each done or not, and what blocks it (cluster.workflow)."""
+    facts = facts or year_facts(emulation_year)
+    return [step for step in workflow.year_steps(facts) if step.key in CONSOLE_STEPS]
 
 
 def explain(result, rule_set):

@@ -11,13 +11,25 @@ from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
 from cluster import services as cluster_services
+from cluster import workflow
 from cluster.models import EmulationYear
 from common.history import set_change_reason
-from scoring.models import Scoreboard, Scorecard
+from scoring.models import Scorecard
 
 from . import ballot, selectors
 from .enums import PROPOSED_BY_THE_CLUSTER, NominationStatus, Outcome
 from .models import AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
+
+
+def _require(emulation_year, step):
+    """Refuse a step the year is not ready for, naming what is missing (cluster.workflow)."""
+    try:
+        workflow.require(selectors.year_facts(emulation_year), step)
+    except workflow.StepRefused as refused:
+        raise ValidationError(
+            [_("“%(step)s” cannot be done yet:") % {"step": workflow.LABELS[step]}, *refused.messages]
+        ) from None
+
 
 # --- The meeting and its attendance ----------------------------------------------------------
 
@@ -106,11 +118,9 @@ def attendance_confirm(*, meeting, present, delegates, guests, user=None):
 @transaction.atomic
 def ranking_adopt(*, meeting, user=None):
     cluster_services.year_ensure_open(meeting.emulation_year)
-    board = Scoreboard.objects.filter(emulation_year=meeting.emulation_year).first()
-    if board is None or not board.is_locked:
-        raise ValidationError(_("The scoring of the year must be locked before the meeting adopts the ranking."))
-    if not meeting.attendance_confirmed_at:
-        raise ValidationError(_("Confirm the attendance first."))
+    if meeting.ranking_adopted_at:
+        return meeting  # a second submit changes nothing
+    _require(meeting.emulation_year, "ranking")
     meeting.ranking_adopted_at = timezone.now()
     set_change_reason(meeting, _("Ranking adopted"), user)
     meeting.save(update_fields=["ranking_adopted_at"])
@@ -153,8 +163,7 @@ def nominations_propose_defaults(*, meeting, user=None):
     """Create the default nominations from the ranking (only when none exist yet)."""
     emulation_year = meeting.emulation_year
     cluster_services.year_ensure_open(emulation_year)
-    if not meeting.ranking_adopted_at:
-        raise ValidationError(_("Adopt the ranking first: nominations follow it."))
+    _require(emulation_year, "nominations")
     if Nomination.objects.filter(emulation_year=emulation_year).exists():
         return list(Nomination.objects.filter(emulation_year=emulation_year))
     created = []
@@ -182,6 +191,7 @@ def nomination_save(*, meeting, award_type, province, rationale, user=None, nomi
     cluster_services.year_ensure_open(emulation_year)
     if meeting.nominations_confirmed_at:
         raise ValidationError(_("The nominations are confirmed: the ballot has its candidates."))
+    _require(emulation_year, "nominations")
     if province.pk not in cluster_selectors.member_province_ids(emulation_year):
         raise ValidationError(
             {
@@ -214,12 +224,16 @@ def nomination_remove(*, meeting, nomination, user=None):
     cluster_services.year_ensure_open(meeting.emulation_year)
     if meeting.nominations_confirmed_at:
         raise ValidationError(_("The nominations are confirmed: the ballot has its candidates."))
+    _require(meeting.emulation_year, "nominations")
     nomination.delete()
 
 
 @transaction.atomic
 def nominations_confirm(*, meeting, user=None):
     cluster_services.year_ensure_open(meeting.emulation_year)
+    if meeting.nominations_confirmed_at:
+        return meeting  # a second submit changes nothing
+    _require(meeting.emulation_year, "nominations")
     nominations = list(Nomination.objects.filter(emulation_year=meeting.emulation_year).select_related("award_type"))
     if not nominations:
         raise ValidationError(_("There is no nomination to put to the vote."))
@@ -247,7 +261,7 @@ def ballot_blockers(meeting):
             % {
                 "present": present,
                 "members": len(meeting.delegations.all()),
-                "quorum": _number(rule_set.quorum_percent),
+                "quorum": selectors.percent_text(rule_set.quorum_percent),
             }
         )
     if not meeting.nominations_confirmed_at:
@@ -255,13 +269,6 @@ def ballot_blockers(meeting):
     if meeting.emulation_year.is_closed:
         blockers.append(_("The emulation year %(year)s is closed.") % {"year": meeting.emulation_year.year})
     return blockers
-
-
-def _number(value):
-    from django.utils.formats import number_format
-
-    text = number_format(value, 2)
-    return text.rstrip("0").rstrip(",.") if ("," in text or "." in text) else text
 
 
 def count_error_message(error, names):
@@ -304,6 +311,7 @@ def ballot_round_record(
     blockers = ballot_blockers(meeting)
     if blockers:
         raise ValidationError(blockers)
+    _require(meeting.emulation_year, "ballot")
     correction_reason = (correction_reason or "").strip()
     upcoming = selectors.next_round(meeting, award_type, correcting=bool(correction_reason))
     last, candidates, seats = upcoming.last, upcoming.candidates, upcoming.seats
@@ -388,6 +396,7 @@ def next_term_record(*, meeting, chair, vice_chair, user=None):
     with this year's members when it does not exist yet."""
     emulation_year = meeting.emulation_year
     cluster_services.year_ensure_open(emulation_year)
+    _require(emulation_year, "term")
     next_year = EmulationYear.objects.filter(cluster=emulation_year.cluster, year=emulation_year.year + 1).first()
     if next_year is None:
         members = [(m.province, m.rotation_order) for m in cluster_selectors.members_of(emulation_year)]
@@ -413,9 +422,10 @@ def emulation_year_close(*, emulation_year, user=None):
     but their decisions) becomes read-only, in one transaction."""
     emulation_year = EmulationYear.objects.select_for_update().get(pk=emulation_year.pk)
     cluster_services.year_ensure_open(emulation_year)
+    facts = selectors.year_facts(emulation_year)
     blockers = []
-    for step in selectors.console_steps(emulation_year):
-        if step.key != "close" and not step.done and step.blocker and step.blocker not in blockers:
+    for step in workflow.year_steps(facts):
+        if step.key != "close" and not step.done and step.blocker not in blockers:
             blockers.append(step.blocker)
     if blockers:
         raise ValidationError([_("The year cannot be closed yet:"), *blockers])
