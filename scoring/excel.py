@@ -5,14 +5,14 @@ the messages shown on screen go through gettext. Numbers are written as numbers 
 localised), text that a spreadsheet could run as a formula is escaped.
 """
 
-import warnings
-
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+
+from common import workbooks
 
 from . import selectors, services
 
@@ -32,6 +32,8 @@ SCORE_COLUMN, NOTE_COLUMN = 4, 5  # 1-based, as in Excel: D and E
 NUMBER_FORMAT = "0.00"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
+#: As in the scorecard form: a note longer than this is refused, here row by row.
+NOTE_MAX_LENGTH = 2000
 #: A text cell starting with one of these could be run as a formula (CSV/formula injection);
 #: the apostrophe itself is escaped too so that the escape can be undone exactly.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -221,26 +223,21 @@ def _criterion_row(sheet, row, item, score):
 # --- Import ----------------------------------------------------------------------------------
 
 
-def _open(file):
+def _check_size(file):
     if file.size > MAX_IMPORT_BYTES:
         raise ValidationError(_("The file is too large for a scorecard template (at most 2 MB)."))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
-            return load_workbook(file)
-    except Exception as error:
-        raise ValidationError(_("This file is not an Excel workbook (.xlsx).")) from error
 
 
 def _meta(workbook):
     if META_SHEET not in workbook.sheetnames:
         return {}
-    rows = workbook[META_SHEET].iter_rows(max_col=2, max_row=20, values_only=True)
-    return {str(key): value for key, value in rows if key is not None}
+    rows = workbooks.sheet_rows(workbook[META_SHEET], max_col=2, max_row=20)
+    return {str(key.value): value.value for key, value in rows if key.value is not None}
 
 
 def _check_template(workbook, scorecard):
-    """The header row of the template, or a ValidationError naming what is wrong."""
+    """The rows of the template's sheet and its header row, or a ValidationError naming what
+    is wrong (a sheet past the limits of `common.workbooks` is refused before it is read)."""
     meta = _meta(workbook)
     if meta.get("marker") != TEMPLATE_MARKER:
         raise ValidationError(
@@ -262,20 +259,20 @@ def _check_template(workbook, scorecard):
             % {"province": unescape_text(str(meta.get("province"))), "year": meta.get("year")}
         )
     header_row = meta.get("header_row")
-    sheet = workbook.worksheets[0]
+    rows = workbooks.sheet_rows(workbook.worksheets[0], max_col=NOTE_COLUMN)
     headers = (
-        []
-        if not isinstance(header_row, int)
-        else [sheet.cell(row=header_row, column=column).value for column in range(1, NOTE_COLUMN + 1)]
+        [cell.value for cell in rows[header_row - 1]]
+        if isinstance(header_row, int) and 0 < header_row <= len(rows)
+        else []
     )
-    if headers != SCORECARD_HEADERS[:NOTE_COLUMN] or sheet.max_row > header_row + MAX_IMPORT_ROWS:
+    if headers != SCORECARD_HEADERS[:NOTE_COLUMN] or len(rows) > header_row + MAX_IMPORT_ROWS:
         raise ValidationError(
             _(
                 "The columns of the template have been changed. Download the template again and "
                 "type only in the self-score and note columns."
             )
         )
-    return sheet, header_row
+    return rows, header_row
 
 
 def _cell_text(value):
@@ -300,7 +297,9 @@ def parse_scorecard_workbook(scorecard, file):
     Excel row. Rows of sections and groups are skipped (an error if a score was typed there);
     criteria missing from the file are left as they are.
     """
-    sheet, header_row = _check_template(_open(file), scorecard)
+    _check_size(file)
+    with workbooks.open_workbook(file) as workbook:
+        rows, header_row = _check_template(workbook, scorecard)
     table = selectors.criteria_table(scorecard.emulation_year)
     section_codes = {block.section.code for block in table.sections}
     by_section_and_code, by_code = {}, {}
@@ -312,8 +311,7 @@ def parse_scorecard_workbook(scorecard, file):
     year = scorecard.emulation_year.year
     errors, entries, seen = [], {}, {}
     section = None
-    rows = sheet.iter_rows(min_row=header_row + 1, max_col=NOTE_COLUMN)
-    for number, cells in enumerate(rows, start=header_row + 1):
+    for number, cells in enumerate(rows[header_row:], start=header_row + 1):
         code = _cell_text(cells[0].value)
         score_cell = cells[SCORE_COLUMN - 1]
         typed = _cell_text(score_cell.value)
@@ -351,7 +349,12 @@ def parse_scorecard_workbook(scorecard, file):
         except ValidationError as error:
             errors.extend(_row_error(number, code, message) for message in error.messages)
             continue
-        entries[item.criterion.pk] = (value, _cell_text(cells[NOTE_COLUMN - 1].value))
+        note = _cell_text(cells[NOTE_COLUMN - 1].value)
+        if len(note) > NOTE_MAX_LENGTH:
+            message = _("The note is %(length)s characters long; it may hold at most %(limit)s.")
+            errors.append(_row_error(number, code, message % {"length": len(note), "limit": NOTE_MAX_LENGTH}))
+            continue
+        entries[item.criterion.pk] = (value, note)
     if errors:
         raise ValidationError(errors)
     if not entries:

@@ -329,3 +329,126 @@ def test_a_file_in_another_encoding_is_refused_clearly(backan):
     assert response.status_code == 400
     assert "Excel" in text(response)
     assert stored(scorecard) == before
+
+
+# --- Hostile workbooks: refused before they are read ----------------------------------------
+
+
+def _rewrite_sheet(workbook, change, member="xl/worksheets/sheet1.xml"):
+    """The template as bytes, with the XML of its first sheet passed through `change`."""
+    import zipfile
+
+    source, target = BytesIO(), BytesIO()
+    workbook.save(source)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            new.writestr(info.filename, change(data.decode()).encode() if info.filename == member else data)
+    return SimpleUploadedFile("tu-cham.xlsx", target.getvalue())
+
+
+def _many_rows(count, first=100, width=1):
+    from openpyxl.utils import get_column_letter
+
+    def cells(row):
+        return "".join(f'<c r="{get_column_letter(c)}{row}" t="n"><v>1</v></c>' for c in range(1, width + 1))
+
+    return "".join(f'<row r="{r}">{cells(r)}</row>' for r in range(first, first + count))
+
+
+def _refused(backan, scorecard, file, message):
+    import time
+
+    before, version = stored(scorecard), scorecard.version
+    started = time.monotonic()
+    response = backan.post(import_url(scorecard), {"file": file})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    assert message in text(response)
+    assert "Dòng" not in text(response)
+    assert stored(scorecard) == before
+    scorecard.refresh_from_db()
+    assert scorecard.version == version
+    return elapsed
+
+
+def test_a_sheet_declaring_a_million_rows_is_refused_at_once(backan):
+    """A sheet whose <dimension> claims the whole grid and which holds 100,000 rows: refused
+    from its declaration, quickly, before a row is read; nothing is imported."""
+    scorecard = card(2015, "06")
+    bomb = _rewrite_sheet(
+        export(backan, scorecard),
+        lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:XFD1048576"', xml).replace(
+            "</sheetData>", _many_rows(100_000) + "</sheetData>"
+        ),
+    )
+    assert bomb.size < 2 * 1024 * 1024
+    elapsed = _refused(
+        backan, scorecard, bomb, "Trang tính Tự chấm điểm quá lớn để nhập: tối đa 5.000 dòng, 50 cột và 100.000 ô."
+    )
+    assert elapsed < 5
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        _many_rows(6_000),  # more rows than its <dimension> says
+        _many_rows(1, width=60),  # a row 60 columns wide
+        '<row r="999999"><c r="A999999"><v>1</v></c></row>',  # a row far below the rest
+    ],
+    ids=["rows", "columns", "far-row"],
+)
+def test_a_sheet_holding_more_than_it_declares_is_refused(backan, extra):
+    scorecard = card(2015, "06")
+    file = _rewrite_sheet(export(backan, scorecard), lambda xml: xml.replace("</sheetData>", extra + "</sheetData>"))
+    _refused(backan, scorecard, file, "Trang tính Tự chấm điểm quá lớn để nhập")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ['<row r="200"><c r="[1"><v>1</v></c></row>', '<row r="200"><c r="A200" t="s"><v>99999</v></c></row>'],
+    ids=["bad-reference", "missing-string"],
+)
+def test_a_sheet_openpyxl_cannot_read_is_refused_clearly(backan, extra):
+    scorecard = card(2015, "06")
+    file = _rewrite_sheet(export(backan, scorecard), lambda xml: xml.replace("</sheetData>", extra + "</sheetData>"))
+    _refused(backan, scorecard, file, "Tệp này không phải là tệp Excel")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(backan):
+    """A few kilobytes that unpack to 30 MB: refused from the zip's directory alone."""
+    import zipfile
+
+    scorecard = card(2015, "06")
+    buffer = BytesIO()
+    export(backan, scorecard).save(buffer)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (30 * 1024 * 1024))
+    bomb = SimpleUploadedFile("tu-cham.xlsx", buffer.getvalue())
+    assert bomb.size < 2 * 1024 * 1024
+    _refused(backan, scorecard, bomb, "Tệp Excel này khi giải nén lớn hơn 20,0")
+
+
+def test_a_file_that_is_not_a_zip_is_refused(backan):
+    scorecard = card(2015, "06")
+    file = SimpleUploadedFile("tu-cham.xlsx", b"PK\x03\x04 but not really a zip" * 10)
+    _refused(backan, scorecard, file, "Tệp này không phải là tệp Excel")
+
+
+def test_a_note_longer_than_the_form_allows_is_refused_with_its_row(backan):
+    scorecard = card(2015, "06")
+    before = stored(scorecard)
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    rows = rows_by_code(sheet)
+    sheet.cell(rows["A1"], 4, 9)
+    sheet.cell(rows["A2"], 4, 8)
+    sheet.cell(rows["A2"], 5, "x" * 2001)
+    response = backan.post(import_url(scorecard), {"file": upload(workbook)})
+    assert response.status_code == 400
+    assert f"Dòng {rows['A2']} (A2): Ghi chú dài 2001 ký tự; chỉ được tối đa 2000 ký tự." in text(response)
+    assert stored(scorecard) == before
+
+    sheet.cell(rows["A2"], 5, "x" * 2000)
+    assert backan.post(import_url(scorecard), {"file": upload(workbook)}).status_code == 302
+    assert Score.objects.get(scorecard=scorecard, criterion__code="A2").note == "x" * 2000
