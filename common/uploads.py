@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -87,3 +88,37 @@ def inspect_upload(upload, allowed=tuple(ALLOWED)) -> UploadInfo:
             % {"name": upload.name, "kind": extension.upper()}
         )
     return UploadInfo(safe_filename(upload.name, extension), extension, ALLOWED[extension], size)
+
+
+#: How many evidence files one criterion of a scorecard may hold. Enforced where evidence is
+#: stored (`scoring.services`), through `check_evidence_count`.
+MAX_EVIDENCE_FILES = 10
+
+
+def check_evidence_count(*, stored: int, added: int) -> None:
+    """Refuse adding `added` files to a criterion that already holds `stored` of them."""
+    if added and stored + added > MAX_EVIDENCE_FILES:
+        raise ValidationError(
+            _(
+                "A criterion holds at most %(limit)s evidence files and this one has %(count)s: "
+                "remove some before adding more."
+            )
+            % {"limit": MAX_EVIDENCE_FILES, "count": stored}
+        )
+
+
+class RequestSizeLimitHandler(FileUploadHandler):
+    """First of `FILE_UPLOAD_HANDLERS`: refuses a multipart request whose body is larger than
+    `settings.UPLOAD_MAX_REQUEST_SIZE` from its Content-Length, before any of it is read or
+    written to disk (Django answers 400). The WSGI server never reads past Content-Length, so
+    a body cannot be longer than it says. Files within the limit pass on unchanged."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > settings.UPLOAD_MAX_REQUEST_SIZE:
+            raise RequestDataTooBig("Upload larger than settings.UPLOAD_MAX_REQUEST_SIZE.")
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

@@ -216,6 +216,21 @@ else:
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Request sizes. The form fields of one request (everything but its files) may total 2.5 MB:
+# past that Django refuses the request (400, "RequestDataTooBig") before parsing it. An uploaded
+# file of up to 2.5 MB is held in memory, a larger one in a temporary file. A request carrying
+# files may not be larger than UPLOAD_MAX_REQUEST_SIZE in all: refused (400) from its
+# Content-Length before anything is read (common.uploads.RequestSizeLimitHandler). Each file is
+# further checked against its own limit (10 MB for evidence and scans, 2 MB for an Excel
+# template); a reverse proxy in front should refuse larger bodies too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_REQUEST_SIZE = env.int("DJANGO_UPLOAD_MAX_REQUEST_MB", default=50) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "common.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Security (production: DJANGO_DEBUG off) --------------------------------------------
 # Content-Security-Policy (django-csp): scripts only from our own static files, no inline
