@@ -3,6 +3,8 @@
 import datetime
 import logging
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -162,16 +164,40 @@ def _font_dir():
     return Path(getattr(settings, "PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation2"))
 
 
-def document_fetcher():
-    """A WeasyPrint fetcher that loads only our static files and the Vietnamese-covering fonts."""
-    from weasyprint.urls import URLFetcher
+def _document_folders():
+    return (_font_dir().resolve(), (Path(settings.BASE_DIR) / "static").resolve())
 
-    allowed = (f"file://{_font_dir()}/", f"file://{Path(settings.BASE_DIR) / 'static'}/")
+
+def document_resource_path(url):
+    """The file a document may load for `url`, or ValueError: only a local file:// URL whose
+    path stays inside the fonts or static folders. A `..` or a backslash anywhere is refused,
+    percent-encoded too (%2e%2e, %252e%252e, ...), before the path is resolved and checked."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError(f"Resource not allowed in a document: {url}")
+    decoded = url
+    for _round in range(4):  # undo nested percent-encoding (%252e -> %2e -> .)
+        decoded, before = unquote(decoded), decoded
+        if decoded == before:
+            break
+    else:
+        raise ValueError(f"Resource not allowed in a document (encoded too many times): {url}")
+    if ".." in decoded or "\\" in decoded or "\x00" in decoded:
+        raise ValueError(f"Resource not allowed in a document: {url}")
+    path = Path(url2pathname(parts.path)).resolve()
+    if not any(path.is_relative_to(folder) for folder in _document_folders()):
+        raise ValueError(f"Resource not allowed in a document: {url}")
+    return path
+
+
+def document_fetcher():
+    """A WeasyPrint fetcher that loads only our static files and the Vietnamese-covering fonts
+    (`document_resource_path`); nothing from the network."""
+    from weasyprint.urls import URLFetcher
 
     class DocumentFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            if not url.startswith(allowed):
-                raise ValueError(f"Resource not allowed in a document: {url}")
+            document_resource_path(url)
             return super().fetch(url, headers)
 
     return DocumentFetcher(allowed_protocols=["file"])
