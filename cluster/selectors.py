@@ -90,6 +90,21 @@ def chair_province_id(emulation_year):
     return emulation_year._chair_province_id
 
 
+def appraiser_province_id(emulation_year, province_id):
+    """Who appraises a member's scorecard: the chair, and for the chair's own scorecard the
+    vice-chair. Nobody appraises their own province (None when the term is incomplete)."""
+    if not hasattr(emulation_year, "_term_province_ids"):
+        roles = dict(
+            Membership.objects.filter(
+                emulation_year=emulation_year, role__in=(Role.CHAIR, Role.VICE_CHAIR)
+            ).values_list("role", "province_id")
+        )
+        emulation_year._term_province_ids = (roles.get(Role.CHAIR), roles.get(Role.VICE_CHAIR))
+    chair, vice = emulation_year._term_province_ids
+    appraiser = vice if province_id == chair else chair
+    return appraiser if appraiser != province_id else None
+
+
 def member_province_ids(emulation_year):
     if not hasattr(emulation_year, "_member_province_ids"):
         emulation_year._member_province_ids = frozenset(

@@ -142,7 +142,7 @@ def _evidence(criterion, province):
     return [SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")]
 
 
-def _scorecards_2014(emulation_year, chair_user):
+def _scorecards_2014(emulation_year, chair_user, vice_chair_user):
     from . import selectors
 
     leaves = selectors.criteria_table(emulation_year).leaves
@@ -167,7 +167,9 @@ def _scorecards_2014(emulation_year, chair_user):
         for c in leaves:
             agreed, reason = changes.get(c.code, (_score_for(c, code), ""))
             entries[c.pk] = (agreed, reason)
-        services.scorecard_save_agreed(scorecard=scorecard, user=chair_user, version=scorecard.version, entries=entries)
+        # The chair's own scorecard is appraised by the vice-chair (nobody confirms their own).
+        appraiser = vice_chair_user if province.pk == chair_user.province_id else chair_user
+        services.scorecard_save_agreed(scorecard=scorecard, user=appraiser, version=scorecard.version, entries=entries)
 
 
 @transaction.atomic
@@ -179,7 +181,7 @@ def load_scoring_demo(cluster):
     board = Scoreboard.objects.filter(emulation_year=year_2014).first()
     if board is None or not board.is_locked:
         chair_user = User.objects.get(username="phutho")
-        _scorecards_2014(year_2014, chair_user)
+        _scorecards_2014(year_2014, chair_user, User.objects.get(username="bacgiang"))
         services.scoreboard_lock(emulation_year=year_2014, user=chair_user)
     if not Section.objects.filter(emulation_year=year_2015).exists():
         services.criteria_copy_from_previous(emulation_year=year_2015)

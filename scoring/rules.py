@@ -1,8 +1,10 @@
 """Who sees and changes scorecards. A draft is its province's own; once submitted every
-member reads it; only the year's chair agrees scores; after the lock nobody edits."""
+member reads it; the year's chair appraises and agrees the scores (the vice-chair those of the
+chair's own province: nobody confirms their own scores); after the lock nobody edits."""
 
 import rules
 
+from cluster import selectors as cluster_selectors
 from cluster.rules import can_view_year, is_admin, is_chair_of_year, is_member_of_year
 
 from .enums import ScorecardStatus
@@ -56,6 +58,15 @@ def is_chair_of_its_year(user, scorecard):
 
 
 @rules.predicate
+def is_appraiser_of_it(user, scorecard):
+    """Staff of the province that appraises this scorecard (the chair; the vice-chair for the
+    chair's own): never the scorecard's own province."""
+    if not user.is_authenticated or user.province_id is None or user.province_id == scorecard.province_id:
+        return False
+    return cluster_selectors.appraiser_province_id(_year(scorecard), scorecard.province_id) == user.province_id
+
+
+@rules.predicate
 def is_scoring_open(user, emulation_year):
     return emulation_year is not None and not _locked(emulation_year)
 
@@ -65,8 +76,8 @@ can_view_scorecard = is_admin | is_own_province | (is_submitted & (is_member_of_
 rules.add_perm("scoring.view_scorecard", can_view_scorecard)
 rules.add_perm("scoring.edit_self_score", is_own_province & is_editable_by_province & is_scorecard_open)
 rules.add_perm("scoring.submit_scorecard", is_own_province & is_editable_by_province & is_scorecard_open)
-rules.add_perm("scoring.return_scorecard", is_chair_of_its_year & is_submitted & is_scorecard_open)
-rules.add_perm("scoring.agree_scores", is_chair_of_its_year & is_submitted & is_scorecard_open)
+rules.add_perm("scoring.return_scorecard", is_appraiser_of_it & is_submitted & is_scorecard_open)
+rules.add_perm("scoring.agree_scores", is_appraiser_of_it & is_submitted & is_scorecard_open)
 rules.add_perm("scoring.view_history", can_view_scorecard)
 # Year-level actions (the object is the emulation year).
 rules.add_perm("scoring.edit_criteria", (is_admin | is_chair_of_year) & is_scoring_open)

@@ -236,8 +236,23 @@ def scorecard_submit(*, scorecard, user):
 
 
 @transaction.atomic
+def _ensure_appraiser(scorecard, user):
+    """Only the scorecard's appraiser acts on it: the chair's staff, and for the chair's own
+    scorecard the vice-chair's. Nobody appraises, agrees or returns their own province's."""
+    if user is not None and user.province_id is not None and user.province_id == scorecard.province_id:
+        raise ValidationError(
+            _("Nobody appraises their own province's scorecard: the vice-chair appraises the chair's.")
+        )
+    appraiser = cluster_selectors.appraiser_province_id(scorecard.emulation_year, scorecard.province_id)
+    if user is None or user.province_id is None or user.province_id != appraiser:
+        raise ValidationError(
+            _("Only the appraising province (the chair, or the vice-chair for the chair's own scorecard) can do this.")
+        )
+
+
 def scorecard_return(*, scorecard, user, reason):
     _ensure_scoring_open(scorecard.emulation_year)
+    _ensure_appraiser(scorecard, user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the scorecard is returned.")})
@@ -260,6 +275,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
     every criterion is agreed the scorecard becomes "agreed".
     """
     _ensure_scoring_open(scorecard.emulation_year)
+    _ensure_appraiser(scorecard, user)
     current = _lock_scorecard(scorecard, version)
     if current.status not in (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED):
         raise ValidationError(_("Only a submitted scorecard can be cross-checked."))
@@ -306,6 +322,25 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         set_change_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
     current.save(update_fields=fields)
     return current
+
+
+@transaction.atomic
+def scorecard_agree_unchanged(*, scorecard, user, version):
+    """The appraiser's explicit "agree every unchanged score": each criterion not agreed yet
+    takes its self-score as agreed score, in the history under the appraiser's name. Scores the
+    appraiser already set stay as they are."""
+    current = Scorecard.objects.select_related("emulation_year").get(pk=scorecard.pk)
+    existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=current)}
+    entries = {}
+    for criterion_id in _leaf_criteria(current.emulation_year):
+        score = existing.get(criterion_id)
+        if score is None:
+            continue
+        if score.agreed_score is not None:
+            entries[criterion_id] = (score.agreed_score, score.agreed_reason)
+        elif score.self_score is not None:
+            entries[criterion_id] = (score.self_score, "")
+    return scorecard_save_agreed(scorecard=current, user=user, version=version, entries=entries)
 
 
 # --- The year's ranking and lock ------------------------------------------------------------

@@ -339,15 +339,13 @@ class CrossCheckView(ScorecardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
         if form is None:
+            # The appraisal starts empty: only what an appraiser has agreed is filled in.
             initial = {"version": self.scorecard.version}
             for c in context["table"].leaves:
                 score = context["scores"].get(c.pk)
-                value = None
-                if score:
-                    value = score.agreed_score if score.agreed_score is not None else score.self_score
+                if score and score.agreed_score is not None:
+                    initial[f"agreed_{c.pk}"] = number_format(score.agreed_score, 2)
                     initial[f"reason_{c.pk}"] = score.agreed_reason
-                if value is not None:
-                    initial[f"agreed_{c.pk}"] = number_format(value, 2)
             form = CrossCheckForm(initial=initial, leaves=context["table"].leaves)
         context["form"] = form
         context["blocks"] = _score_rows(context["table"], context["scores"], form, "agreed", "reason")
@@ -356,6 +354,20 @@ class CrossCheckView(ScorecardMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         leaves = selectors.criteria_table(self.emulation_year).leaves
+        if "agree_unchanged" in request.POST:
+            version = request.POST.get("version", "")
+            try:
+                card = services.scorecard_agree_unchanged(
+                    scorecard=self.scorecard, user=request.user, version=int(version) if version.isdigit() else -1
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Every score not changed is agreed as self-scored, under your name."))
+                if card.status == "agreed":
+                    messages.success(request, _("Every criterion of this scorecard is agreed."))
+            return redirect("scoring:cross_check", pk=self.scorecard.pk)
         form = CrossCheckForm(request.POST, leaves=leaves)
 
         def done(card):

@@ -148,12 +148,13 @@ def test_scorecard_submitted_returned_cross_checked_and_ranked(page, login, logo
     expect(page.get_by_test_id("return-reason")).to_have_count(0)
     logout()
 
-    # 4. The chair cross-checks: B4 lowered from 8 to 7, first without a reason.
+    # 4. The chair cross-checks: the form starts empty; B4 lowered from 8 to 7, first without
+    # a reason; then every other score agreed as self-scored with the explicit button.
     login("bacgiang", DEMO_PASSWORD)
     open_own_scorecard(page)
     page.get_by_role("link", name="Chấm chéo").click()
     agreed_b4 = page.get_by_label("Điểm thống nhất B4", exact=True)
-    expect(agreed_b4).to_have_value("8,00")
+    expect(agreed_b4).to_have_value("")
     agreed_b4.fill("7")
     page.get_by_role("button", name="Lưu điểm thống nhất").click()
     expect(row(page, "B4")).to_contain_text("Hãy nêu lý do điều chỉnh điểm tự chấm.")
@@ -163,7 +164,13 @@ def test_scorecard_submitted_returned_cross_checked_and_ranked(page, login, logo
 
     page.get_by_label("Lý do điều chỉnh B4", exact=True).fill(CHANGE_REASON)
     page.get_by_role("button", name="Lưu điểm thống nhất").click()
-    expect(page.get_by_role("alert")).to_contain_text("Đã thống nhất điểm mọi tiêu chí của bảng điểm này.")
+    expect(page.get_by_role("alert")).to_contain_text("Đã lưu điểm thống nhất.")
+    expect(page.get_by_test_id("status")).to_have_text("Đã nộp")
+    page.get_by_role("button", name="Thống nhất mọi điểm không thay đổi theo điểm tự chấm").click()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "đã được thống nhất theo điểm tự chấm, ghi nhận dưới tên bạn"
+    )
+    expect(page.get_by_role("alert").nth(1)).to_contain_text("Đã thống nhất điểm mọi tiêu chí của bảng điểm này.")
     expect(page.get_by_test_id("status")).to_have_text("Đã thống nhất")
     card.refresh_from_db()
     assert card.status == ScorecardStatus.AGREED
