@@ -60,8 +60,8 @@ def _lock_scorecard(scorecard, version):
     if version is not None and current.version != version:
         raise ConcurrentEditError(
             _(
-                "Somebody else saved this scorecard while you were editing it. "
-                "The current values are shown: check them and save again."
+                "Somebody else saved this scorecard while you were editing it. Your values are kept in "
+                "the form, with the values saved meanwhile beside them: check them and save again."
             )
         )
     return current

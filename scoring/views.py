@@ -208,9 +208,14 @@ class ScorecardMixin:
             try:
                 card = save(form.cleaned_data)
             except services.ConcurrentEditError as error:
+                # Keep what this person typed and show the values saved meanwhile beside it; the
+                # form now carries the current version, so saving again is a deliberate choice.
                 messages.error(self.request, " ".join(error.messages))
                 self.scorecard.refresh_from_db()
-                return self.render_to_response(self.get_context_data())
+                data = self.request.POST.copy()
+                data["version"] = self.scorecard.version
+                kept = form.__class__(data, leaves=form.leaves)
+                return self.render_to_response(self.get_context_data(form=kept, conflict=True), status=409)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:

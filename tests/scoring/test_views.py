@@ -77,7 +77,7 @@ def test_bad_input_keeps_every_typed_value_and_saves_nothing(client, scoring_dem
     assert sorted(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "note")) == before
 
 
-def test_second_saver_is_told_and_shown_the_current_values(client, scoring_demo, demo_user):
+def test_second_saver_keeps_what_it_typed_and_sees_what_was_saved(client, scoring_demo, demo_user):
     scorecard = bac_kan_2015()
     from scoring import selectors
 
@@ -86,9 +86,17 @@ def test_second_saver_is_told_and_shown_the_current_values(client, scoring_demo,
     url = reverse("scoring:scorecard", args=[scorecard.pk])
     opened = scorecard.version
     client.post(url, {"version": opened, f"score_{a1.pk}": "9,5", "save": "1"})
-    page = text(client.post(url, {"version": opened, f"score_{a1.pk}": "2", "save": "1"}))
+    response = client.post(
+        url, {"version": opened, f"score_{a1.pk}": "2", f"note_{a1.pk}": "Số liệu quý IV", "save": "1"}
+    )
+    page = text(response)
+    assert response.status_code == 409
     assert "Người khác đã lưu bảng điểm này trong lúc bạn đang sửa." in page
-    assert f'name="score_{a1.pk}" id="id_score_{a1.pk}" value="9,50"' in page
+    assert f'name="score_{a1.pk}" id="id_score_{a1.pk}" value="2"' in page  # what this person typed
+    assert "Số liệu quý IV</textarea>" in page
+    assert "Đã lưu trong lúc đó: 9,50" in page  # and what was saved meanwhile
+    scorecard.refresh_from_db()
+    assert f'name="version" value="{scorecard.version}"' in page  # saving again is now possible
     assert Score.objects.get(scorecard=scorecard, criterion=a1).self_score == 9.5
 
 
