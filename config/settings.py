@@ -129,11 +129,20 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Login throttling (django-axes): after 5 failures for a username from an address, that
-# pair is locked out for an hour; the state is in the database, shared by every web process.
+# Login throttling (django-axes): a username is locked out for an hour after 5 failures from
+# one address, or after 10 from any number of addresses (a guess spread over many machines);
+# the state is in the database, shared by every web process. Each parameter of
+# AXES_LOCKOUT_PARAMETERS has its own limit through accounts.throttling.LoginThrottleHandler.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.throttling.LoginThrottleHandler"
+# The client's address: REMOTE_ADDR, unless the site runs behind reverse proxies that append
+# to X-Forwarded-For; then DJANGO_TRUSTED_PROXY_COUNT says how many (accounts.throttling).
+# django-ipware is not installed, so axes's AXES_IPWARE_* settings would have no effect.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
