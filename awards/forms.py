@@ -68,6 +68,13 @@ class NominationForm(forms.Form):
     award_type = forms.ModelChoiceField(label=_("Award"), queryset=AwardType.objects.all())
     province = forms.ModelChoiceField(label=_("Member"), queryset=Province.objects.none())
     rationale = forms.CharField(label=_("Rationale"), max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+    departure_reason = forms.CharField(
+        label=_("Reason for departing from the ranking"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the flag goes to a member that does not lead the ranking: the minutes print it."),
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +107,8 @@ class BallotForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only to correct the last confirmed round: the new round replaces its outcome, both are kept."),
     )
+    #: The round the form was opened for: a second submit of the same form records nothing twice.
+    round_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=99)
     confirm = forms.BooleanField(
         label=_("These are the counts in the vote-counting committee's record."),
         error_messages={"required": _("Tick to confirm: a confirmed round cannot be changed.")},

@@ -173,6 +173,13 @@ class Nomination(models.Model):
         "provinces.Province", on_delete=models.PROTECT, related_name="nominations", verbose_name=_("province")
     )
     rationale = models.TextField(_("rationale"))
+    departure_reason = models.TextField(
+        _("reason for departing from the ranking"),
+        blank=True,
+        help_text=_(
+            "Required when the Government emulation flag is proposed for a member that does not lead the ranking."
+        ),
+    )
     rank = models.PositiveSmallIntegerField(_("rank in the scoring"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=NominationStatus.choices, default=NominationStatus.CANDIDATE

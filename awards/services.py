@@ -18,7 +18,7 @@ from scoring.models import Scorecard
 
 from . import ballot, selectors
 from .enums import PROPOSED_BY_THE_CLUSTER, NominationStatus, Outcome
-from .models import AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
+from .models import FLAG, AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
 
 
 def _require(emulation_year, step):
@@ -184,7 +184,7 @@ def nominations_propose_defaults(*, meeting, user=None):
 
 
 @transaction.atomic
-def nomination_save(*, meeting, award_type, province, rationale, user=None, nomination=None):
+def nomination_save(*, meeting, award_type, province, rationale, departure_reason="", user=None, nomination=None):
     """Add or change a candidate. A candidate must be a member; each type keeps to its quota
     of candidates plus those the chair adds for the ballot."""
     emulation_year = meeting.emulation_year
@@ -206,6 +206,20 @@ def nomination_save(*, meeting, award_type, province, rationale, user=None, nomi
         .values_list("rank", flat=True)
         .first()
     )
+    departure_reason = (departure_reason or "").strip()
+    leading = (
+        Scorecard.objects.filter(emulation_year=emulation_year, rank=1).values_list("province_id", flat=True).first()
+    )
+    if award_type.code == FLAG and province.pk != leading and not departure_reason:
+        raise ValidationError(
+            {
+                "departure_reason": _(
+                    "The Government emulation flag goes to the leading unit of the ranking: say why the meeting "
+                    "proposes %(province)s instead (the minutes print it)."
+                )
+                % {"province": province}
+            }
+        )
     nomination = nomination or Nomination(emulation_year=emulation_year)
     nomination.award_type, nomination.province, nomination.rationale, nomination.rank = (
         award_type,
@@ -213,6 +227,7 @@ def nomination_save(*, meeting, award_type, province, rationale, user=None, nomi
         rationale.strip(),
         rank,
     )
+    nomination.departure_reason = departure_reason if award_type.code == FLAG and province.pk != leading else ""
     nomination.full_clean()
     set_change_reason(nomination, _("Nomination saved"), user)
     nomination.save()
@@ -294,11 +309,22 @@ def count_error_message(error, names):
 
 @transaction.atomic
 def ballot_round_record(
-    *, meeting, award_type, issued, returned, valid, invalid, votes, user=None, correction_reason=""
+    *,
+    meeting,
+    award_type,
+    issued,
+    returned,
+    valid,
+    invalid,
+    votes,
+    user=None,
+    correction_reason="",
+    expected_number=None,
 ):
     """Record and confirm a round the vote-counting committee counted.
 
-    `votes`: {nomination id: votes}. Refused, with nothing stored, when the count is
+    `votes`: {nomination id: votes}. `expected_number`: the round the form was opened for, so
+    that a second submit of the same form stores nothing. Refused, with nothing stored, when the count is
     impossible or no ballot may be opened. A round corrects the last confirmed round when
     `correction_reason` is given; otherwise it is the next round (after a tie at the
     cut-off, between the tied candidates only). The stored round never changes.
@@ -314,6 +340,11 @@ def ballot_round_record(
     _require(meeting.emulation_year, "ballot")
     correction_reason = (correction_reason or "").strip()
     upcoming = selectors.next_round(meeting, award_type, correcting=bool(correction_reason))
+    if expected_number is not None and expected_number != upcoming.number:
+        raise ValidationError(
+            _("Round %(number)s of this ballot is already recorded (sent twice?): nothing was recorded again.")
+            % {"number": expected_number}
+        )
     last, candidates, seats = upcoming.last, upcoming.candidates, upcoming.seats
     if last and not last.needs_new_round and not correction_reason:
         raise ValidationError(_("This ballot is decided. To correct it, record a new round with the reason."))

@@ -291,6 +291,7 @@ class BallotView(MeetingMixin, TemplateView):
                     votes=form.votes(),
                     user=request.user,
                     correction_reason=data["correction_reason"],
+                    expected_number=data["round_number"],
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)

@@ -134,7 +134,11 @@ def test_nobody_reaching_the_threshold_elects_nobody(meeting_2015):
     ReviewMeeting.objects.filter(pk=meeting.pk).update(nominations_confirmed_at=None)
     meeting.refresh_from_db()
     second = services.nomination_save(
-        meeting=meeting, award_type=flag(), province=Province.objects.get(code="24"), rationale="Hạng 2"
+        meeting=meeting,
+        award_type=flag(),
+        province=Province.objects.get(code="24"),
+        rationale="Hạng 2",
+        departure_reason="Hội nghị đề nghị bỏ phiếu giữa hai tỉnh dẫn đầu",
     )
     services.nominations_confirm(meeting=meeting)
     meeting.refresh_from_db()
@@ -276,3 +280,42 @@ def test_a_meeting_cannot_end_before_it_starts(meeting_2015):
     with pytest.raises(IntegrityError), transaction.atomic():
         ReviewMeeting.objects.filter(pk=meeting_2015.pk).update(ends_at=starts)
     assert ReviewMeeting.objects.get(pk=meeting_2015.pk).ends_at is None
+
+
+def test_the_flag_goes_to_the_leading_unit_unless_the_meeting_says_why(meeting_2015):
+    from provinces.models import Province
+
+    everyone_present(meeting_2015)
+    meeting_2015.refresh_from_db()
+    services.ranking_adopt(meeting=meeting_2015)
+    bac_giang = Province.objects.get(code="24")  # ranked 2nd in 2015; Thái Nguyên leads
+    with pytest.raises(ValidationError) as refused:
+        services.nomination_save(meeting=meeting_2015, award_type=flag(), province=bac_giang, rationale="Hạng 2")
+    assert list(refused.value.message_dict) == ["departure_reason"]
+    assert "dẫn đầu" in refused.value.message_dict["departure_reason"][0]
+    nomination = services.nomination_save(
+        meeting=meeting_2015,
+        award_type=flag(),
+        province=bac_giang,
+        rationale="Hạng 2",
+        departure_reason="Tỉnh Thái Nguyên đang trong thời gian thanh tra",
+    )
+    assert (nomination.rank, nomination.departure_reason) == (2, "Tỉnh Thái Nguyên đang trong thời gian thanh tra")
+    leader = services.nomination_save(
+        meeting=meeting_2015,
+        award_type=flag(),
+        province=Province.objects.get(code="19"),
+        rationale="Hạng 1",
+        departure_reason="không cần",
+    )
+    assert leader.departure_reason == ""  # the leading unit needs no reason
+
+
+def test_a_round_sent_twice_is_recorded_once(meeting_2015):
+    meeting = ready_for_ballot(meeting_2015)
+    leader = Nomination.objects.get(emulation_year=meeting.emulation_year, award_type__code="flag")
+    counts = {"issued": 7, "returned": 7, "valid": 7, "invalid": 0, "votes": {leader.pk: 7}, "expected_number": 1}
+    services.ballot_round_record(meeting=meeting, award_type=flag(), **counts)
+    with pytest.raises(ValidationError, match="đã được ghi nhận"):
+        services.ballot_round_record(meeting=meeting, award_type=flag(), **counts)
+    assert BallotRound.objects.filter(meeting=meeting).count() == 1

@@ -366,7 +366,11 @@ def bigger_2015(meeting):
     for award_type, codes in ((flag, ["19", "24", "25"]), (certificate, ["24", "25", "17", "08"])):
         for code in codes:
             services.nomination_save(
-                meeting=meeting, award_type=award_type, province=by_code[code], rationale="Đề nghị"
+                meeting=meeting,
+                award_type=award_type,
+                province=by_code[code],
+                rationale="Đề nghị",
+                departure_reason="Hội nghị bỏ phiếu giữa các tỉnh",
             )
     services.nominations_confirm(meeting=meeting)
     meeting.refresh_from_db()
