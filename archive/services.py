@@ -1,12 +1,19 @@
 """Export a cluster's whole history (all years, scores, evidence files, meetings, ballots,
 decisions, documents and the change history) to a zip archive, and restore it into an empty
-database. Primary keys are kept, so every reference survives the round trip."""
+database. Primary keys are kept, so every reference survives the round trip.
+
+An archive holds only rows of the project's own apps (`ARCHIVED_APPS`); a restore refuses any
+other (permissions, sessions, login attempts...). Password hashes are left out unless asked
+for: users restored without one get an unusable password until an admin sets one.
+"""
 
 import json
 import zipfile
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -17,6 +24,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 FORMAT_VERSION = 1
+#: The apps whose rows make a cluster's history: an archive naming a model of any other app
+#: (auth, contenttypes, sessions, axes, admin...) is refused whole.
+ARCHIVED_APPS = frozenset({"accounts", "provinces", "cluster", "scoring", "covenants", "awards", "reports"})
 
 
 class ExactEncoder(json.JSONEncoder):
@@ -140,18 +150,23 @@ def _parents_first(queryset, parent="parent_id"):
 FILE_FIELDS = {"scoring.evidence": "file", "covenants.signatory": "scan", "reports.report": "file"}
 
 
-def cluster_export(*, cluster, path):
-    """Write the archive; returns {part: number of rows}."""
+def cluster_export(*, cluster, path, with_passwords=False):
+    """Write the archive; returns {part: number of rows}. Users' password hashes are written
+    only `with_passwords`."""
+    user_label = get_user_model()._meta.label_lower
     counts, files = {}, set()
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        manifest = {"format": FORMAT_VERSION, "cluster": cluster.name, "parts": []}
+        manifest = {"format": FORMAT_VERSION, "cluster": cluster.name, "passwords": with_passwords, "parts": []}
         for index, (part, rows) in enumerate(_collect(cluster)):
             rows = list(rows)
             counts[part] = len(rows)
             name = f"data/{index:02d}.json"
-            archive.writestr(
-                name, json.dumps(serializers.serialize("python", rows), cls=ExactEncoder, ensure_ascii=False)
-            )
+            data = serializers.serialize("python", rows)
+            if not with_passwords:
+                for item in data:
+                    if item["model"] == user_label:
+                        item["fields"]["password"] = ""
+            archive.writestr(name, json.dumps(data, cls=ExactEncoder, ensure_ascii=False))
             manifest["parts"].append({"name": part, "file": name, "rows": len(rows)})
             for row in rows:
                 field = FILE_FIELDS.get(row._meta.label_lower)
@@ -165,30 +180,84 @@ def cluster_export(*, cluster, path):
     return counts
 
 
+def _foreign_models(items):
+    """The labels of the models outside `ARCHIVED_APPS` that these serialized rows name, as
+    their own model or through a many-to-many value (a user's groups or permissions)."""
+    foreign = set()
+    for item in items:
+        label = str(item.get("model", "")).lower()
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            foreign.add(label)
+            continue
+        if model._meta.app_label not in ARCHIVED_APPS:
+            foreign.add(label)
+            continue
+        for field in model._meta.many_to_many:
+            if field.related_model._meta.app_label not in ARCHIVED_APPS and item["fields"].get(field.name):
+                foreign.add(field.related_model._meta.label_lower)
+    return foreign
+
+
+def _read_parts(archive, manifest):
+    """[(part name, serialized rows)] of the archive, or a ValidationError: nothing is written
+    before every part has been read and checked."""
+    parts = []
+    try:
+        for part in manifest["parts"]:
+            items = json.loads(archive.read(part["file"]))
+            if not isinstance(items, list) or not all(
+                isinstance(item, dict) and isinstance(item.get("fields"), dict) for item in items
+            ):
+                raise ValueError(part["file"])
+            parts.append((part["name"], items))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationError(_("This file is not a cluster archive.")) from error
+    foreign = set().union(*(_foreign_models(items) for _name, items in parts))
+    if foreign:
+        raise ValidationError(
+            _("The archive holds data that is not a cluster's history (%(models)s): nothing was restored.")
+            % {"models": ", ".join(sorted(foreign))}
+        )
+    return parts
+
+
 def cluster_import(*, path):
     """Restore an archive into a database that has no cluster yet (all or nothing)."""
     from cluster.models import Cluster
 
     if Cluster.objects.exists():
         raise ValidationError(_("The database already holds a cluster: restore into an empty database."))
-    with zipfile.ZipFile(path) as archive:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValidationError(_("This file is not a cluster archive.")) from error
+    with archive:
         try:
             manifest = json.loads(archive.read("manifest.json"))
-        except KeyError as error:
+            if not isinstance(manifest, dict):
+                raise ValueError("manifest.json")
+        except (KeyError, ValueError) as error:
             raise ValidationError(_("This file is not a cluster archive.")) from error
         if manifest.get("format") != FORMAT_VERSION:
             raise ValidationError(_("This archive's format is not supported."))
-        counts = {}
-        written = []
+        parts = _read_parts(archive, manifest)
+        user_label = get_user_model()._meta.label_lower
+        counts, written, without_password = {}, [], 0
         try:
             with transaction.atomic():
                 models = set()
-                for part in manifest["parts"]:
-                    objects = list(serializers.deserialize("python", json.loads(archive.read(part["file"]))))
+                for name, items in parts:
+                    for item in items:
+                        if item["model"].lower() == user_label and not item["fields"].get("password"):
+                            item["fields"]["password"] = make_password(None)  # unusable until set
+                            without_password += 1
+                    objects = list(serializers.deserialize("python", items))
                     for obj in objects:
                         obj.save()
                         models.add(type(obj.object))
-                    counts[part["name"]] = len(objects)
+                    counts[name] = len(objects)
                 for name in manifest["files"]:
                     if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
                         raise ValidationError(_("The archive holds an unsafe file name."))
@@ -203,6 +272,8 @@ def cluster_import(*, path):
             for name in written:
                 default_storage.delete(name)
             raise
+    if without_password:
+        counts["users without a password"] = without_password
     return counts
 
 

@@ -68,7 +68,7 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, media, d
     assert before_files, "the demo has evidence files, scans and a document"
     assert all(before_rows[label] for label in ("scoring.Score", "awards.BallotResult", "scoring.HistoricalScore"))
     archive = tmp_path / "cum-thi-dua.zip"
-    call_command("export_cluster", str(archive), verbosity=0)
+    call_command("export_cluster", str(archive), "--with-passwords", verbosity=0)
 
     call_command("flush", interactive=False, verbosity=0)
     settings.STORAGES = {
@@ -109,4 +109,100 @@ def test_a_file_that_is_not_an_archive_is_refused(tmp_path, db):
     with zipfile.ZipFile(bogus, "w") as z:
         z.writestr("hello.txt", "xin chào")
     with pytest.raises(CommandError, match="không phải là tệp sao lưu|not a cluster archive"):
+        call_command("import_cluster", str(bogus), verbosity=0)
+
+
+def archived_rows(archive):
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(archive) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        return manifest, [item for part in manifest["parts"] for item in json.loads(z.read(part["file"]))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_default_export_leaves_password_hashes_out_and_restored_users_cannot_sign_in(tmp_path, demo, demo_user):
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    hashes = set(User.objects.values_list("password", flat=True))
+    archive = tmp_path / "a.zip"
+    call_command("export_cluster", str(archive), verbosity=0)
+
+    manifest, rows = archived_rows(archive)
+    users = [row for row in rows if row["model"] == "accounts.user"]
+    assert manifest["passwords"] is False
+    assert users and all(row["fields"]["password"] == "" for row in users)
+    every_value = json.dumps(rows)
+    assert hashes and not any(h in every_value for h in hashes)
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("import_cluster", str(archive), verbosity=0)
+    assert User.objects.count() == len(users)
+    phutho = demo_user("phutho")
+    assert phutho.province.name == "Phú Thọ"
+    assert not phutho.has_usable_password() and not phutho.check_password("thidua2015")
+    assert not any(user.has_usable_password() for user in User.objects.all())
+
+
+def write_archive(path, rows):
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("data/00.json", json.dumps(rows))
+        manifest = {"format": 1, "cluster": "x", "parts": [{"name": "x", "file": "data/00.json"}], "files": []}
+        z.writestr("manifest.json", json.dumps(manifest))
+
+
+PROVINCE = {"model": "provinces.province", "pk": 999, "fields": {"code": "99", "name": "Tỉnh thử"}}
+
+
+@pytest.mark.parametrize(
+    ("row", "named"),
+    [
+        ({"model": "auth.permission", "pk": 1, "fields": {"name": "x", "content_type": 1, "codename": "x"}}, None),
+        ({"model": "auth.group", "pk": 1, "fields": {"name": "admins", "permissions": []}}, None),
+        ({"model": "contenttypes.contenttype", "pk": 1, "fields": {"app_label": "x", "model": "x"}}, None),
+        ({"model": "sessions.session", "pk": "k", "fields": {"session_data": "x", "expire_date": "2030-01-01"}}, None),
+        ({"model": "axes.accessattempt", "pk": 1, "fields": {"username": "admin"}}, None),
+        ({"model": "admin.logentry", "pk": 1, "fields": {}}, None),
+        ({"model": "nosuchapp.model", "pk": 1, "fields": {}}, None),
+        (
+            {"model": "accounts.user", "pk": 1, "fields": {"username": "x", "password": "", "user_permissions": [1]}},
+            "auth.permission",
+        ),
+    ],
+    ids=["permission", "group", "contenttype", "session", "axes", "admin-log", "unknown", "user-permissions"],
+)
+def test_an_archive_naming_another_model_is_refused_and_restores_nothing(tmp_path, db, row, named):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from provinces.models import Province
+
+    before = (Province.objects.count(), Permission.objects.count(), get_user_model().objects.count())
+    archive = tmp_path / "x.zip"
+    write_archive(archive, [PROVINCE, row])
+    with pytest.raises(CommandError, match="không thuộc lịch sử của một cụm thi đua") as error:
+        call_command("import_cluster", str(archive), verbosity=0)
+    assert (named or row["model"]) in str(error.value)
+    assert (Province.objects.count(), Permission.objects.count(), get_user_model().objects.count()) == before
+    assert not Province.objects.filter(pk=999).exists()
+
+
+@pytest.mark.parametrize("content", [b"not a zip at all", None], ids=["not-zip", "bad-manifest"])
+def test_a_broken_archive_is_refused_clearly(tmp_path, db, content):
+    import zipfile
+
+    bogus = tmp_path / "x.zip"
+    if content is None:
+        with zipfile.ZipFile(bogus, "w") as z:
+            z.writestr("manifest.json", "{not json")
+    else:
+        bogus.write_bytes(content)
+    with pytest.raises(CommandError, match="không phải là tệp sao lưu"):
         call_command("import_cluster", str(bogus), verbosity=0)
