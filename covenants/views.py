@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from cluster import selectors as cluster_selectors
 from cluster.views import YearMixin, apply_validation_error
+from common.downloads import private_file_response
 
 from . import selectors, services
 from .forms import CommitmentFormSet, CovenantForm, SignatoryForm
@@ -136,6 +137,4 @@ def signatory_scan(request, pk):
         raise Http404
     extension = signatory.scan.name.rsplit(".", 1)[-1]
     name = f"giao-uoc-{signatory.covenant.emulation_year.year}-{signatory.province.code}.{extension}"
-    response = FileResponse(signatory.scan.open("rb"), as_attachment=True, filename=name)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(signatory.scan.open("rb"), filename=name)

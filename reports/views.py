@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from awards.models import BallotRound
 from cluster.views import YearMixin
+from common.downloads import private_file_response
 
 from . import selectors, services
 from .enums import DocumentKind, ReportStatus
@@ -112,8 +113,4 @@ def report_download(request, pk):
     report = _report_for(request, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    response = FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.download_name, content_type="application/pdf"
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file_response(report.file.open("rb"), filename=report.download_name, content_type="application/pdf")

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from cluster.views import YearMixin, apply_validation_error
+from common.downloads import private_file_response
 
 from . import selectors, services
 from .charts import bar_chart
@@ -433,15 +434,9 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(Evidence.objects.select_related("score__scorecard__emulation_year"), pk=pk)
     if not request.user.has_perm("scoring.view_scorecard", evidence.score.scorecard):
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return private_file_response(
+        evidence.file.open("rb"), filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_POST

@@ -5,7 +5,6 @@ from io import BytesIO
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cluster.views import YearMixin
+from common.downloads import private_file_response
 
 from . import excel, selectors
 from .views import ScorecardMixin
@@ -22,11 +22,8 @@ def _xlsx_response(workbook, filename):
     buffer = BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return private_file_response(
+        buffer, filename=filename, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
 
 
