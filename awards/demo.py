@@ -130,9 +130,10 @@ def load_awards_demo(cluster):
             covenant=covenant, user=chair, commitments=[(text, sections.get(code)) for text, code in COMMITMENTS]
         )
     for signatory in covenant.signatories.select_related("province"):
-        if not signatory.signed:
+        if not signatory.signed:  # each member signs its own row
             name, post = DELEGATES[signatory.province.code]
+            staff = User.objects.filter(province=signatory.province).order_by("pk").first()
             covenant_services.signatory_update(
-                signatory=signatory, user=chair, representative=name, post=post, signed=True, signed_on=SIGNING_DAY
+                signatory=signatory, user=staff, representative=name, post=post, signed=True, signed_on=SIGNING_DAY
             )
     services.emulation_year_close(emulation_year=year_2014, user=chair)

@@ -48,3 +48,14 @@ class SignatoryForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in SCANS)}),
     )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        required=False,
+        help_text=_("An admin's correction of a recorded signature is kept in the row's history with this reason."),
+    )
+
+    def __init__(self, *args, correcting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correcting:
+            del self.fields["reason"]

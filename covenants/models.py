@@ -103,3 +103,25 @@ class Signatory(models.Model):
 
     def __str__(self):
         return f"{self.province} – {self.covenant}"
+
+
+class ReplacedScan(models.Model):
+    """A scan a signatory row no longer shows: kept, never deleted, with who replaced it and why."""
+
+    signatory = models.ForeignKey(
+        Signatory, verbose_name=_("signatory"), on_delete=models.CASCADE, related_name="replaced_scans"
+    )
+    scan = models.FileField(_("scan"), max_length=300)
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("replaced by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("replaced scan")
+        verbose_name_plural = _("replaced scans")
+        ordering = ["-replaced_at"]
+
+    def __str__(self):
+        return f"{self.signatory} – {self.scan.name}"

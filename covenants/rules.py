@@ -1,5 +1,6 @@
 """Who edits a covenant: the chair of its year or of the year before (who hosts the signing)
-and admins edit the text; each member's staff edit their own signatory row."""
+and admins edit the text; each member's staff sign their own row, nobody else's; admins
+correct a recorded signature, with a reason."""
 
 import rules
 
@@ -16,11 +17,6 @@ def is_covenant_chair(user, covenant):
 @rules.predicate
 def is_signatory_province(user, signatory):
     return user.is_authenticated and user.province_id is not None and user.province_id == signatory.province_id
-
-
-@rules.predicate
-def is_signatory_chair(user, signatory):
-    return is_covenant_chair(user, signatory.covenant)
 
 
 @rules.predicate
@@ -44,9 +40,16 @@ def is_draft(user, covenant):
 
 
 rules.add_perm("covenants.change_covenant", (is_admin | is_covenant_chair) & covenant_year_open & is_draft)
-rules.add_perm(
-    "covenants.change_signatory", (is_admin | is_signatory_chair | is_signatory_province) & covenant_year_open
-)
+
+
+@rules.predicate
+def is_unsigned_row(user, signatory):
+    return not signatory.signed
+
+
+# Each member signs its own row; a recorded signature is corrected by an admin, with a reason.
+rules.add_perm("covenants.change_signatory", is_signatory_province & covenant_year_open & is_unsigned_row)
+rules.add_perm("covenants.correct_signatory", is_admin & covenant_year_open)
 rules.add_perm("covenants.view_scan", can_view_covenant_year)
 
 

@@ -9,7 +9,7 @@ from cluster.services import year_ensure_open
 from common.history import set_change_reason
 from common.uploads import SCANS, inspect_upload
 
-from .models import Commitment, Covenant, CovenantStatus, Signatory
+from .models import Commitment, Covenant, CovenantStatus, ReplacedScan, Signatory
 
 
 def _ensure_open(covenant_or_year):
@@ -62,14 +62,7 @@ def covenant_update(*, covenant, user=None, commitments=None, **fields):
     return covenant
 
 
-@transaction.atomic
-def signatory_update(*, signatory, user=None, representative, post, signed, signed_on, scan=None):
-    """Record a member's representative and signature; the covenant becomes signed when
-    every member has signed. A signature of a signed covenant cannot be withdrawn."""
-    covenant = Covenant.objects.select_for_update().get(pk=signatory.covenant_id)
-    _ensure_open(covenant)
-    if covenant.status == CovenantStatus.SIGNED and not signed:
-        raise ValidationError({"signed": _("The covenant is signed by every member: a signature cannot be withdrawn.")})
+def _signatory_write(*, signatory, covenant, user, representative, post, signed, signed_on, scan, reason):
     errors = {}
     if signed and not covenant.commitments.exists():
         errors["signed"] = _("The covenant has no commitment yet: write its text before it is signed.")
@@ -88,17 +81,70 @@ def signatory_update(*, signatory, user=None, representative, post, signed, sign
     signatory.representative, signatory.post = representative.strip(), post.strip()
     signatory.signed, signatory.signed_on = signed, signed_on if signed else None
     if info is not None:
-        old = signatory.scan.name if signatory.scan else None
+        if signatory.scan:
+            # The scan it replaces is kept, with who replaced it and why.
+            ReplacedScan.objects.create(signatory=signatory, scan=signatory.scan.name, replaced_by=user, reason=reason)
         scan.seek(0)
         signatory.scan.save(info.safe_name, scan, save=False)
-        if old:
-            storage = signatory.scan.storage
-            transaction.on_commit(lambda: storage.delete(old))
     signatory.full_clean()
-    set_change_reason(signatory, _("Signature recorded") if signed else _("Representative recorded"), user)
+    set_change_reason(signatory, reason or (_("Signature recorded") if signed else _("Representative recorded")), user)
     signatory.save()
     covenant_refresh_status(covenant=covenant, user=user)
     return signatory
+
+
+@transaction.atomic
+def signatory_update(*, signatory, user, representative, post, signed, signed_on, scan=None):
+    """A member records its own representative and signature; the covenant becomes signed when
+    every member has signed. Only the member's own staff write its row, and a signed row no
+    longer changes (an admin corrects it with `signatory_correct`)."""
+    covenant = Covenant.objects.select_for_update().get(pk=signatory.covenant_id)
+    _ensure_open(covenant)
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    if user is None or user.province_id != signatory.province_id:
+        raise ValidationError(
+            _("Only the staff of %(province)s record its signature.") % {"province": signatory.province}
+        )
+    if signatory.signed:
+        raise ValidationError(
+            _("This signature is recorded and can no longer change; an admin can correct it, giving the reason.")
+        )
+    return _signatory_write(
+        signatory=signatory,
+        covenant=covenant,
+        user=user,
+        representative=representative,
+        post=post,
+        signed=signed,
+        signed_on=signed_on,
+        scan=scan,
+        reason="",
+    )
+
+
+@transaction.atomic
+def signatory_correct(*, signatory, user, reason, representative, post, signed, signed_on, scan=None):
+    """An admin corrects a member's signature row, signed or not, giving the reason (kept in the
+    row's history; a replaced scan is kept)."""
+    if user is None or not user.is_superuser:
+        raise ValidationError(_("Only an admin corrects a recorded signature."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the signature is corrected.")})
+    covenant = Covenant.objects.select_for_update().get(pk=signatory.covenant_id)
+    _ensure_open(covenant)
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    return _signatory_write(
+        signatory=signatory,
+        covenant=covenant,
+        user=user,
+        representative=representative,
+        post=post,
+        signed=signed,
+        signed_on=signed_on,
+        scan=scan,
+        reason=reason,
+    )
 
 
 def covenant_refresh_status(*, covenant, user=None):

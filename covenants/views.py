@@ -28,7 +28,7 @@ class CovenantView(YearMixin, TemplateView):
             editable_rows={
                 s.pk
                 for s in (covenant.signatories.all() if covenant else [])
-                if user.has_perm("covenants.change_signatory", s)
+                if user.has_perm("covenants.change_signatory", s) or user.has_perm("covenants.correct_signatory", s)
             },
         )
         return context
@@ -98,14 +98,18 @@ def signatory_edit(request, pk):
     )
     if not request.user.has_perm("covenants.view_covenant", signatory.covenant):
         raise Http404
-    if not request.user.has_perm("covenants.change_signatory", signatory):
+    correcting = request.user.has_perm("covenants.correct_signatory", signatory)
+    if not (correcting or request.user.has_perm("covenants.change_signatory", signatory)):
         raise PermissionDenied
     covenant = signatory.covenant
     if request.method == "POST":
-        form = SignatoryForm(request.POST, request.FILES)
+        form = SignatoryForm(request.POST, request.FILES, correcting=correcting)
         if form.is_valid():
             try:
-                services.signatory_update(signatory=signatory, user=request.user, **form.cleaned_data)
+                if correcting:
+                    services.signatory_correct(signatory=signatory, user=request.user, **form.cleaned_data)
+                else:
+                    services.signatory_update(signatory=signatory, user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -119,12 +123,13 @@ def signatory_edit(request, pk):
                 )
     else:
         form = SignatoryForm(
+            correcting=correcting,
             initial={
                 "representative": signatory.representative,
                 "post": signatory.post,
                 "signed": signatory.signed,
                 "signed_on": signatory.signed_on,
-            }
+            },
         )
     return render(
         request, "covenants/signatory_form.html", {"signatory": signatory, "covenant": covenant, "form": form}

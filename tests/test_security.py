@@ -68,7 +68,8 @@ TABLE = {
     "scoring:province_results": (lambda o: {"code": "19"}, (302, 200, 200, 200, 200, 200)),
     "covenants:covenant": (year_kwargs(2015), MEMBERS),
     "covenants:covenant_edit": (year_kwargs(2015), (302, 403, 403, 403, 403, 404)),  # signed: read-only
-    "covenants:signatory_edit": (lambda o: {"pk": o["signatory"].pk}, (302, 200, 403, 200, 200, 404)),
+    # A signed row: nobody edits it; an admin corrects it.
+    "covenants:signatory_edit": (lambda o: {"pk": o["signatory"].pk}, (302, 403, 403, 403, 200, 404)),
     "covenants:signatory_scan": (lambda o: {"pk": o["signatory"].pk}, (302, 404, 404, 404, 404, 404)),  # no scan
     "awards:console": (year_kwargs(2015), MEMBERS),
     "awards:meeting_edit": (year_kwargs(2015), CHAIR_ADMIN),

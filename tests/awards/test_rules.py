@@ -80,13 +80,16 @@ COVENANTS_TABLE = {
     #                                                  admin  bacgiang phutho backan thainguyen yenbai outsider
     # signed: its text no longer changes, for anybody
     ("2015 covenant", "covenants.change_covenant"): (False, False, False, False, False, False, False),
-    ("2015 row Yên Bái", "covenants.change_signatory"): (True, True, True, False, False, True, False),
-    ("2015 row Thái Nguyên", "covenants.change_signatory"): (True, True, True, False, True, False, False),
+    # signed rows: nobody changes them any more (an admin corrects them, with a reason)
+    ("2015 row Yên Bái", "covenants.change_signatory"): (False, False, False, False, False, False, False),
+    ("2015 row Thái Nguyên", "covenants.change_signatory"): (False, False, False, False, False, False, False),
+    ("2015 row Yên Bái", "covenants.correct_signatory"): (True, False, False, False, False, False, False),
     ("year 2015", "covenants.create_covenant"): (True, True, True, False, False, False, False),
     #   2016: a draft; its editors are the chairs of 2016 (Bắc Kạn) and of 2015 (Bắc Giang).
     ("2016 covenant", "covenants.change_covenant"): (True, True, False, True, False, False, False),
-    ("2016 row Yên Bái", "covenants.change_signatory"): (True, True, False, True, False, True, False),
-    ("2016 row Thái Nguyên", "covenants.change_signatory"): (True, True, False, True, True, False, False),
+    #   each member signs its own row only: not the chair, not an admin
+    ("2016 row Yên Bái", "covenants.change_signatory"): (False, False, False, False, False, True, False),
+    ("2016 row Thái Nguyên", "covenants.change_signatory"): (False, False, False, False, True, False, False),
     ("year 2016", "covenants.create_covenant"): (True, True, False, True, False, False, False),
 }
 

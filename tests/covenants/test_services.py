@@ -62,7 +62,10 @@ def sign(signatory, **overrides):
         "signed_on": datetime.date(2016, 3, 10),
         **overrides,
     }
-    return services.signatory_update(signatory=signatory, **fields)
+    from django.contrib.auth import get_user_model
+
+    staff = get_user_model().objects.filter(province_id=signatory.province_id).first()
+    return services.signatory_update(signatory=signatory, user=staff, **fields)
 
 
 def test_a_new_covenant_has_one_draft_row_per_member(covenant_2016):
@@ -113,9 +116,8 @@ def test_a_signed_covenant_keeps_its_text_and_its_signatures(full_demo):
     assert covenant.status == "signed"
     with pytest.raises(ValidationError, match="Giao ước thi đua đã được ký: không thể sửa nội dung nữa."):
         services.covenant_update(covenant=covenant, title="Sửa tiêu đề")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError, match="Chữ ký này đã được ghi nhận"):
         sign(row(covenant, "15"), signed=False)
-    assert "signed" in error.value.message_dict
     assert Covenant.objects.get(pk=covenant.pk).title.startswith("Giao ước thi đua năm 2015")
     assert row(covenant, "15").signed
 
@@ -137,16 +139,63 @@ def test_a_picture_scan_keeps_its_type(covenant_2016, media):
     assert signatory.scan.open("rb").read() == PNG
 
 
-def test_a_new_scan_replaces_the_old_file(covenant_2016, media, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        sign(row(covenant_2016, "15"), scan=SimpleUploadedFile("lan-1.pdf", PDF))
+def test_a_replaced_scan_is_kept_with_who_replaced_it_and_why(covenant_2016, media, demo_user):
+    sign(row(covenant_2016, "15"), signed=False, scan=SimpleUploadedFile("lan-1.pdf", PDF))
     first = row(covenant_2016, "15").scan.name
-    with django_capture_on_commit_callbacks(execute=True):
-        sign(row(covenant_2016, "15"), scan=SimpleUploadedFile("lan-2.pdf", PDF + b"2"))
-    second = row(covenant_2016, "15").scan.name
-    assert first != second
-    assert not (media / first).exists()
-    assert (media / second).exists()
+    sign(row(covenant_2016, "15"), scan=SimpleUploadedFile("lan-2.pdf", PDF + b"2"))
+    signatory = row(covenant_2016, "15")
+    assert signatory.scan.name != first and (media / signatory.scan.name).exists()
+    kept = signatory.replaced_scans.get()
+    assert kept.scan.name == first and (media / first).exists()  # never deleted
+    assert kept.replaced_by.username == "yenbai"
+    # An admin's correction of the signed row keeps the second scan too, with the reason.
+    services.signatory_correct(
+        signatory=signatory,
+        user=demo_user("admin"),
+        reason="Bản chụp thiếu trang 2",
+        representative="Vũ Thị Giang",
+        post="Phó Chủ tịch UBND tỉnh",
+        signed=True,
+        signed_on=datetime.date(2016, 3, 10),
+        scan=SimpleUploadedFile("lan-3.pdf", PDF + b"3"),
+    )
+    signatory = row(covenant_2016, "15")
+    assert signatory.replaced_scans.count() == 2
+    assert signatory.history.first().history_change_reason == "Bản chụp thiếu trang 2"
+
+
+def test_each_member_signs_only_its_own_row_the_chair_included(covenant_2016, demo_user):
+    for username in ("bacgiang", "backan", "thainguyen", "admin"):
+        with pytest.raises(ValidationError, match="Chỉ cán bộ của tỉnh Yên Bái"):
+            services.signatory_update(
+                signatory=row(covenant_2016, "15"),
+                user=demo_user(username),
+                representative="Người khác",
+                post="",
+                signed=True,
+                signed_on=datetime.date(2016, 3, 10),
+            )
+    assert not row(covenant_2016, "15").signed
+
+
+def test_a_signed_row_is_corrected_only_by_an_admin_with_a_reason(covenant_2016, demo_user):
+    sign(row(covenant_2016, "15"))
+    fields = {
+        "representative": "Vũ Thị Giang",
+        "post": "Chủ tịch",
+        "signed": True,
+        "signed_on": datetime.date(2016, 3, 11),
+    }
+    with pytest.raises(ValidationError, match="Chỉ quản trị viên"):
+        services.signatory_correct(signatory=row(covenant_2016, "15"), user=demo_user("yenbai"), reason="x", **fields)
+    with pytest.raises(ValidationError) as refused:
+        services.signatory_correct(signatory=row(covenant_2016, "15"), user=demo_user("admin"), reason=" ", **fields)
+    assert list(refused.value.message_dict) == ["reason"]
+    assert row(covenant_2016, "15").post == "Phó Chủ tịch UBND tỉnh"
+    services.signatory_correct(
+        signatory=row(covenant_2016, "15"), user=demo_user("admin"), reason="Sai chức vụ", **fields
+    )
+    assert row(covenant_2016, "15").post == "Chủ tịch"
 
 
 def test_nothing_changes_once_the_year_is_closed(covenant_2016):
