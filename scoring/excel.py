@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from common import workbooks
 
 from . import selectors, services
+from .models import NOTE_MAX_LENGTH
 
 TEMPLATE_MARKER = "cum-thi-dua:scorecard:v1"
 META_SHEET = "meta"
@@ -33,7 +34,6 @@ NUMBER_FORMAT = "0.00"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
 #: As in the scorecard form: a note longer than this is refused, here row by row.
-NOTE_MAX_LENGTH = 2000
 #: A text cell starting with one of these could be run as a formula (CSV/formula injection);
 #: the apostrophe itself is escaped too so that the escape can be undone exactly.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")

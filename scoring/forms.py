@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.uploads import ALLOWED
 
-from .models import Criterion, Section
+from .models import NOTE_MAX_LENGTH, Criterion, Section
 from .services import parse_and_check
 
 ACCEPT = ",".join(f".{ext}" for ext in ALLOWED)
@@ -39,7 +39,7 @@ class ScorecardForm(forms.Form):
             self.fields[f"score_{criterion.pk}"] = ScoreField(criterion=criterion, label=criterion.code)
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 required=False,
-                max_length=2000,
+                max_length=NOTE_MAX_LENGTH,
                 label=_("Note"),
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
@@ -74,7 +74,7 @@ class CrossCheckForm(forms.Form):
             self.fields[f"agreed_{criterion.pk}"] = ScoreField(criterion=criterion, label=criterion.code)
             self.fields[f"reason_{criterion.pk}"] = forms.CharField(
                 required=False,
-                max_length=2000,
+                max_length=NOTE_MAX_LENGTH,
                 label=_("Reason for the change"),
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )

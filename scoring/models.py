@@ -11,6 +11,9 @@ from .enums import CriterionKind, ScorecardStatus
 
 SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
 
+#: The longest note (self-score note, agreed-score reason) on every path: form, import, service.
+NOTE_MAX_LENGTH = 2000
+
 
 class Section(models.Model):
     """A section of the year's scorecard (A. socio-economic targets, B. …)."""

@@ -3,6 +3,7 @@ change raises ValidationError and leaves the stored data exactly as it was."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -10,11 +11,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cluster import selectors as cluster_selectors
 from cluster.services import year_ensure_open
 from common.history import set_change_reason
-from common.uploads import inspect_upload
+from common.uploads import check_evidence_count, inspect_upload
 
 from . import calculations, selectors
 from .enums import ScorecardStatus
-from .models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
+from .models import NOTE_MAX_LENGTH, Criterion, Evidence, Score, Scoreboard, Scorecard, Section
 
 
 class ConcurrentEditError(ValidationError):
@@ -116,12 +117,29 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
         if criterion is None:
             errors["__all__"] = [_("A criterion of this form no longer exists. Reload the page.")]
             continue
+        note = (note or "").strip()
+        if len(note) > NOTE_MAX_LENGTH:
+            errors[f"note_{criterion_id}"] = [
+                _("A note holds at most %(limit)s characters (this one has %(length)s).")
+                % {"limit": NOTE_MAX_LENGTH, "length": len(note)}
+            ]
         try:
-            values[criterion_id] = (parse_and_check(criterion, typed), (note or "").strip())
+            values[criterion_id] = (parse_and_check(criterion, typed), note)
         except ValidationError as error:
             errors[f"score_{criterion_id}"] = error.messages
     inspected = {}
+    stored = dict(
+        Evidence.objects.filter(score__scorecard=current, score__criterion_id__in=list(files or {}))
+        .values("score__criterion_id")
+        .annotate(count=Count("pk"))
+        .values_list("score__criterion_id", "count")
+    )
     for criterion_id, uploads in (files or {}).items():
+        try:
+            check_evidence_count(stored=stored.get(criterion_id, 0), added=len(uploads))
+        except ValidationError as error:
+            errors.setdefault(f"evidence_{criterion_id}", []).extend(error.messages)
+            continue
         for upload in uploads:
             try:
                 inspected.setdefault(criterion_id, []).append((upload, inspect_upload(upload)))

@@ -99,10 +99,6 @@ def test_a_criterion_holds_at_most_ten_evidence_files(stored, added, refused):
     check_evidence_count(stored=MAX_EVIDENCE_FILES + 5, added=0)  # removing or keeping is never refused
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scoring.services._evidence_store does not call common.uploads.check_evidence_count yet",
-)
 def test_the_scorecard_refuses_an_eleventh_evidence_file(draft, demo_user, media):
     b1 = leaf(draft, "B1")
     user = demo_user("backan")

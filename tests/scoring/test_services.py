@@ -329,3 +329,17 @@ def test_a_criterion_with_scores_or_evidence_below_it_cannot_be_deleted(scoring_
         services.criterion_delete(criterion=Criterion.objects.get(pk=nested.parent_id))
     assert Criterion.objects.filter(pk__in=[nested.pk, nested.parent_id]).count() == 2
     assert Evidence.objects.filter(score__criterion=nested).count() == 1
+
+
+def test_a_note_too_long_is_refused_by_the_service_itself(scoring_demo, demo_user):
+    scorecard = card(2015, "06")
+    a1 = leaves(2015)["A1"]
+    before = stored(scorecard)
+    with pytest.raises(ValidationError) as refused:
+        services.scorecard_save_self(
+            scorecard=scorecard, user=demo_user("backan"), version=scorecard.version, entries={a1.pk: ("5", "x" * 2001)}
+        )
+    assert refused.value.message_dict == {
+        f"note_{a1.pk}": ["Ghi chú chỉ được dài tối đa 2000 ký tự (ghi chú này có 2001)."]
+    }
+    assert stored(scorecard) == before
