@@ -423,24 +423,20 @@ def ballot_round_record(
 
 @transaction.atomic
 def next_term_record(*, meeting, chair, vice_chair, user=None):
-    """Record the meeting's choice of next year's chair and vice-chair: next year is opened
-    with this year's members when it does not exist yet."""
+    """Record the meeting's election of next year's chair and vice-chair: next year is opened
+    with this year's members when it does not exist yet. The term then waits for an admin's
+    confirmation (cluster.services.term_assign); a term an admin has confirmed is not changed
+    by the meeting (the same choice is simply recorded)."""
     emulation_year = meeting.emulation_year
     cluster_services.year_ensure_open(emulation_year)
     _require(emulation_year, "term")
     next_year = EmulationYear.objects.filter(cluster=emulation_year.cluster, year=emulation_year.year + 1).first()
     if next_year is None:
         members = [(m.province, m.rotation_order) for m in cluster_selectors.members_of(emulation_year)]
-        cluster_services.emulation_year_open_with_term(
-            cluster=emulation_year.cluster,
-            year=emulation_year.year + 1,
-            members=members,
-            chair=chair,
-            vice_chair=vice_chair,
-            user=user,
+        next_year = cluster_services.emulation_year_open(
+            cluster=emulation_year.cluster, year=emulation_year.year + 1, members=members
         )
-    else:
-        cluster_services.term_assign(emulation_year=next_year, chair=chair, vice_chair=vice_chair, user=user)
+    cluster_services.term_assign(emulation_year=next_year, chair=chair, vice_chair=vice_chair, user=user, confirm=False)
     meeting.term_recorded_at = timezone.now()
     set_change_reason(meeting, _("Next year's chair and vice-chair recorded"), user)
     meeting.save(update_fields=["term_recorded_at"])

@@ -29,6 +29,20 @@ class TermForm(forms.Form):
         return cleaned
 
 
+class AdminTermForm(TermForm):
+    """An admin's term: with the reason for changing a confirmed term or departing from the rotation."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Needed to change a confirmed chair and vice-chair, or to choose a province the rotation would not "
+            "(nobody chairs twice before every member has chaired once); kept in the year's history."
+        ),
+    )
+
+
 class MemberRowsMixin:
     """One tick and one rotation order per province valid in the year."""
 
@@ -71,7 +85,7 @@ class MembersForm(MemberRowsMixin, forms.Form):
         return cleaned
 
 
-class RotationForm(MemberRowsMixin, TermForm):
+class RotationForm(MemberRowsMixin, AdminTermForm):
     """Open next year: its members (copied from this year, editable), their rotation
     order, and its chair and vice-chair."""
 

@@ -66,3 +66,18 @@ def propose_term(candidates: list[RotationCandidate], current_vice_chair_id: int
     next_eligible = [c for c in others if counts[c.province_id] == fewest_after] or _eligible(others, counts)
     vice_chair = min(next_eligible, key=_longest_without_chairing) if next_eligible else None
     return TermProposal(chair=chair, vice_chair=vice_chair)
+
+
+def rotation_breaches(candidates: list[RotationCandidate], chair_id: int, vice_chair_id: int) -> list[str]:
+    """What a chosen term breaks of "nobody chairs twice before every member has chaired once":
+    "chair" when the chair has chaired more often than another member, "vice_chair" when the
+    vice-chair (next year's chair) would have, once this term is counted. Empty when it holds."""
+    counts = {c.province_id: c.chair_count for c in candidates}
+    breaches = []
+    if chair_id in counts and counts[chair_id] > min(counts.values()):
+        breaches.append("chair")
+    if chair_id in counts:
+        counts[chair_id] += 1
+    if vice_chair_id in counts and counts[vice_chair_id] > min(counts.values()):
+        breaches.append("vice_chair")
+    return breaches

@@ -19,12 +19,12 @@ def is_chair_of_year(user, emulation_year):
 
 
 @rules.predicate
-def is_chair_of_year_or_previous(user, emulation_year):
-    """Staff of this year's chair province or of last year's (who hosted the review that
-    opened this year)."""
+def is_covenant_owner(user, emulation_year):
+    """Staff of the province the covenant of this year belongs to: the chair of the year before,
+    whose review signs it (this year's chair in a cluster's first year)."""
     if emulation_year is None or not user.is_authenticated or user.province_id is None:
         return False
-    return user.province_id in selectors.chair_province_ids_with_previous(emulation_year)
+    return selectors.covenant_owner_province_id(emulation_year) == user.province_id
 
 
 @rules.predicate

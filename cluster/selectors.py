@@ -79,12 +79,15 @@ def term_of(emulation_year):
 
 
 def chair_province_id(emulation_year):
-    """The province whose staff hold the chair's powers in this year (cached on the object)."""
+    """The province whose staff hold the chair's powers in this year (cached on the object):
+    none until an admin has confirmed the year's term."""
     if not hasattr(emulation_year, "_chair_province_id"):
         chair = (
             Membership.objects.filter(emulation_year=emulation_year, role=Role.CHAIR)
             .values_list("province_id", flat=True)
             .first()
+            if emulation_year.term_confirmed_at
+            else None
         )
         emulation_year._chair_province_id = chair
     return emulation_year._chair_province_id
@@ -124,14 +127,10 @@ def chair_years_by_province(cluster, before_year):
     return {key: tuple(sorted(value)) for key, value in result.items()}
 
 
-def rotation_proposal(*, cluster, year, members):
-    """Propose the chair and vice-chair of `year` among `members`.
-
-    `members` is a list of (province, rotation_order). The current vice-chair is the
-    vice-chair of `year - 1`.
-    """
+def rotation_candidates(*, cluster, year, members):
+    """The rotation's view of `members` (list of (province, rotation_order)) before `year`."""
     chaired = chair_years_by_province(cluster, year)
-    candidates = [
+    return [
         RotationCandidate(
             province_id=province.pk,
             code=province.code,
@@ -141,6 +140,15 @@ def rotation_proposal(*, cluster, year, members):
         )
         for province, order in members
     ]
+
+
+def rotation_proposal(*, cluster, year, members):
+    """Propose the chair and vice-chair of `year` among `members`.
+
+    `members` is a list of (province, rotation_order). The current vice-chair is the
+    vice-chair of `year - 1`.
+    """
+    candidates = rotation_candidates(cluster=cluster, year=year, members=members)
     previous_vice = (
         Membership.objects.filter(emulation_year__cluster=cluster, year=year - 1, role=Role.VICE_CHAIR)
         .values_list("province_id", flat=True)
@@ -172,7 +180,7 @@ def next_steps(*, user, emulation_year):
         return steps
     if user.is_superuser:
         chair, vice = term_of(emulation_year)
-        if chair is None or vice is None:
+        if chair is None or vice is None or not emulation_year.term_confirmed_at:
             steps.append(
                 (_("Confirm the chair and vice-chair of this year."), "cluster:term", (cluster.pk, emulation_year.year))
             )
@@ -230,15 +238,12 @@ def rule_set_frozen(emulation_year):
         return False
 
 
-def chair_province_ids_with_previous(emulation_year):
-    """The chair provinces of this year and of the year before, whose review meeting opens
-    this year (it hosts the signing of this year's covenant). Cached on the object."""
-    if not hasattr(emulation_year, "_chair_ids_with_previous"):
-        emulation_year._chair_ids_with_previous = frozenset(
-            Membership.objects.filter(
-                emulation_year__cluster_id=emulation_year.cluster_id,
-                year__in=(emulation_year.year, emulation_year.year - 1),
-                role=Role.CHAIR,
-            ).values_list("province_id", flat=True)
-        )
-    return emulation_year._chair_ids_with_previous
+def covenant_owner_province_id(emulation_year):
+    """Whose the covenant of this year is: the chair of the year before, whose review meeting
+    signs it; for a cluster's first year, this year's chair. Cached on the object."""
+    if not hasattr(emulation_year, "_covenant_owner_id"):
+        previous = EmulationYear.objects.filter(
+            cluster_id=emulation_year.cluster_id, year=emulation_year.year - 1
+        ).first()
+        emulation_year._covenant_owner_id = chair_province_id(previous or emulation_year)
+    return emulation_year._covenant_owner_id

@@ -5,6 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import set_change_reason
+
 from .enums import Role
 from .models import EmulationYear, Membership, RuleSet
 
@@ -102,11 +104,41 @@ def membership_replace(*, emulation_year, members):
             membership.save(update_fields=["rotation_order"])
 
 
+def _rotation_refusal(emulation_year, chair, vice_chair, breaches):
+    from . import selectors
+
+    chaired = selectors.chair_years_by_province(emulation_year.cluster, emulation_year.year)
+    messages = []
+    for role, province in (("chair", chair), ("vice_chair", vice_chair)):
+        if role in breaches:
+            years = ", ".join(str(y) for y in chaired.get(province.pk, ())) or "—"
+            messages.append(
+                _(
+                    "%(province)s has already chaired (%(years)s) while other members have chaired less: "
+                    "nobody chairs twice before every member has chaired once."
+                )
+                % {"province": province, "years": years}
+            )
+    messages.append(_("Only an admin can choose it anyway, giving the reason."))
+    return messages
+
+
 @transaction.atomic
-def term_assign(*, emulation_year, chair, vice_chair, user=None):
+def term_assign(*, emulation_year, chair, vice_chair, user=None, confirm=True, reason=""):
     """Make `chair` and `vice_chair` (provinces) the year's term. Refused with nothing changed
-    when either is not a member of the year or both are the same province."""
+    when either is not a member of the year, both are the same province, or the choice breaks
+    the rotation ("nobody twice before everybody once") without an admin's reason.
+
+    `confirm`: the admin's confirmation, which starts the chair's powers; without it (the review
+    meeting recording its election) the term waits for an admin. Once confirmed, only an admin
+    changes it, giving the reason (kept in the year's history)."""
+    from . import selectors
+    from .rotation import rotation_breaches
+
     year_ensure_open(emulation_year)
+    given, emulation_year = emulation_year, EmulationYear.objects.select_for_update().get(pk=emulation_year.pk)
+    is_admin = user is None or user.is_superuser  # None: the system itself (demo, data import)
+    reason = (reason or "").strip()
     errors = {}
     if chair is None:
         errors["chair"] = _("Choose the chair.")
@@ -125,24 +157,60 @@ def term_assign(*, emulation_year, chair, vice_chair, user=None):
             }
     if errors:
         raise ValidationError(errors)
+    if confirm and not is_admin:
+        raise ValidationError(_("Only an admin confirms a year's chair and vice-chair."))
+    current = (
+        next((pk for pk, m in memberships.items() if m.role == Role.CHAIR), None),
+        next((pk for pk, m in memberships.items() if m.role == Role.VICE_CHAIR), None),
+    )
+    changing = current != (chair.pk, vice_chair.pk)
+    if emulation_year.term_confirmed_at and changing:
+        if not is_admin:
+            raise ValidationError(
+                _("An admin has confirmed the chair and vice-chair of %(year)s: only an admin changes them.")
+                % {"year": emulation_year.year}
+            )
+        if not reason and user is not None:
+            raise ValidationError({"reason": _("Say why the confirmed chair and vice-chair change.")})
+    candidates = selectors.rotation_candidates(
+        cluster=emulation_year.cluster,
+        year=emulation_year.year,
+        members=[(m.province, m.rotation_order) for m in memberships.values()],
+    )
+    breaches = rotation_breaches(candidates, chair.pk, vice_chair.pk)
+    if breaches and not (is_admin and (reason or user is None)):
+        raise ValidationError(_rotation_refusal(emulation_year, chair, vice_chair, breaches))
 
-    Membership.objects.filter(emulation_year=emulation_year).exclude(role=Role.MEMBER).update(role=Role.MEMBER)
-    try:
-        Membership.objects.filter(pk=memberships[chair.pk].pk).update(role=Role.CHAIR)
-        Membership.objects.filter(pk=memberships[vice_chair.pk].pk).update(role=Role.VICE_CHAIR)
-    except IntegrityError as error:  # pragma: no cover - guarded above, kept by the database
-        raise ValidationError(_("The term could not be recorded: %(error)s") % {"error": error}) from error
-    emulation_year.term_confirmed_at = timezone.now()
-    emulation_year.term_confirmed_by = user
-    emulation_year.save(update_fields=["term_confirmed_at", "term_confirmed_by"])
-    return emulation_year
+    if changing:
+        Membership.objects.filter(emulation_year=emulation_year).exclude(role=Role.MEMBER).update(role=Role.MEMBER)
+        try:
+            Membership.objects.filter(pk=memberships[chair.pk].pk).update(role=Role.CHAIR)
+            Membership.objects.filter(pk=memberships[vice_chair.pk].pk).update(role=Role.VICE_CHAIR)
+        except IntegrityError as error:  # pragma: no cover - guarded above, kept by the database
+            raise ValidationError(_("The term could not be recorded: %(error)s") % {"error": error}) from error
+    fields = []
+    if confirm and (changing or not emulation_year.term_confirmed_at):
+        emulation_year.term_confirmed_at, emulation_year.term_confirmed_by = timezone.now(), user
+        fields = ["term_confirmed_at", "term_confirmed_by"]
+    if fields or changing:
+        default = _("Chair and vice-chair confirmed") if confirm else _("Chair and vice-chair elected by the meeting")
+        set_change_reason(emulation_year, reason or default, user)
+        emulation_year.save(update_fields=fields or ["term_confirmed_at"])
+    # The caller's object sees the new term too (its cached term is dropped).
+    given.term_confirmed_at, given.term_confirmed_by = (
+        emulation_year.term_confirmed_at,
+        emulation_year.term_confirmed_by,
+    )
+    for cached in ("_chair_province_id", "_term_province_ids", "_covenant_owner_id"):
+        given.__dict__.pop(cached, None)
+    return given
 
 
 @transaction.atomic
-def emulation_year_open_with_term(*, cluster, year, members, chair, vice_chair, user):
+def emulation_year_open_with_term(*, cluster, year, members, chair, vice_chair, user, reason=""):
     """The rotation as admins do it: open the year and confirm its term, all or nothing."""
     emulation_year = emulation_year_open(cluster=cluster, year=year, members=members)
-    term_assign(emulation_year=emulation_year, chair=chair, vice_chair=vice_chair, user=user)
+    term_assign(emulation_year=emulation_year, chair=chair, vice_chair=vice_chair, user=user, reason=reason)
     return emulation_year
 
 

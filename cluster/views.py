@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
-from .forms import MembersForm, RotationForm, RuleSetForm, TermForm
+from .forms import AdminTermForm, MembersForm, RotationForm, RuleSetForm
 from .models import Cluster
 from .signals import collect_next_steps
 
@@ -179,6 +179,7 @@ class RotationView(View):
                     chair=form.cleaned_data["chair"],
                     vice_chair=form.cleaned_data["vice_chair"],
                     user=request.user,
+                    reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)
@@ -202,7 +203,7 @@ class TermView(YearMixin, TemplateView):
         members = selectors.members_of(self.emulation_year)
         provinces = provinces_valid_in(self.emulation_year.year).filter(pk__in=[m.province_id for m in members])
         if self.request.method == "POST":
-            return TermForm(self.request.POST, provinces=provinces)
+            return AdminTermForm(self.request.POST, provinces=provinces)
         chair, vice = selectors.term_of(self.emulation_year)
         initial = {}
         if chair is None or vice is None:
@@ -217,7 +218,7 @@ class TermView(YearMixin, TemplateView):
         else:
             chair_id, vice_id = chair.province_id, vice.province_id
         initial = {"chair": chair_id, "vice_chair": vice_id}
-        return TermForm(initial=initial, provinces=provinces)
+        return AdminTermForm(initial=initial, provinces=provinces)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -234,6 +235,7 @@ class TermView(YearMixin, TemplateView):
                     chair=form.cleaned_data["chair"],
                     vice_chair=form.cleaned_data["vice_chair"],
                     user=request.user,
+                    reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)

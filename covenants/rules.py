@@ -1,17 +1,17 @@
-"""Who edits a covenant: the chair of its year or of the year before (who hosts the signing)
-and admins edit the text; each member's staff sign their own row, nobody else's; admins
+"""Who edits a covenant: the chair of the year before (whose review signs it; for a cluster's
+first year, its own chair) and admins edit the text; each member's staff sign their own row, nobody else's; admins
 correct a recorded signature, with a reason."""
 
 import rules
 
-from cluster.rules import can_view_year, is_admin, is_chair_of_year_or_previous, is_year_open
+from cluster.rules import can_view_year, is_admin, is_covenant_owner, is_year_open
 
 from .models import CovenantStatus
 
 
 @rules.predicate
 def is_covenant_chair(user, covenant):
-    return is_chair_of_year_or_previous(user, covenant.emulation_year)
+    return is_covenant_owner(user, covenant.emulation_year)
 
 
 @rules.predicate
@@ -53,4 +53,4 @@ rules.add_perm("covenants.correct_signatory", is_admin & covenant_year_open)
 rules.add_perm("covenants.view_scan", can_view_covenant_year)
 
 
-rules.add_perm("covenants.create_covenant", (is_admin | is_chair_of_year_or_previous) & is_year_open)
+rules.add_perm("covenants.create_covenant", (is_admin | is_covenant_owner) & is_year_open)

@@ -74,8 +74,7 @@ def covenant_target(obj):
 
 
 COVENANTS_TABLE = {
-    #   2015: the signed covenant; its editors are the chairs of 2015 (Bắc Giang) and of 2014
-    #   (Phú Thọ, host of the signing).
+    #   2015: the signed covenant; it belonged to the chair of 2014 (Phú Thọ, host of the signing).
     #   (Who may edit; that a signed text no longer changes is the service's refusal, see tests/covenants.)
     #                                                  admin  bacgiang phutho backan thainguyen yenbai outsider
     # signed: its text no longer changes, for anybody
@@ -84,13 +83,14 @@ COVENANTS_TABLE = {
     ("2015 row Yên Bái", "covenants.change_signatory"): (False, False, False, False, False, False, False),
     ("2015 row Thái Nguyên", "covenants.change_signatory"): (False, False, False, False, False, False, False),
     ("2015 row Yên Bái", "covenants.correct_signatory"): (True, False, False, False, False, False, False),
-    ("year 2015", "covenants.create_covenant"): (True, True, True, False, False, False, False),
-    #   2016: a draft; its editors are the chairs of 2016 (Bắc Kạn) and of 2015 (Bắc Giang).
-    ("2016 covenant", "covenants.change_covenant"): (True, True, False, True, False, False, False),
+    ("year 2015", "covenants.create_covenant"): (True, False, True, False, False, False, False),
+    #   2016: a draft; it belongs to the chair of 2015 (Bắc Giang), whose review signs it, not
+    #   to 2016's chair (Bắc Kạn) until it is signed.
+    ("2016 covenant", "covenants.change_covenant"): (True, True, False, False, False, False, False),
     #   each member signs its own row only: not the chair, not an admin
     ("2016 row Yên Bái", "covenants.change_signatory"): (False, False, False, False, False, True, False),
     ("2016 row Thái Nguyên", "covenants.change_signatory"): (False, False, False, False, True, False, False),
-    ("year 2016", "covenants.create_covenant"): (True, True, False, True, False, False, False),
+    ("year 2016", "covenants.create_covenant"): (True, True, False, False, False, False, False),
 }
 
 

@@ -83,3 +83,24 @@ def test_rotation_over_many_years_never_repeats_a_chair_before_everyone_chaired(
         chairs.append(proposal.chair.code)
         vice = proposal.vice_chair.province_id
     assert chairs == ["A", "B", "C", "D", "E", "A", "B", "C", "D", "E"]
+
+
+@pytest.mark.parametrize(
+    ("chaired", "chair", "vice", "breaches"),
+    [
+        ({}, 1, 2, []),  # nobody chaired yet: any term holds
+        ({1: (2014,)}, 2, 3, []),
+        ({1: (2014,)}, 1, 2, ["chair"]),  # 1 chairs twice before 2 and 3 chaired once
+        ({1: (2014,)}, 2, 1, ["vice_chair"]),  # 1 would chair twice next year
+        ({1: (2014,), 2: (2015,), 3: (2016,)}, 1, 2, []),  # everybody chaired once: a new cycle
+        ({1: (2014,), 2: (2015,)}, 3, 1, []),
+    ],
+)
+def test_the_rotation_breach_of_a_chosen_term(chaired, chair, vice, breaches):
+    from cluster.rotation import rotation_breaches
+
+    candidates = [
+        RotationCandidate(province_id=i, code=f"{i:02d}", name=f"T{i}", chair_years=chaired.get(i, ()))
+        for i in (1, 2, 3)
+    ]
+    assert rotation_breaches(candidates, chair, vice) == breaches

@@ -128,9 +128,16 @@ def test_merged_province_cannot_join_after_its_merger(demo):
 
 def test_term_change_moves_roles(small_cluster):
     p = small_cluster["provinces"]
-    services.term_assign(emulation_year=small_cluster["year"], chair=p[2], vice_chair=p[0], user=small_cluster["admin"])
-    roles = dict(Membership.objects.filter(emulation_year=small_cluster["year"]).values_list("province__code", "role"))
+    year = small_cluster["year"]
+    with pytest.raises(ValidationError) as refused:  # the term is confirmed: a change needs its reason
+        services.term_assign(emulation_year=year, chair=p[2], vice_chair=p[0], user=small_cluster["admin"])
+    assert list(refused.value.message_dict) == ["reason"]
+    services.term_assign(
+        emulation_year=year, chair=p[2], vice_chair=p[0], user=small_cluster["admin"], reason="Tỉnh 1 xin thôi"
+    )
+    roles = dict(Membership.objects.filter(emulation_year=year).values_list("province__code", "role"))
     assert roles == {p[0].code: Role.VICE_CHAIR, p[1].code: Role.MEMBER, p[2].code: Role.CHAIR, p[3].code: Role.MEMBER}
+    assert year.history.first().history_change_reason == "Tỉnh 1 xin thôi"
 
 
 def test_demo_is_idempotent(demo):

@@ -63,7 +63,9 @@ def test_the_chair_draws_up_the_covenant(client, full_demo, demo_user):
     assert "Chưa soạn thảo giao ước thi đua năm 2016." in page
     assert "Soạn thảo giao ước thi đua" not in page
     assert client.post(url).status_code == 403
-    client.force_login(demo_user("backan"))
+    client.force_login(demo_user("backan"))  # 2016's chair: the covenant is the 2015 chair's until signed
+    assert client.post(url).status_code == 403
+    client.force_login(demo_user("bacgiang"))
     page = text(client.post(url, follow=True))
     assert "Đã tạo giao ước thi đua, mỗi thành viên có một dòng chữ ký." in page
     assert page.count("chưa ký") == 7 and 'data-testid="covenant-status">Bản nháp</span>' in page

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from awards.enums import NominationStatus
 from awards.models import BallotRound, Delegate, Guest, Nomination, ReviewMeeting
-from cluster.demo import DEMO_PASSWORD
+from cluster.demo import ADMIN_PASSWORD, DEMO_PASSWORD
 from cluster.demo import PROVINCES as DEMO_PROVINCES
 from cluster.enums import Role
 from cluster.models import EmulationYear, Membership, RuleSet
@@ -75,15 +75,21 @@ def rounds(page):
     return page.get_by_test_id("round")
 
 
+def signed_in(browser, base_url, username, password=DEMO_PASSWORD):
+    """Another person's browser, signed in."""
+    context = browser.new_context(base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900})
+    other = context.new_page()
+    other.set_default_timeout(15000)
+    other.goto("/login/")
+    other.get_by_label("Tên đăng nhập").fill(username)
+    other.get_by_label("Mật khẩu").fill(password)
+    other.get_by_role("button", name="Đăng nhập").click()
+    return context, other
+
+
 def sign_own_row(browser, base_url, covenant_url, username, province, name, post):
     """A member's staff sign their own row of the covenant, in a browser of their own."""
-    context = browser.new_context(base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900})
-    member = context.new_page()
-    member.set_default_timeout(15000)
-    member.goto("/login/")
-    member.get_by_label("Tên đăng nhập").fill(username)
-    member.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    member.get_by_role("button", name="Đăng nhập").click()
+    context, member = signed_in(browser, base_url, username)
     member.goto(covenant_url)
     rows = member.get_by_test_id("signatories").get_by_role("row")
     expect(rows.get_by_role("link", name="Sửa")).to_have_count(1)  # its own row, nobody else's
@@ -245,6 +251,15 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     expect(page.get_by_test_id("proposal")).to_contain_text("Cụm trưởng Bắc Kạn, Cụm phó Hòa Bình.")
     page.get_by_role("button", name="Ghi nhận kết quả bầu của hội nghị").click()
     expect(alert(page).filter(has_text="Đã ghi nhận Cụm trưởng, Cụm phó năm sau.")).to_be_visible()
+    # Elected, not yet in office: an admin confirms the 2016 term.
+    expect(step(page, "term")).to_have_attribute("data-done", "no")
+    expect(step(page, "term")).to_contain_text("Quản trị viên chưa xác nhận Cụm trưởng, Cụm phó năm sau.")
+    context, admin = signed_in(browser, live_server.url, "admin", ADMIN_PASSWORD)
+    admin.goto(f"/clusters/{cluster.pk}/years/2016/term/")
+    admin.get_by_role("button", name="Xác nhận nhiệm kỳ").click()
+    expect(alert(admin).filter(has_text="Đã xác nhận Cụm trưởng và Cụm phó.")).to_be_visible()
+    context.close()
+    page.reload()
     expect(step(page, "term")).to_have_attribute("data-done", "yes")
     assert Membership.objects.get(year=2016, role=Role.CHAIR).province.name == "Bắc Kạn"
     assert Membership.objects.get(year=2016, role=Role.VICE_CHAIR).province.name == "Hòa Bình"
