@@ -56,6 +56,7 @@ def _collect(cluster):
         Guest,
         Nomination,
         ReviewMeeting,
+        WrittenVote,
     )
     from cluster.models import EmulationYear, Membership, RuleSet
     from covenants.models import Commitment, Covenant, Signatory
@@ -105,6 +106,7 @@ def _collect(cluster):
         ("meetings", meetings),
         ("delegations", Delegation.objects.filter(meeting__in=meetings)),
         ("delegates", Delegate.objects.filter(delegation__meeting__in=meetings)),
+        ("written votes", WrittenVote.objects.filter(delegation__meeting__in=meetings)),
         ("guests", Guest.objects.filter(meeting__in=meetings)),
         ("nominations", Nomination.objects.filter(emulation_year__in=years)),
         (
@@ -118,6 +120,7 @@ def _collect(cluster):
     # The change history of every tracked model, restricted to this cluster's rows.
     history = [
         ("history: years", EmulationYear.history.filter(cluster_id=cluster.pk)),
+        ("history: rule sets", RuleSet.history.filter(emulation_year__in=years)),
         ("history: criteria", Criterion.history.filter(section__emulation_year__in=years)),
         ("history: scoreboards", Scoreboard.history.filter(emulation_year__in=years)),
         ("history: scorecards", Scorecard.history.filter(emulation_year__in=years)),

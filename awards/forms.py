@@ -48,9 +48,13 @@ class AttendanceForm(forms.Form):
         help_text=_("One per line: full name – post."),
     )
 
-    def __init__(self, *args, delegations, **kwargs):
+    def __init__(self, *args, delegations, written_awards=None, **kwargs):
+        """`written_awards`: [(award type, seats)] when the rule set allows written votes
+        (`awards.selectors.written_vote_awards`), else None: no written-opinion fields."""
         super().__init__(*args, **kwargs)
         self.delegations = delegations
+        self.written_awards = written_awards
+        members = [(d.province_id, d.province.name) for d in delegations]
         for d in delegations:
             self.fields[f"present_{d.province_id}"] = forms.BooleanField(label=d.province.name, required=False)
             self.fields[f"delegates_{d.province_id}"] = forms.CharField(
@@ -59,9 +63,54 @@ class AttendanceForm(forms.Form):
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
             )
+            if written_awards is None:
+                continue
+            self.fields[f"written_{d.province_id}"] = forms.BooleanField(
+                label=_("%(province)s sent a written opinion") % {"province": d.province.name}, required=False
+            )
+            for award_type, _seats in written_awards:
+                self.fields[f"written_{d.province_id}_{award_type.code}"] = forms.TypedMultipleChoiceField(
+                    label=award_type.name,
+                    choices=members,
+                    coerce=int,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                )
 
     def rows(self):
         return [(d, self[f"present_{d.province_id}"], self[f"delegates_{d.province_id}"]) for d in self.delegations]
+
+    def written_rows(self):
+        """(delegation, "sent" bound field, [(award type, seats, choices bound field)]) per member."""
+        if self.written_awards is None:
+            return []
+        return [
+            (
+                d,
+                self[f"written_{d.province_id}"],
+                [
+                    (award_type, seats, self[f"written_{d.province_id}_{award_type.code}"])
+                    for award_type, seats in self.written_awards
+                ],
+            )
+            for d in self.delegations
+        ]
+
+    def written(self):
+        """The written opinions as `awards.services.attendance_confirm` takes them: every member
+        ticked as having sent one, or naming members (the service says what is wrong)."""
+        if self.written_awards is None:
+            return {}
+        opinions = {}
+        for d in self.delegations:
+            sent = self.cleaned_data.get(f"written_{d.province_id}", False)
+            choices = {
+                award_type.pk: set(self.cleaned_data.get(f"written_{d.province_id}_{award_type.code}") or ())
+                for award_type, _seats in self.written_awards
+            }
+            if sent or any(choices.values()):
+                opinions[d.province_id] = {"sent": sent, "choices": choices}
+        return opinions
 
 
 class NominationForm(forms.Form):
@@ -114,11 +163,27 @@ class BallotForm(forms.Form):
         error_messages={"required": _("Tick to confirm: a confirmed round cannot be changed.")},
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, chair_vote=False, **kwargs):
+        """`chair_vote`: the rule set lets the presiding chair's vote decide a tie at the cut-off."""
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         for n in candidates:
             self.fields[f"votes_{n.pk}"] = count_field(_("Votes for %(province)s") % {"province": n.province.name})
+        if chair_vote:
+            self.fields["chair_choice"] = forms.TypedMultipleChoiceField(
+                label=_("The presiding chair's choice"),
+                choices=[(n.pk, n.province.name) for n in candidates],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_(
+                    "Only after a tie at the cut-off: tick the candidate(s) the presiding chair voted for. "
+                    "Leave empty otherwise."
+                ),
+            )
+
+    def chosen_by_chair(self):
+        return set(self.cleaned_data.get("chair_choice") or ())
 
     def votes(self):
         return {n.pk: self.cleaned_data[f"votes_{n.pk}"] for n in self.candidates}

@@ -113,16 +113,62 @@ class Delegation(models.Model):
         "provinces.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
     )
     present = models.BooleanField(_("present"), default=False)
+    written_opinion = models.BooleanField(
+        _("sent a written opinion"),
+        default=False,
+        help_text=_("Only an absent member, when the year's rule set allows written votes."),
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         ordering = ["province__name"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "province"], name="one_delegation_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "province"], name="one_delegation_per_member"),
+            # A member present votes at the meeting: it never also votes in writing.
+            models.CheckConstraint(
+                condition=Q(present=False) | Q(written_opinion=False), name="written_opinion_only_when_absent"
+            ),
+        ]
 
     def __str__(self):
         return str(self.province)
+
+    def written_choices(self):
+        """[(award type, [provinces])] of the written opinion, by award; uses prefetched
+        `written_votes` (with `award_type` and `province`)."""
+        by_award = {}
+        for vote in self.written_votes.all():
+            by_award.setdefault(vote.award_type, []).append(vote.province)
+        return sorted(by_award.items(), key=lambda item: (item[0].order, item[0].pk))
+
+
+class WrittenVote(models.Model):
+    """A member an absent delegation's written opinion agrees to propose for an award (one
+    row per award and member; at most the year's seats of that award). Written by
+    `awards.services.attendance_confirm` only."""
+
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="written_votes", verbose_name=_("delegation")
+    )
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="+", verbose_name=_("award type"))
+    province = models.ForeignKey(
+        "provinces.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed member")
+    )
+
+    class Meta:
+        verbose_name = _("written vote")
+        verbose_name_plural = _("written votes")
+        ordering = ["award_type__order", "province__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "award_type", "province"], name="one_written_vote_per_member_and_award"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.delegation}: {self.award_type} – {self.province}"
 
 
 class Delegate(models.Model):
@@ -235,6 +281,11 @@ class BallotRound(models.Model):
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     needs_new_round = models.BooleanField(_("needs a new round"), default=False)
+    written_ballots = models.PositiveSmallIntegerField(
+        _("written opinions counted"),
+        default=0,
+        help_text=_("Absent members' written opinions counted as ballots in this round."),
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"))
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("confirmed by")
@@ -268,19 +319,24 @@ class BallotResult(models.Model):
     nomination = models.ForeignKey(
         Nomination, on_delete=models.PROTECT, related_name="ballot_results", verbose_name=_("nomination")
     )
-    votes = models.PositiveSmallIntegerField(_("votes"))
+    votes = models.PositiveSmallIntegerField(_("votes"), help_text=_("Ballots at the meeting plus written votes."))
+    written_votes = models.PositiveSmallIntegerField(_("written votes"), default=0)
     base = models.PositiveSmallIntegerField(_("base"))
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=1)
     passes = models.BooleanField(_("reaches the threshold"))
     elected = models.BooleanField(_("elected"))
     decided_by_ranking = models.BooleanField(_("decided by the ranking"), default=False)
     tied = models.BooleanField(_("tied at the cut-off"), default=False)
+    decided_by_chair = models.BooleanField(_("decided by the presiding chair's vote"), default=False)
 
     class Meta:
         verbose_name = _("ballot result")
         verbose_name_plural = _("ballot results")
         ordering = ["-votes", "nomination__province__name"]
-        constraints = [models.UniqueConstraint(fields=["ballot_round", "nomination"], name="one_result_per_candidate")]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot_round", "nomination"], name="one_result_per_candidate"),
+            models.CheckConstraint(condition=Q(written_votes__lte=F("votes")), name="ballot_written_votes_le_votes"),
+        ]
 
     def __str__(self):
         return f"{self.nomination}: {self.votes}"

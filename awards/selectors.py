@@ -7,12 +7,14 @@ from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
 from cluster import workflow
+from cluster.enums import VoteBase
 from cluster.models import EmulationYear
 from covenants.models import Covenant, CovenantStatus
 from scoring.models import Scoreboard
 
+from . import ballot
 from .enums import NominationStatus
-from .models import AwardType, BallotResult, BallotRound, Delegation, Nomination, ReviewMeeting
+from .models import AwardType, BallotResult, BallotRound, Delegation, Nomination, ReviewMeeting, WrittenVote
 
 
 def meeting_of(emulation_year):
@@ -21,7 +23,11 @@ def meeting_of(emulation_year):
         .select_related("host_province", "emulation_year__rule_set", "emulation_year__cluster")
         .prefetch_related(
             Prefetch(
-                "delegations", queryset=Delegation.objects.select_related("province").prefetch_related("delegates")
+                "delegations",
+                queryset=Delegation.objects.select_related("province").prefetch_related(
+                    "delegates",
+                    Prefetch("written_votes", queryset=WrittenVote.objects.select_related("award_type", "province")),
+                ),
             ),
             "guests",
         )
@@ -80,6 +86,41 @@ def quota_for(emulation_year, award_type):
         return quota.count
     rule_set = emulation_year.rule_set
     return {FLAG: rule_set.flag_quota, CERTIFICATE: rule_set.certificate_quota}.get(award_type.code, 0)
+
+
+def written_vote_awards(emulation_year):
+    """[(award type, seats)] an absent member's written opinion may name members for: the
+    award types the cluster proposes some of this year, with how many at most."""
+    awards = [(award_type, quota_for(emulation_year, award_type)) for award_type in AwardType.objects.order_by("order")]
+    return [(award_type, seats) for award_type, seats in awards if seats > 0]
+
+
+def written_opinions_for(meeting, award_type):
+    """[(absent delegation, [provinces its written opinion agrees to for this award])] from
+    the meeting's prefetched delegations (`meeting_of`)."""
+    if meeting is None:
+        return []
+    return [
+        (d, [v.province for v in d.written_votes.all() if v.award_type_id == award_type.pk])
+        for d in meeting.delegations.all()
+        if d.written_opinion and not d.present
+    ]
+
+
+def quorum_requirement(emulation_year, meeting=None):
+    """ "At least 6 of 7 members must be present under the rule set (≥ 80%)": what the
+    year's quorum asks of the meeting, said before the attendance is taken."""
+    members = (
+        len(meeting.delegations.all())
+        if meeting is not None
+        else len(cluster_selectors.member_province_ids(emulation_year))
+    )
+    rule_set = emulation_year.rule_set
+    return _("At least %(needed)s of %(members)s members must be present under the rule set (≥ %(quorum)s%%).") % {
+        "needed": ballot.quorum_needed(members=members, quorum_percent=rule_set.quorum_percent),
+        "members": members,
+        "quorum": percent_text(rule_set.quorum_percent),
+    }
 
 
 @dataclass
@@ -188,7 +229,8 @@ def console_steps(emulation_year, facts=None):
 
 
 def explain(result, rule_set):
-    """ "6/7 = 85,7% ≥ 70% of members → elected": how a candidate's result was decided."""
+    """ "6/7 = 85,7% ≥ 80% of members → elected": how a candidate's result was decided,
+    naming the written votes when some counted."""
     from django.utils.formats import number_format
 
     def num(value, digits):
@@ -197,19 +239,28 @@ def explain(result, rule_set):
             text = text.rstrip("0").rstrip(",.")
         return text
 
-    base = _("of members") if rule_set.vote_base == "members" else _("of valid ballots")
+    bases = {
+        VoteBase.MEMBERS: _("of members"),
+        VoteBase.PRESENT: _("of members present"),
+        VoteBase.VALID_BALLOTS: _("of valid ballots"),
+    }
+    base = bases.get(rule_set.vote_base, rule_set.vote_base)
     comparison = (">" if result.passes else "≤") if rule_set.vote_threshold_strict else ("≥" if result.passes else "<")
     if result.elected and result.decided_by_ranking:
         outcome = _("elected (the score ranking decided the tie)")
+    elif result.elected and result.decided_by_chair:
+        outcome = _("elected (the presiding chair's vote decided the tie)")
     elif result.elected:
         outcome = _("elected")
+    elif result.decided_by_chair:
+        outcome = _("not elected (the presiding chair's vote decided the tie)")
     elif result.tied:
         outcome = _("tied at the cut-off: a new round")
     elif result.passes:
         outcome = _("not elected (no seat left)")
     else:
         outcome = _("not elected")
-    return _("%(votes)s/%(base)s = %(percent)s%% %(comparison)s %(threshold)s%% %(of_base)s → %(outcome)s") % {
+    params = {
         "votes": result.votes,
         "base": result.base,
         "percent": num(result.percent, 1),
@@ -217,4 +268,14 @@ def explain(result, rule_set):
         "threshold": num(rule_set.vote_threshold_percent, 2),
         "of_base": base,
         "outcome": outcome,
+        "written": getattr(result, "written_votes", 0),
     }
+    if params["written"]:
+        return (
+            _(
+                "%(votes)s/%(base)s = %(percent)s%% %(comparison)s %(threshold)s%% %(of_base)s, written opinions "
+                "included: %(written)s → %(outcome)s"
+            )
+            % params
+        )
+    return _("%(votes)s/%(base)s = %(percent)s%% %(comparison)s %(threshold)s%% %(of_base)s → %(outcome)s") % params

@@ -4,7 +4,7 @@ Each public function is one transaction; a refused step raises ValidationError a
 leaves the year exactly as it was.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,13 +12,24 @@ from django.utils.translation import gettext as _
 from cluster import selectors as cluster_selectors
 from cluster import services as cluster_services
 from cluster import workflow
-from cluster.models import EmulationYear
+from cluster.models import EmulationYear, RuleSet
 from common.history import set_change_reason
 from scoring.models import Scorecard
 
 from . import ballot, selectors
 from .enums import PROPOSED_BY_THE_CLUSTER, NominationStatus, Outcome
-from .models import FLAG, AwardType, BallotResult, BallotRound, Delegate, Delegation, Guest, Nomination, ReviewMeeting
+from .models import (
+    FLAG,
+    AwardType,
+    BallotResult,
+    BallotRound,
+    Delegate,
+    Delegation,
+    Guest,
+    Nomination,
+    ReviewMeeting,
+    WrittenVote,
+)
 
 
 def _require(emulation_year, step):
@@ -70,39 +81,116 @@ def parse_people(text):
     return people
 
 
-@transaction.atomic
-def attendance_confirm(*, meeting, present, delegates, guests, user=None):
-    """Record who is present (`present`: province ids), each delegation's delegates
-    ({province id: [(name, post)]}) and the guests, then check the year's quorum.
+def _written_opinion_errors(*, emulation_year, rule_set, delegations, present, written, awards):
+    """What is wrong with the written opinions given to `attendance_confirm`, by form field."""
+    errors = {}
+    if not written:
+        return errors
+    members = {d.province_id for d in delegations}
+    names = {d.province_id: d.province for d in delegations}
+    if not rule_set.written_votes_allowed and any(
+        opinion.get("sent") or any(opinion.get("choices", {}).values()) for opinion in written.values()
+    ):
+        errors[NON_FIELD_ERRORS] = [
+            _("The rule set of %(year)s does not allow written votes: record only who is present.")
+            % {"year": emulation_year.year}
+        ]
+        return errors
+    for province_id, opinion in written.items():
+        province = names.get(province_id)
+        sent, choices = bool(opinion.get("sent")), opinion.get("choices", {})
+        if province is None:
+            message = _("A written opinion names a province that is not a member.")
+            errors.setdefault(NON_FIELD_ERRORS, []).append(message)
+            continue
+        if sent and province_id in present:
+            errors[f"written_{province_id}"] = _(
+                "%(province)s is marked present: a member at the meeting votes there, not in writing."
+            ) % {"province": province}
+        if not sent and any(choices.values()):
+            errors[f"written_{province_id}"] = _(
+                "Tick that %(province)s sent a written opinion, or clear the members it names."
+            ) % {"province": province}
+        for award_type, seats in awards:
+            chosen = set(choices.get(award_type.pk, ()))
+            field = f"written_{province_id}_{award_type.code}"
+            if chosen - members:
+                errors[field] = _("Only members of the cluster can be named.")
+            elif len(chosen) > seats:
+                errors[field] = _(
+                    "%(province)s's written opinion names %(count)s members for %(award)s: at most %(seats)s, "
+                    "the proposals of the year."
+                ) % {"province": province, "count": len(chosen), "award": award_type.name, "seats": seats}
+        if set(choices) - {award_type.pk for award_type, _seats in awards}:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("A written opinion names an award the cluster proposes none of this year.")
+            )
+    return errors
 
-    Without quorum the attendance is still recorded, and the ballot stays closed.
+
+@transaction.atomic
+def attendance_confirm(*, meeting, present, delegates, guests, written=None, user=None):
+    """Record who is present (`present`: province ids), each delegation's delegates
+    ({province id: [(name, post)]}), the guests and, when the rule set allows written votes,
+    the absent members' written opinions, then check the year's quorum.
+
+    `written`: {province id: {"sent": bool, "choices": {award type id: {province ids}}}}: an
+    absent member sent a written opinion agreeing to propose those members (at most the
+    year's proposals of each award; none is an opinion agreeing to none). A member marked
+    present never has one. Without quorum the attendance is still recorded, and the ballot
+    stays closed. Refused whole, with each error next to its field, when anything is wrong.
     """
-    cluster_services.year_ensure_open(meeting.emulation_year)
+    emulation_year = meeting.emulation_year
+    cluster_services.year_ensure_open(emulation_year)
     if meeting.ballot_rounds.exists():
         raise ValidationError(_("Ballots have been counted: the attendance can no longer change."))
-    errors = []
-    for delegation in meeting.delegations.select_related("province"):
+    rule_set = RuleSet.objects.get(emulation_year=emulation_year)
+    written = written or {}
+    delegations = list(meeting.delegations.select_related("province"))
+    awards = selectors.written_vote_awards(emulation_year)
+    errors = _written_opinion_errors(
+        emulation_year=emulation_year,
+        rule_set=rule_set,
+        delegations=delegations,
+        present=present,
+        written=written,
+        awards=awards,
+    )
+    for delegation in delegations:
         is_present = delegation.province_id in present
         people = delegates.get(delegation.province_id, [])
         if is_present and not people:
-            errors.append(
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
                 _("%(province)s is marked present: name at least one delegate.") % {"province": delegation.province}
             )
-        delegation.present = is_present
+    if errors:
+        raise ValidationError(errors)
+    award_ids = {award_type.pk for award_type, _seats in awards}
+    for delegation in delegations:
+        opinion = written.get(delegation.province_id, {})
+        delegation.present = delegation.province_id in present
+        delegation.written_opinion = bool(opinion.get("sent")) and not delegation.present
         set_change_reason(delegation, _("Attendance confirmed"), user)
-        delegation.save(update_fields=["present"])
+        delegation.save(update_fields=["present", "written_opinion"])
         delegation.delegates.all().delete()
         Delegate.objects.bulk_create(
             [
                 Delegate(delegation=delegation, full_name=name, post=post, order=i)
-                for i, (name, post) in enumerate(people)
+                for i, (name, post) in enumerate(delegates.get(delegation.province_id, []))
             ]
         )
-    if errors:
-        raise ValidationError(errors)
+        delegation.written_votes.all().delete()
+        if delegation.written_opinion:
+            WrittenVote.objects.bulk_create(
+                [
+                    WrittenVote(delegation=delegation, award_type_id=award_id, province_id=province_id)
+                    for award_id, chosen in opinion.get("choices", {}).items()
+                    if award_id in award_ids
+                    for province_id in sorted(set(chosen))
+                ]
+            )
     meeting.guests.all().delete()
     Guest.objects.bulk_create([Guest(meeting=meeting, full_name=n, post=p, order=i) for i, (n, p) in enumerate(guests)])
-    rule_set = meeting.emulation_year.rule_set
     # Counted in the database: `meeting.delegations` may hold rows prefetched before this change.
     count_present = Delegation.objects.filter(meeting=meeting, present=True).count()
     members = Delegation.objects.filter(meeting=meeting).count()
@@ -307,6 +395,25 @@ def count_error_message(error, names):
     return template % params if "%(" in template else template
 
 
+def _written_opinions(meeting, award_type, candidates):
+    """{absent member's province id: the candidates (nomination ids) its written opinion agrees
+    to for this award}, for `ballot.decide`. Only delegations recorded absent (a database
+    constraint keeps a present one from having an opinion)."""
+    nomination_of = {n.province_id: n.pk for n in candidates}
+    opinions = {
+        province_id: set()
+        for province_id in Delegation.objects.filter(meeting=meeting, present=False, written_opinion=True).values_list(
+            "province_id", flat=True
+        )
+    }
+    for province_id, chosen in WrittenVote.objects.filter(
+        delegation__meeting=meeting, delegation__present=False, delegation__written_opinion=True, award_type=award_type
+    ).values_list("delegation__province_id", "province_id"):
+        if chosen in nomination_of:
+            opinions[province_id].add(nomination_of[chosen])
+    return opinions
+
+
 @transaction.atomic
 def ballot_round_record(
     *,
@@ -320,14 +427,20 @@ def ballot_round_record(
     user=None,
     correction_reason="",
     expected_number=None,
+    chair_choice=(),
 ):
     """Record and confirm a round the vote-counting committee counted.
 
-    `votes`: {nomination id: votes}. `expected_number`: the round the form was opened for, so
-    that a second submit of the same form stores nothing. Refused, with nothing stored, when the count is
-    impossible or no ballot may be opened. A round corrects the last confirmed round when
-    `correction_reason` is given; otherwise it is the next round (after a tie at the
-    cut-off, between the tied candidates only). The stored round never changes.
+    `votes`: {nomination id: votes} of the ballots cast at the meeting; when the rule set
+    allows written votes, the absent members' written opinions recorded with the attendance
+    are added by `ballot.decide` (never typed again here, so never counted twice).
+    `chair_choice`: under the chair's-vote tie rule, the nomination ids the presiding chair
+    chose after a tie at the cut-off. `expected_number`: the round the form was opened for,
+    so that a second submit of the same form stores nothing. Refused, with nothing stored,
+    when the count is impossible, no ballot may be opened, or a tie needs the chair's choice.
+    A round corrects the last confirmed round when `correction_reason` is given; otherwise
+    it is the next round (after a tie at the cut-off, between the tied candidates only).
+    The stored round never changes.
     """
     meeting = (
         ReviewMeeting.objects.select_for_update(of=("self",))
@@ -372,7 +485,30 @@ def ballot_round_record(
         base=rule_set.vote_base,
         tie_rule=rule_set.ballot_tie_rule,
         ranking=ranking,
+        present=present,
+        written_opinions=_written_opinions(meeting, award_type, candidates) if rule_set.written_votes_allowed else None,
+        chair_choice=set(chair_choice or ()),
     )
+    if outcome.chair_choice_needed:
+        tied = ", ".join(names[key] for key in outcome.tied)
+        votes_at_tie = next(r.votes for r in outcome.results if r.key in outcome.tied)
+        message = (
+            _(
+                "%(candidates)s are tied at the cut-off with %(votes)s votes: tick the candidate the presiding "
+                "chair chose."
+            )
+            if outcome.chair_choice_needed == 1
+            else _(
+                "%(candidates)s are tied at the cut-off with %(votes)s votes: tick the %(seats)s candidates the "
+                "presiding chair chose."
+            )
+        )
+        params = {"candidates": tied, "votes": votes_at_tie, "seats": outcome.chair_choice_needed}
+        raise ValidationError({"chair_choice": message % params})
+    if outcome.chair_choice_unused:
+        raise ValidationError(
+            {"chair_choice": _("No tie at the cut-off needs the presiding chair's vote: leave the choice empty.")}
+        )
     ballot_round = BallotRound.objects.create(
         meeting=meeting,
         award_type=award_type,
@@ -385,6 +521,7 @@ def ballot_round_record(
         corrects=last if correction_reason else None,
         correction_reason=correction_reason,
         needs_new_round=outcome.needs_new_round,
+        written_ballots=len(outcome.written.counted),
         confirmed_at=timezone.now(),
         confirmed_by=user,
     )
@@ -401,6 +538,8 @@ def ballot_round_record(
                 elected=r.elected,
                 decided_by_ranking=r.decided_by_ranking,
                 tied=r.tied,
+                written_votes=r.written_votes,
+                decided_by_chair=r.decided_by_chair,
             )
             for r in outcome.results
         ]

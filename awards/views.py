@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cluster import selectors as cluster_selectors
+from cluster.enums import BallotTieRule
 from cluster.forms import TermForm
 from cluster.views import YearMixin, apply_validation_error
 from provinces.selectors import provinces_valid_in
@@ -85,6 +86,9 @@ class ConsoleView(MeetingMixin, TemplateView):
             ],
             award_types=selectors.award_types_to_ballot(self.emulation_year, rounds),
             ballot_blockers=services.ballot_blockers(meeting) if meeting else [],
+            quorum_requirement=selectors.quorum_requirement(self.emulation_year, meeting)
+            if meeting and not meeting.attendance_confirmed_at
+            else "",
             reopen_form=ReopenForm(),
             quota={t.pk: selectors.quota_for(self.emulation_year, t) for t in AwardType.objects.all()},
         )
@@ -134,12 +138,27 @@ class AttendanceView(MeetingMixin, TemplateView):
         initial = {
             "guests": "\n".join(f"{g.full_name} – {g.post}" if g.post else g.full_name for g in meeting.guests.all())
         }
+        written_awards = (
+            selectors.written_vote_awards(self.emulation_year)
+            if self.emulation_year.rule_set.written_votes_allowed
+            else None
+        )
         for d in delegations:
             initial[f"present_{d.province_id}"] = d.present
             initial[f"delegates_{d.province_id}"] = "\n".join(
                 f"{p.full_name} – {p.post}" if p.post else p.full_name for p in d.delegates.all()
             )
-        return AttendanceForm(data, initial=initial, delegations=delegations)
+            initial[f"written_{d.province_id}"] = d.written_opinion
+            for award_type, _seats in written_awards or ():
+                initial[f"written_{d.province_id}_{award_type.code}"] = [
+                    v.province_id for v in d.written_votes.all() if v.award_type_id == award_type.pk
+                ]
+        return AttendanceForm(data, initial=initial, delegations=delegations, written_awards=written_awards)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["quorum_requirement"] = selectors.quorum_requirement(self.emulation_year, kwargs.get("meeting"))
+        return context
 
     def get(self, request, *args, **kwargs):
         meeting = self.meeting_or_back()
@@ -164,6 +183,7 @@ class AttendanceView(MeetingMixin, TemplateView):
                     present=present,
                     delegates=delegates,
                     guests=services.parse_people(form.cleaned_data["guests"]),
+                    written=form.written(),
                     user=request.user,
                 )
             except ValidationError as error:
@@ -259,12 +279,19 @@ class BallotView(MeetingMixin, TemplateView):
             meeting=self.meeting,
             blockers=blockers,
             correcting=self.correcting,
-            form=form or BallotForm(candidates=upcoming.candidates),
+            form=form or self.get_form(upcoming.candidates),
             rule_set=self.emulation_year.rule_set,
             seats=upcoming.seats,
             round_number=upcoming.number,
+            written=selectors.written_opinions_for(self.meeting, self.award_type)
+            if self.emulation_year.rule_set.written_votes_allowed
+            else [],
         )
         return context
+
+    def get_form(self, candidates, data=None):
+        chair_vote = self.emulation_year.rule_set.ballot_tie_rule == BallotTieRule.CHAIR_VOTE
+        return BallotForm(data, candidates=candidates, chair_vote=chair_vote)
 
     def get(self, request, *args, **kwargs):
         self.setup_round()
@@ -277,7 +304,7 @@ class BallotView(MeetingMixin, TemplateView):
         self.setup_round()
         if self.meeting is None:
             return self.back()
-        form = BallotForm(request.POST, candidates=self.upcoming().candidates)
+        form = self.get_form(self.upcoming().candidates, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -292,6 +319,7 @@ class BallotView(MeetingMixin, TemplateView):
                     user=request.user,
                     correction_reason=data["correction_reason"],
                     expected_number=data["round_number"],
+                    chair_choice=form.chosen_by_chair(),
                 )
             except ValidationError as error:
                 apply_validation_error(form, error)

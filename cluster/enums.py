@@ -10,12 +10,14 @@ class Role(models.TextChoices):
 
 class VoteBase(models.TextChoices):
     MEMBERS = "members", _("of members")
+    PRESENT = "present", _("of members present")
     VALID_BALLOTS = "valid_ballots", _("of valid ballots")
 
 
 class BallotTieRule(models.TextChoices):
     NEW_ROUND = "new_round", _("A new ballot round")
     RANKING = "ranking", _("The score ranking decides")
+    CHAIR_VOTE = "chair_vote", _("The presiding chair's vote decides")
 
 
 class RankingTieRule(models.TextChoices):

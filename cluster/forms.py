@@ -111,8 +111,15 @@ class RuleSetForm(forms.ModelForm):
         fields = list(RuleSet.COPIED_FIELDS)
 
         field_classes = {"quorum_percent": DecimalCommaField, "vote_threshold_percent": DecimalCommaField}
+        widgets = {
+            "operating_rules_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, locked=(), **kwargs):
+        """`locked`: fields shown but no longer changed (cluster.selectors.rule_set_locked_fields)."""
         super().__init__(*args, **kwargs)
+        self.fields["operating_rules_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        for name in locked:
+            self.fields[name].disabled = True
         self.helper = FormHelper()
         self.helper.form_tag = False

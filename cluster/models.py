@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -126,17 +127,36 @@ class Membership(models.Model):
 
 
 class RuleSet(models.Model):
-    """The rules the cluster applies in one emulation year: data, never constants in code."""
+    """The rules the cluster applies in one emulation year: data, never constants in code.
+
+    Written by `cluster.services.rule_set_copy_for`, `rule_set_update` and
+    `rule_set_apply_preset` until the review meeting confirms its attendance
+    (`cluster.selectors.rule_set_frozen`); every change is kept in `history`.
+    """
 
     emulation_year = models.OneToOneField(
         EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="rule_set"
     )
+    source_document = models.CharField(
+        _("document the rules follow"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Nghị định 98/2023/NĐ-CP, Điều 30 khoản 7."),
+    )
+    operating_rules_number = models.CharField(
+        _("number of the cluster's operating rules"),
+        max_length=50,
+        blank=True,
+        help_text=_("The cluster's own operating rules (quy chế), for example 01/QC-CTĐ."),
+    )
+    operating_rules_date = models.DateField(_("date of the cluster's operating rules"), null=True, blank=True)
     quorum_percent = models.DecimalField(
         _("quorum (percent of members present)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("100"),
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Of all the members of the year: the meeting votes only when at least this share is present."),
     )
     vote_threshold_percent = models.DecimalField(
         _("vote threshold (percent)"),
@@ -151,6 +171,14 @@ class RuleSet(models.Model):
         help_text=_("Ticked: more than the threshold is needed. Unticked: at least the threshold."),
     )
     vote_base = models.CharField(_("threshold base"), max_length=16, choices=VoteBase.choices, default=VoteBase.MEMBERS)
+    written_votes_allowed = models.BooleanField(
+        _("absent members may vote in writing"),
+        default=False,
+        help_text=_(
+            "Ticked: an absent member may send a written opinion (ý kiến bằng văn bản). The attendance records it, "
+            "the minutes print it and the ballot counts it as one ballot."
+        ),
+    )
     ballot_tie_rule = models.CharField(
         _("tie at the cut-off"), max_length=16, choices=BallotTieRule.choices, default=BallotTieRule.NEW_ROUND
     )
@@ -164,6 +192,7 @@ class RuleSet(models.Model):
     certificate_quota = models.PositiveSmallIntegerField(
         _("Prime Minister's certificate of merit proposals"), default=1
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rule set")
@@ -177,17 +206,38 @@ class RuleSet(models.Model):
                 condition=Q(vote_threshold_percent__gt=0) & Q(vote_threshold_percent__lte=100),
                 name="rule_set_threshold_percent_range",
             ),
+            models.CheckConstraint(
+                condition=Q(written_votes_allowed=False) | ~Q(vote_base=VoteBase.PRESENT),
+                name="rule_set_written_votes_need_a_base_that_counts_them",
+                violation_error_code="written_votes_with_present_base",
+                violation_error_message=_(
+                    "With the base “members present” only the members at the meeting vote: written opinions of "
+                    "absent members cannot count. Choose another base, or do not allow written votes."
+                ),
+            ),
         ]
 
     def __str__(self):
         return str(_("Rule set %(year)s") % {"year": self.emulation_year.year})
 
-    #: Fields copied from one year's rule set to the next.
+    def clean(self):
+        # The constraint above, said next to the field (the database keeps it for any writer).
+        if self.written_votes_allowed and self.vote_base == VoteBase.PRESENT:
+            raise ValidationError(
+                {"written_votes_allowed": self._meta.constraints[2].violation_error_message},
+                code="written_votes_with_present_base",
+            )
+
+    #: Fields copied from one year's rule set to the next, in the order the rule set page shows them.
     COPIED_FIELDS = (
+        "source_document",
+        "operating_rules_number",
+        "operating_rules_date",
         "quorum_percent",
         "vote_threshold_percent",
         "vote_threshold_strict",
         "vote_base",
+        "written_votes_allowed",
         "ballot_tie_rule",
         "ranking_tie_rule",
         "flag_quota",

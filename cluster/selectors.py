@@ -222,20 +222,27 @@ def signing_host(emulation_year):
 
 
 def rule_set_frozen(emulation_year):
-    """The rule set no longer changes once the scoring is locked or the review meeting has
-    confirmed its attendance (the quorum, the vote and the ranking were decided under it).
-    Read through the reverse relations, so this app imports none built on it."""
+    """The rule set no longer changes once the review meeting has confirmed its attendance:
+    the quorum was decided under it, and the vote will be. (Read through the reverse
+    relation, so this app imports none built on it.)"""
     from django.core.exceptions import ObjectDoesNotExist
 
-    try:
-        if emulation_year.scoreboard.locked_at is not None:
-            return True
-    except ObjectDoesNotExist:
-        pass
     try:
         return emulation_year.review_meeting.attendance_confirmed_at is not None
     except ObjectDoesNotExist:
         return False
+
+
+def rule_set_locked_fields(emulation_year):
+    """Rules already applied before the rule set freezes: the tie rule of the score ranking,
+    once the scoring is locked (the stored ranks were computed under it)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        locked = emulation_year.scoreboard.locked_at is not None
+    except ObjectDoesNotExist:
+        locked = False
+    return frozenset({"ranking_tie_rule"}) if locked else frozenset()
 
 
 def covenant_owner_province_id(emulation_year):

@@ -30,6 +30,12 @@ def rule_set_copy_for(*, emulation_year):
     values = {name: getattr(previous, name) for name in RuleSet.COPIED_FIELDS} if previous else {}
     rule_set = RuleSet(emulation_year=emulation_year, **values)
     rule_set.full_clean()
+    set_change_reason(
+        rule_set,
+        _("Copied from the rule set of %(year)s") % {"year": previous.emulation_year.year}
+        if previous
+        else _("Default rules"),
+    )
     rule_set.save()
     return rule_set
 
@@ -214,16 +220,57 @@ def emulation_year_open_with_term(*, cluster, year, members, chair, vice_chair, 
     return emulation_year
 
 
-@transaction.atomic
-def rule_set_update(*, rule_set, data):
+def _rule_set_save(rule_set, values, *, user, reason):
+    """Change the rule set's fields in `values` (names of `RuleSet.COPIED_FIELDS`), all or nothing."""
     from . import selectors
 
-    year_ensure_open(rule_set.emulation_year)
-    if selectors.rule_set_frozen(rule_set.emulation_year):
-        raise ValidationError(_("The rule set is frozen: the scoring is locked or the review meeting has begun."))
-    for name in RuleSet.COPIED_FIELDS:
-        if name in data:
-            setattr(rule_set, name, data[name])
+    # The stored row: a bound ModelForm has already set its values on the object it was given.
+    rule_set = RuleSet.objects.select_for_update().select_related("emulation_year").get(pk=rule_set.pk)
+    emulation_year = rule_set.emulation_year
+    year_ensure_open(emulation_year)
+    if selectors.rule_set_frozen(emulation_year):
+        raise ValidationError(
+            _("The rule set is frozen: the review meeting has confirmed its attendance under these rules.")
+        )
+    values = {name: value for name, value in values.items() if name in RuleSet.COPIED_FIELDS}
+    errors = {}
+    for name in selectors.rule_set_locked_fields(emulation_year):
+        if name in values and values[name] != getattr(rule_set, name):
+            errors[name] = _(
+                "The scoring is locked: its ranking was computed under this rule, which no longer changes."
+            )
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name, value in values.items() if getattr(rule_set, name) != value]
+    for name in changed:
+        setattr(rule_set, name, values[name])
     rule_set.full_clean()
-    rule_set.save(update_fields=[name for name in RuleSet.COPIED_FIELDS if name in data])
+    if changed:
+        set_change_reason(rule_set, reason, user)
+        rule_set.save(update_fields=changed)
     return rule_set
+
+
+@transaction.atomic
+def rule_set_update(*, rule_set, data, user=None):
+    """Change the year's rules (admin or the year's chair) until the review meeting confirms
+    its attendance; the rule the locked scoring ranked under stays. A save that changes
+    nothing leaves no history."""
+    return _rule_set_save(rule_set, data, user=user, reason=_("Rule set changed"))
+
+
+@transaction.atomic
+def rule_set_apply_preset(*, rule_set, preset_key, user=None):
+    """Set the rules a preset names (cluster.presets) and its source document; the other
+    rules keep their values and everything stays editable."""
+    from .presets import BY_KEY
+
+    preset = BY_KEY.get(preset_key)
+    if preset is None:
+        raise ValidationError(_("This preset does not exist."))
+    return _rule_set_save(
+        rule_set,
+        {**preset.values, "source_document": preset.source},
+        user=user,
+        reason=_("Preset applied: %(preset)s") % {"preset": preset.name},
+    )

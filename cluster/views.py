@@ -246,33 +246,65 @@ class TermView(YearMixin, TemplateView):
 
 
 class RuleSetView(YearMixin, TemplateView):
-    """The year's rule set: quorum, vote threshold and base, tie rules, award quotas."""
+    """The year's rule set: its source, quorum, vote threshold and base, written votes, tie
+    rules, award quotas; presets to start from; the history of its changes."""
 
     permission_required = "cluster.view_year"
     template_name = "cluster/rule_set.html"
 
+    def get_form(self, data=None):
+        rule_set = self.emulation_year.rule_set
+        return RuleSetForm(data, instance=rule_set, locked=selectors.rule_set_locked_fields(self.emulation_year))
+
     def get_context_data(self, **kwargs):
+        from .history import rule_set_history
+        from .presets import PRESETS, preset_lines
+
         context = super().get_context_data(**kwargs)
         can_change = self.request.user.has_perm("cluster.change_rule_set", self.emulation_year)
-        form = kwargs.get("form") or RuleSetForm(instance=self.emulation_year.rule_set)
+        form = kwargs.get("form") or self.get_form()
         if not can_change:
             for field in form.fields.values():
                 field.disabled = True
-        context.update(form=form, can_change=can_change)
+        rule_set = self.emulation_year.rule_set
+        context.update(
+            form=form,
+            can_change=can_change,
+            rule_set=rule_set,
+            frozen=selectors.rule_set_frozen(self.emulation_year),
+            presets=[
+                (preset, preset_lines(preset), preset.outdated_for(self.emulation_year.year)) for preset in PRESETS
+            ],
+            history=rule_set_history(rule_set),
+        )
         return context
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("cluster.change_rule_set", self.emulation_year):
             raise PermissionDenied
-        form = RuleSetForm(request.POST, instance=self.emulation_year.rule_set)
+        here = redirect("cluster:rule_set", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        if request.POST.get("action") == "preset":
+            try:
+                services.rule_set_apply_preset(
+                    rule_set=self.emulation_year.rule_set, preset_key=request.POST.get("preset", ""), user=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The preset is applied: check the other rules, change what differs, save."))
+            return here
+        form = self.get_form(request.POST)
         if form.is_valid():
             try:
-                services.rule_set_update(rule_set=self.emulation_year.rule_set, data=form.cleaned_data)
+                services.rule_set_update(
+                    rule_set=self.emulation_year.rule_set, data=form.cleaned_data, user=request.user
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, _("The rule set is saved."))
-                return redirect("cluster:rule_set", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+                return here
         return self.render_to_response(self.get_context_data(form=form))
 
 

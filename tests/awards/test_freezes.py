@@ -1,5 +1,7 @@
 """Rules found by review: what may no longer change once the year has moved on."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -26,22 +28,51 @@ def test_the_rule_set_freezes_when_the_meeting_confirms_attendance(meeting_2015,
     from cluster import services as cluster_services
 
     meeting = meeting_2015
+    year = meeting.emulation_year
+    # Set up but not yet confirmed: the chair still changes the rules.
+    assert demo_user("bacgiang").has_perm("cluster.change_rule_set", year)
+    cluster_services.rule_set_update(rule_set=year.rule_set, data={"quorum_percent": 80})
     present = {d.province_id for d in meeting.delegations.all()}
     services.attendance_confirm(
         meeting=meeting, present=present, delegates={pid: [("Đại biểu", "")] for pid in present}, guests=[]
     )
-    year = meeting.emulation_year
     year.refresh_from_db()
     assert not demo_user("bacgiang").has_perm("cluster.change_rule_set", year)
-    with pytest.raises(ValidationError, match="Bộ quy tắc đã được cố định"):
+    with pytest.raises(ValidationError, match="Bộ quy tắc đã được cố định: hội nghị tổng kết đã xác nhận thành phần"):
         cluster_services.rule_set_update(rule_set=year.rule_set, data={"vote_threshold_percent": 70})
+    with pytest.raises(ValidationError, match="Bộ quy tắc đã được cố định"):
+        cluster_services.rule_set_apply_preset(rule_set=year.rule_set, preset_key="operating_rules_majority")
+    year.rule_set.refresh_from_db()
+    assert (year.rule_set.quorum_percent, year.rule_set.vote_threshold_percent) == (80, 50)
     client.force_login(demo_user("bacgiang"))
-    assert (
-        client.post(
-            reverse("cluster:rule_set", args=[year.cluster_id, year.year]), {"quorum_percent": "50"}
-        ).status_code
-        == 403
-    )
+    url = reverse("cluster:rule_set", args=[year.cluster_id, year.year])
+    assert client.post(url, {"quorum_percent": "50"}).status_code == 403
+    assert client.post(url, {"action": "preset", "preset": "operating_rules_majority"}).status_code == 403
+    page = client.get(url).content.decode()
+    assert "Hội nghị tổng kết đã xác nhận thành phần tham dự theo các quy tắc này" in page
+    assert 'data-testid="presets"' not in page
+
+
+def test_the_locked_scoring_does_not_freeze_the_vote_rules_only_its_own_tie_rule(year_2015, demo_user, client):
+    """Changed until attendance is confirmed; the ranking's tie rule was applied at the lock."""
+    from cluster import services as cluster_services
+    from cluster.models import EmulationYear
+
+    year = EmulationYear.objects.get(pk=year_2015.pk)
+    assert year.scoreboard.locked_at is not None
+    assert demo_user("bacgiang").has_perm("cluster.change_rule_set", year)
+    cluster_services.rule_set_update(rule_set=year.rule_set, data={"vote_threshold_percent": 70})
+    with pytest.raises(ValidationError) as refused:
+        cluster_services.rule_set_update(rule_set=year.rule_set, data={"ranking_tie_rule": "same_rank"})
+    assert refused.value.message_dict["ranking_tie_rule"] == [
+        "Việc chấm điểm đã khóa: kết quả xếp hạng đã được tính theo quy tắc này, nên không thể thay đổi nữa."
+    ]
+    year.rule_set.refresh_from_db()
+    assert (year.rule_set.vote_threshold_percent, year.rule_set.ranking_tie_rule) == (70, "section_a")
+    client.force_login(demo_user("bacgiang"))
+    page = client.get(reverse("cluster:rule_set", args=[year.cluster_id, 2015])).content.decode()
+    assert re.search(r'<select name="ranking_tie_rule"[^>]*disabled', page)
+    assert not re.search(r'<select name="vote_base"[^>]*disabled', page)
 
 
 def test_a_tampered_id_is_a_404_not_a_crash(demo_2014, demo_user, client):

@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -275,3 +276,126 @@ def test_only_admins_change_members(client, demo, demo_user, username):
     assert client.get(url).status_code == 403
     assert client.post(url, members_data(2015, ["24", "06"])).status_code == 403
     assert Membership.objects.filter(year=2015).count() == 7
+
+
+# --- The rule set: presets, source, history, copy to the next year ----------------------------------
+
+
+def rule_set_page(client, cluster, year=2015):
+    return text(client.get(reverse("cluster:rule_set", args=[cluster.pk, year])))
+
+
+def test_a_preset_applies_in_one_click_names_its_source_and_stays_editable(client, demo, demo_user):
+    client.force_login(demo_user("bacgiang"))
+    page = rule_set_page(client, demo)
+    assert "Chưa nêu văn bản căn cứ của các quy tắc này." in page
+    presets = page[page.index('data-testid="presets"') : page.index("</section>", page.index('data-testid="presets"'))]
+    assert "Từ 80% tổng số thành viên trở lên, thành viên vắng mặt gửi ý kiến bằng văn bản" in presets
+    assert "Văn bản căn cứ: Nghị định 98/2023/NĐ-CP, Điều 30 khoản 7" in presets
+    assert "Trên 50% tổng số thành viên" in presets and "Văn bản căn cứ: Quy chế hoạt động của Cụm thi đua" in presets
+    # 2015 was under decree 98/2023 all year: no warning that the source has been replaced.
+    assert "có hiệu lực đến ngày" not in presets
+    url = reverse("cluster:rule_set", args=[demo.pk, 2015])
+    page = text(client.post(url, {"action": "preset", "preset": "decree_98_2023_art_30_7"}, follow=True))
+    assert "Đã áp dụng mẫu: hãy kiểm tra các quy tắc còn lại, sửa những điểm khác và lưu." in page
+    assert "Các quy tắc này căn cứ: Nghị định 98/2023/NĐ-CP, Điều 30 khoản 7." in page
+    rule_set = EmulationYear.objects.get(year=2015).rule_set
+    assert (rule_set.vote_threshold_percent, rule_set.vote_threshold_strict, rule_set.vote_base) == (
+        80,
+        False,
+        "members",
+    )
+    assert rule_set.written_votes_allowed and rule_set.quorum_percent == 100  # the quorum is not the preset's
+    history = page[page.index('data-testid="rule-history"') :]
+    assert "Áp dụng mẫu: Từ 80% tổng số thành viên trở lên" in history and "Cán bộ thi đua Bắc Giang" in history
+    assert "Ngưỡng phiếu bầu (phần trăm): 50 → 80" in history
+    assert "Thành viên vắng mặt được gửi ý kiến bằng văn bản: không → có" in history
+    # ...then edited like any rule: the quorum for the written votes to matter.
+    data = {
+        "source_document": rule_set.source_document,
+        "operating_rules_number": "01/QC-CTĐ",
+        "operating_rules_date": "15/01/2015",
+        "quorum_percent": "80",
+        "vote_threshold_percent": "80",
+        "vote_base": "members",
+        "written_votes_allowed": "on",
+        "ballot_tie_rule": "chair_vote",
+        "ranking_tie_rule": "section_a",
+        "flag_quota": "1",
+        "certificate_quota": "1",
+    }
+    page = text(client.post(url, data, follow=True))
+    assert "Đã lưu bộ quy tắc." in page
+    assert "Quy chế hoạt động của Cụm: số 01/QC-CTĐ ngày 15/01/2015." in page
+    rule_set.refresh_from_db()
+    assert (rule_set.quorum_percent, rule_set.ballot_tie_rule) == (80, "chair_vote")
+    assert str(rule_set.operating_rules_date) == "2015-01-15"
+    history = page[page.index('data-testid="rule-history"') :]
+    assert history.index("Thay đổi bộ quy tắc") < history.index("Áp dụng mẫu")  # newest first
+    assert "15/01/2015" in history and "Theo ý kiến của người chủ trì hội nghị" in history
+
+
+def test_an_unknown_preset_changes_nothing(client, demo, demo_user):
+    client.force_login(demo_user("bacgiang"))
+    url = reverse("cluster:rule_set", args=[demo.pk, 2015])
+    page = text(client.post(url, {"action": "preset", "preset": "nope"}, follow=True))
+    assert "Mẫu này không tồn tại." in page
+    assert EmulationYear.objects.get(year=2015).rule_set.source_document == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "message"),
+    [
+        ({"operating_rules_date": "31/02/2015"}, "operating_rules_date", "Nhập một ngày hợp lệ."),
+        (
+            {"vote_base": "present", "written_votes_allowed": "on"},
+            "written_votes_allowed",
+            "Với cơ sở tính “trên số thành viên có mặt”, chỉ thành viên có mặt tại hội nghị bỏ phiếu",
+        ),
+    ],
+)
+def test_bad_rules_are_refused_next_to_the_field_and_nothing_is_saved(client, demo, demo_user, typed, field, message):
+    client.force_login(demo_user("bacgiang"))
+    url = reverse("cluster:rule_set", args=[demo.pk, 2015])
+    data = {**RULES, "quorum_percent": "80", "source_document": "Quy chế", **typed}
+    page = html.unescape(client.post(url, data).content.decode())
+    error = re.search(rf'<div id="id_{field}_error" class="invalid-feedback">(.*?)</div>', page, re.S)
+    assert error and message in re.sub(r"<[^>]+>", "", error.group(1)), page
+    rule_set = EmulationYear.objects.get(year=2015).rule_set
+    assert (rule_set.quorum_percent, rule_set.source_document, rule_set.written_votes_allowed) == (100, "", False)
+
+
+def test_next_year_starts_from_this_year_s_rules_and_their_source(client, demo, demo_user):
+    from cluster import services
+
+    year = EmulationYear.objects.get(year=2015)
+    services.rule_set_apply_preset(rule_set=year.rule_set, preset_key="decree_98_2023_art_30_7")
+    services.rule_set_update(rule_set=year.rule_set, data={"operating_rules_number": "01/QC-CTĐ"})
+    members = [(m.province, m.rotation_order) for m in Membership.objects.filter(year=2015).select_related("province")]
+    services.emulation_year_open(cluster=demo, year=2016, members=members)
+    rule_set = EmulationYear.objects.get(year=2016).rule_set
+    assert (rule_set.source_document, rule_set.operating_rules_number) == (
+        "Nghị định 98/2023/NĐ-CP, Điều 30 khoản 7",
+        "01/QC-CTĐ",
+    )
+    assert rule_set.written_votes_allowed and rule_set.vote_threshold_percent == 80
+    assert rule_set.history.get().history_change_reason == "Sao chép từ bộ quy tắc năm 2015"
+    client.force_login(demo_user("yenbai"))
+    page = rule_set_page(client, demo, 2016)
+    assert "Các quy tắc này căn cứ: Nghị định 98/2023/NĐ-CP, Điều 30 khoản 7." in page
+    assert "Sao chép từ bộ quy tắc năm 2015" in page
+    assert 'data-testid="presets"' not in page  # members read the rules, they do not change them
+
+
+def test_a_replaced_source_is_flagged_on_a_later_year(client, demo, demo_user):
+    from cluster import services
+
+    year = EmulationYear.objects.get(year=2015)
+    members = [(m.province, m.rotation_order) for m in Membership.objects.filter(year=2015).select_related("province")]
+    for number in range(2016, 2026):
+        services.emulation_year_open(cluster=demo, year=number, members=members)
+    client.force_login(demo_user("admin"))
+    page = rule_set_page(client, demo, 2025)
+    decree = page[page.index('data-preset="decree_98_2023_art_30_7"') :]
+    assert "Văn bản này có hiệu lực đến ngày 30/06/2025: hãy kiểm tra xem còn áp dụng cho năm này không." in decree
+    assert year.rule_set.source_document == ""
