@@ -571,7 +571,10 @@ def next_term_record(*, meeting, chair, vice_chair, user=None):
     _require(emulation_year, "term")
     next_year = EmulationYear.objects.filter(cluster=emulation_year.cluster, year=emulation_year.year + 1).first()
     if next_year is None:
-        members = [(m.province, m.rotation_order) for m in cluster_selectors.members_of(emulation_year)]
+        members, _changes = cluster_selectors.members_for_year(
+            [(m.province, m.rotation_order) for m in cluster_selectors.members_of(emulation_year)],
+            emulation_year.year + 1,
+        )
         next_year = cluster_services.emulation_year_open(
             cluster=emulation_year.cluster, year=emulation_year.year + 1, members=members
         )

@@ -127,6 +127,26 @@ def chair_years_by_province(cluster, before_year):
     return {key: tuple(sorted(value)) for key, value in result.items()}
 
 
+def members_for_year(members, year):
+    """This year's members (list of (province, rotation_order)) as members of `year`: a province
+    that no longer exists then is replaced by its successor (followed to the one that does),
+    once, keeping the first rotation order; one without a successor is left out.
+
+    Returns (members, changes): changes are (old province, successor or None), to show the
+    admin who confirms them."""
+    result, seen, changes = [], set(), []
+    for province, order in members:
+        current = province
+        while current is not None and not current.is_valid_in(year):
+            current = current.successor
+        if current is not province:
+            changes.append((province, current))
+        if current is not None and current.pk not in seen:
+            seen.add(current.pk)
+            result.append((current, order))
+    return result, changes
+
+
 def rotation_candidates(*, cluster, year, members):
     """The rotation's view of `members` (list of (province, rotation_order)) before `year`."""
     chaired = chair_years_by_province(cluster, year)

@@ -133,16 +133,15 @@ class RotationView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def _initial(self):
-        members = selectors.members_of(self.current)
-        initial = {}
-        for membership in members:
-            initial[f"member_{membership.province_id}"] = True
-            initial[f"order_{membership.province_id}"] = membership.rotation_order
-        proposal = selectors.rotation_proposal(
-            cluster=self.cluster,
-            year=self.target_year,
-            members=[(m.province, m.rotation_order) for m in members],
+        # A member that no longer exists next year is proposed as its successor (shown to the admin).
+        members, self.changes = selectors.members_for_year(
+            [(m.province, m.rotation_order) for m in selectors.members_of(self.current)], self.target_year
         )
+        initial = {}
+        for province, order in members:
+            initial[f"member_{province.pk}"] = True
+            initial[f"order_{province.pk}"] = order
+        proposal = selectors.rotation_proposal(cluster=self.cluster, year=self.target_year, members=members)
         if proposal.chair:
             initial["chair"] = proposal.chair.province_id
         if proposal.vice_chair:
@@ -159,6 +158,7 @@ class RotationView(View):
                 "target_year": self.target_year,
                 "form": form,
                 "proposal": proposal,
+                "changes": self.changes,
             },
         )
 

@@ -72,3 +72,9 @@ class Province(models.Model):
 
     def is_valid_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def is_valid_in(self, year):
+        """It existed on at least one day of `year` (as provinces.selectors.provinces_valid_in)."""
+        return (self.valid_from is None or self.valid_from.year <= year) and (
+            self.valid_to is None or self.valid_to.year >= year
+        )
