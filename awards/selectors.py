@@ -228,6 +228,29 @@ def console_steps(emulation_year, facts=None):
     return [step for step in workflow.year_steps(facts) if step.key in CONSOLE_STEPS]
 
 
+def ranking_lines(emulation_year):
+    """ "1. Thái Nguyên – 95,50 điểm": the stored ranking, for the confirmation before adopting it."""
+    from django.utils.formats import number_format
+
+    from scoring.models import Scorecard
+
+    cards = Scorecard.objects.filter(emulation_year=emulation_year, rank__isnull=False).select_related("province")
+    return [
+        _("%(rank)s. %(province)s – %(total)s points")
+        % {"rank": card.rank, "province": card.province.name, "total": number_format(card.agreed_total, 2)}
+        for card in cards.order_by("rank", "province__code")
+    ]
+
+
+def nomination_lines(emulation_year):
+    """ "Cờ thi đua của Chính phủ: Thái Nguyên (hạng 1)", for the confirmations."""
+    return [
+        _("%(award)s: %(province)s (rank %(rank)s)")
+        % {"award": n.award_type.name, "province": n.province.name, "rank": n.rank or "—"}
+        for n in nominations_of(emulation_year)
+    ]
+
+
 def explain(result, rule_set):
     """ "6/7 = 85,7% ≥ 80% of members → elected": how a candidate's result was decided,
     naming the written votes when some counted."""

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -10,6 +11,7 @@ from cluster import selectors as cluster_selectors
 from cluster.enums import BallotTieRule
 from cluster.forms import TermForm
 from cluster.views import YearMixin, apply_validation_error
+from common.confirm import confirmation_page, is_confirmed
 from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
@@ -35,7 +37,10 @@ class MeetingMixin(YearMixin):
             raise PermissionDenied
 
     def back(self):
-        return redirect("awards:console", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        return redirect(self.console_url())
+
+    def console_url(self):
+        return reverse("awards:console", args=[self.cluster.pk, self.emulation_year.year])
 
     def meeting_or_back(self):
         meeting = selectors.meeting_of(self.emulation_year)
@@ -202,6 +207,14 @@ class RankingAdoptView(MeetingMixin, View):
         meeting = self.meeting_or_back()
         if meeting is None:
             return self.back()
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("Adopt the ranking of %(year)s") % {"year": self.emulation_year.year},
+                frozen=_("The meeting adopts this ranking: the nominations follow it and it no longer changes."),
+                lines=selectors.ranking_lines(self.emulation_year),
+                cancel_url=self.console_url(),
+            )
         return self.run(
             lambda: services.ranking_adopt(meeting=meeting, user=request.user), _("The meeting adopted the ranking.")
         )
@@ -238,6 +251,15 @@ class NominationsView(MeetingMixin, TemplateView):
                 services.nomination_remove(meeting=meeting, nomination=nomination, user=request.user)
                 messages.success(request, _("The nomination is removed."))
             elif action == "confirm":
+                if not is_confirmed(request):
+                    return confirmation_page(
+                        request,
+                        title=_("Confirm the nominations of %(year)s") % {"year": self.emulation_year.year},
+                        frozen=_("These candidates go to the secret ballot: none can be added, changed or removed."),
+                        lines=selectors.nomination_lines(self.emulation_year),
+                        fields={"action": "confirm"},
+                        cancel_url=here.url,
+                    )
                 services.nominations_confirm(meeting=meeting, user=request.user)
                 messages.success(request, _("The nominations are confirmed: the ballot can be opened."))
                 return self.back()
@@ -382,6 +404,18 @@ class NextTermView(MeetingMixin, TemplateView):
 
 class CloseYearView(MeetingMixin, View):
     def post(self, request, *args, **kwargs):
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("Close the emulation year %(year)s") % {"year": self.emulation_year.year},
+                frozen=_(
+                    "Everything of the year becomes read-only for everybody: scores, covenant, meeting, ballots and "
+                    "nominations (their decisions can still be recorded). "
+                    "Only an admin can re-open it, giving the reason."
+                ),
+                lines=selectors.nomination_lines(self.emulation_year),
+                cancel_url=self.console_url(),
+            )
         return self.run(
             lambda: services.emulation_year_close(emulation_year=self.emulation_year, user=request.user),
             _("The emulation year %(year)s is closed.") % {"year": self.emulation_year.year},

@@ -2,12 +2,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from cluster.views import YearMixin, apply_validation_error
+from common.confirm import confirmation_page, is_confirmed
 from common.downloads import private_file_response
 
 from . import selectors, services
@@ -81,6 +84,23 @@ class ScoreboardLockView(YearMixin, View):
 
     def post(self, request, *args, **kwargs):
         year = self.emulation_year.year
+        if not is_confirmed(request):
+            _table, rows = selectors.scoreboard_rows(self.emulation_year)
+            return confirmation_page(
+                request,
+                title=_("Lock the scoring of %(year)s") % {"year": year},
+                frozen=_(
+                    "Nobody can change a score, a criterion or the scoring rules of %(year)s any more; the ranking "
+                    "below is stored and goes to the review meeting."
+                )
+                % {"year": year},
+                lines=[
+                    _("%(province)s – %(total)s agreed points")
+                    % {"province": r.membership.province.name, "total": number_format(r.agreed_total, 2)}
+                    for r in rows
+                ],
+                cancel_url=reverse("scoring:scoreboard", args=[self.cluster.pk, year]),
+            )
         try:
             services.scoreboard_lock(emulation_year=self.emulation_year, user=request.user)
         except ValidationError as error:

@@ -166,6 +166,9 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
 
     # 3. Ranking, nominations from it, Hòa Bình added for the certificate, confirmed.
     page.get_by_role("button", name="Thông qua kết quả xếp hạng theo điểm thống nhất").click()
+    expect(page.get_by_test_id("frozen")).to_contain_text("Không thể hoàn tác.")
+    expect(page.get_by_test_id("summary")).to_contain_text("1. Thái Nguyên")
+    page.get_by_role("button", name="Xác nhận", exact=True).click()
     expect(alert(page).filter(has_text="Hội nghị đã thông qua kết quả xếp hạng.")).to_be_visible()
     page.get_by_role("link", name="Lập danh sách đề nghị").click()
     expect(page.get_by_text(f"{CERTIFICATE}: tối đa 2 đề nghị")).to_be_visible()
@@ -183,6 +186,8 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     expect(alert(page).filter(has_text="Đã lưu đề nghị.")).to_be_visible()
     expect(table.get_by_role("row").filter(has_text="Hòa Bình")).to_contain_text(CERTIFICATE)
     page.get_by_role("button", name="Xác nhận danh sách đề nghị và tiến hành bỏ phiếu").click()
+    expect(page.get_by_test_id("summary")).to_contain_text("Cờ thi đua của Chính phủ: Thái Nguyên (hạng 1)")
+    page.get_by_role("button", name="Xác nhận", exact=True).click()
     expect(alert(page).filter(has_text="Đã xác nhận danh sách đề nghị: có thể tiến hành bỏ phiếu.")).to_be_visible()
     expect(step(page, "nominations")).to_have_attribute("data-done", "yes")
     assert Nomination.objects.filter(emulation_year=year_2015).count() == 4
@@ -300,6 +305,9 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     page.get_by_role("link", name="Hội nghị tổng kết", exact=True).click()
     expect(step(page, "covenant")).to_have_attribute("data-done", "yes")
     page.get_by_role("button", name="Khóa sổ năm thi đua").click()
+    expect(page.get_by_test_id("frozen")).to_contain_text("chỉ còn để xem")
+    screenshot("meeting-3-close-confirmation")
+    page.get_by_role("button", name="Xác nhận", exact=True).click()
     expect(alert(page).filter(has_text="Năm thi đua 2015 đã khóa sổ.")).to_be_visible()
     expect(page.get_by_test_id("closed")).to_contain_text("mọi dữ liệu của năm này chỉ xem được, không sửa được.")
     expect(step(page, "close")).to_have_attribute("data-done", "yes")
