@@ -253,7 +253,6 @@ def scorecard_submit(*, scorecard, user):
     return current
 
 
-@transaction.atomic
 def _ensure_appraiser(scorecard, user):
     """Only the scorecard's appraiser acts on it: the chair's staff, and for the chair's own
     scorecard the vice-chair's. Nobody appraises, agrees or returns their own province's."""
@@ -268,6 +267,7 @@ def _ensure_appraiser(scorecard, user):
         )
 
 
+@transaction.atomic
 def scorecard_return(*, scorecard, user, reason):
     _ensure_scoring_open(scorecard.emulation_year)
     _ensure_appraiser(scorecard, user)

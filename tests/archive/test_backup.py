@@ -70,7 +70,8 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, media, d
     archive = tmp_path / "cum-thi-dua.zip"
     call_command("export_cluster", str(archive), "--with-passwords", verbosity=0)
 
-    call_command("flush", interactive=False, verbosity=0)
+    # Sequences kept: later tests of this process insert the demo with its keys, then new rows.
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -139,7 +140,8 @@ def test_a_default_export_leaves_password_hashes_out_and_restored_users_cannot_s
     every_value = json.dumps(rows)
     assert hashes and not any(h in every_value for h in hashes)
 
-    call_command("flush", interactive=False, verbosity=0)
+    # Sequences kept: later tests of this process insert the demo with its keys, then new rows.
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
     call_command("import_cluster", str(archive), verbosity=0)
     assert User.objects.count() == len(users)
     phutho = demo_user("phutho")
