@@ -7,6 +7,7 @@ leaves the year exactly as it was.
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
@@ -263,7 +264,11 @@ def nominations_propose_defaults(*, meeting, user=None):
                 province=scorecard.province,
                 rank=scorecard.rank,
                 rationale=_("Ranked %(rank)s with %(total)s agreed points in %(year)s.")
-                % {"rank": scorecard.rank, "total": scorecard.agreed_total, "year": emulation_year.year},
+                % {
+                    "rank": scorecard.rank,
+                    "total": number_format(scorecard.agreed_total, 2),
+                    "year": emulation_year.year,
+                },
             )
             set_change_reason(nomination, _("Nominated from the ranking"), user)
             nomination.save()

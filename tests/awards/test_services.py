@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -319,3 +320,12 @@ def test_a_round_sent_twice_is_recorded_once(meeting_2015):
     with pytest.raises(ValidationError, match="đã được ghi nhận"):
         services.ballot_round_record(meeting=meeting, award_type=flag(), **counts)
     assert BallotRound.objects.filter(meeting=meeting).count() == 1
+
+
+def test_default_nominations_write_their_points_with_a_decimal_comma(meeting_2015):
+    everyone_present(meeting_2015)
+    meeting_2015.refresh_from_db()
+    services.ranking_adopt(meeting=meeting_2015)
+    services.nominations_propose_defaults(meeting=meeting_2015)
+    flag_nomination = Nomination.objects.get(emulation_year=meeting_2015.emulation_year, award_type__code="flag")
+    assert re.fullmatch(r"Xếp thứ 1 với \d+,\d\d điểm thống nhất trong năm 2015\.", flag_nomination.rationale)
