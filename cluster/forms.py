@@ -108,7 +108,7 @@ class RotationForm(MemberRowsMixin, AdminTermForm):
 class RuleSetForm(forms.ModelForm):
     class Meta:
         model = RuleSet
-        fields = list(RuleSet.COPIED_FIELDS)
+        fields = [*RuleSet.COPIED_FIELDS, *RuleSet.YEAR_FIELDS]
 
         field_classes = {"quorum_percent": DecimalCommaField, "vote_threshold_percent": DecimalCommaField}
         widgets = {
@@ -119,6 +119,9 @@ class RuleSetForm(forms.ModelForm):
         """`locked`: fields shown but no longer changed (cluster.selectors.rule_set_locked_fields)."""
         super().__init__(*args, **kwargs)
         self.fields["operating_rules_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        members = self.instance.emulation_year.memberships.values_list("province_id", flat=True)
+        self.fields["chair_appraiser"].queryset = Province.objects.filter(pk__in=members).order_by("name")
+        self.fields["chair_appraiser"].empty_label = _("The vice-chair")
         for name in locked:
             self.fields[name].disabled = True
         self.helper = FormHelper()

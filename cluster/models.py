@@ -194,6 +194,16 @@ class RuleSet(models.Model):
     )
     history = HistoricalRecords()
 
+    chair_appraiser = models.ForeignKey(
+        "provinces.Province",
+        verbose_name=_("appraiser of the chair's scorecard"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The member that appraises the chair province's own scorecard; empty: the vice-chair."),
+    )
+
     class Meta:
         verbose_name = _("rule set")
         verbose_name_plural = _("rule sets")
@@ -229,6 +239,7 @@ class RuleSet(models.Model):
             )
 
     #: Fields copied from one year's rule set to the next, in the order the rule set page shows them.
+
     COPIED_FIELDS = (
         "source_document",
         "operating_rules_number",
@@ -243,3 +254,5 @@ class RuleSet(models.Model):
         "flag_quota",
         "certificate_quota",
     )
+    #: Rules of this year only: set on its rule set page, not copied to the next year.
+    YEAR_FIELDS = ("chair_appraiser",)

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from .enums import Role
-from .models import Cluster, EmulationYear, Membership
+from .models import Cluster, EmulationYear, Membership, RuleSet
 from .rotation import RotationCandidate, propose_term
 
 
@@ -95,16 +95,20 @@ def chair_province_id(emulation_year):
 
 def appraiser_province_id(emulation_year, province_id):
     """Who appraises a member's scorecard: the chair, and for the chair's own scorecard the
-    vice-chair. Nobody appraises their own province (None when the term is incomplete)."""
+    member the year's rule set names, else the vice-chair. Nobody appraises their own province
+    (None when the term is incomplete)."""
     if not hasattr(emulation_year, "_term_province_ids"):
         roles = dict(
             Membership.objects.filter(
                 emulation_year=emulation_year, role__in=(Role.CHAIR, Role.VICE_CHAIR)
             ).values_list("role", "province_id")
         )
-        emulation_year._term_province_ids = (roles.get(Role.CHAIR), roles.get(Role.VICE_CHAIR))
-    chair, vice = emulation_year._term_province_ids
-    appraiser = vice if province_id == chair else chair
+        named = (
+            RuleSet.objects.filter(emulation_year=emulation_year).values_list("chair_appraiser_id", flat=True).first()
+        )
+        emulation_year._term_province_ids = (roles.get(Role.CHAIR), named or roles.get(Role.VICE_CHAIR))
+    chair, chair_appraiser = emulation_year._term_province_ids
+    appraiser = chair_appraiser if province_id == chair else chair
     return appraiser if appraiser != province_id else None
 
 

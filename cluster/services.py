@@ -221,7 +221,8 @@ def emulation_year_open_with_term(*, cluster, year, members, chair, vice_chair, 
 
 
 def _rule_set_save(rule_set, values, *, user, reason):
-    """Change the rule set's fields in `values` (names of `RuleSet.COPIED_FIELDS`), all or nothing."""
+    """Change the rule set's fields in `values` (names of `RuleSet.COPIED_FIELDS` and
+    `RuleSet.YEAR_FIELDS`), all or nothing."""
     from . import selectors
 
     # The stored row: a bound ModelForm has already set its values on the object it was given.
@@ -232,8 +233,17 @@ def _rule_set_save(rule_set, values, *, user, reason):
         raise ValidationError(
             _("The rule set is frozen: the review meeting has confirmed its attendance under these rules.")
         )
-    values = {name: value for name, value in values.items() if name in RuleSet.COPIED_FIELDS}
+    values = {name: value for name, value in values.items() if name in RuleSet.COPIED_FIELDS + RuleSet.YEAR_FIELDS}
     errors = {}
+    appraiser = values.get("chair_appraiser")
+    if appraiser is not None:
+        if appraiser.pk not in selectors.member_province_ids(emulation_year):
+            errors["chair_appraiser"] = _("%(province)s is not a member of the cluster in %(year)s.") % {
+                "province": appraiser,
+                "year": emulation_year.year,
+            }
+        elif appraiser.pk == selectors.chair_province_id(emulation_year):
+            errors["chair_appraiser"] = _("The chair province cannot appraise its own scorecard.")
     for name in selectors.rule_set_locked_fields(emulation_year):
         if name in values and values[name] != getattr(rule_set, name):
             errors[name] = _(

@@ -74,3 +74,22 @@ def test_the_chair_appraises_the_other_members_not_the_vice_chair(scoring_demo, 
         services.scorecard_agree_unchanged(scorecard=card, user=demo_user("backan"), version=card.version)
     services.scorecard_agree_unchanged(scorecard=card, user=demo_user("bacgiang"), version=card.version)
     assert Scorecard.objects.get(pk=card.pk).status == ScorecardStatus.AGREED
+
+
+def test_the_year_s_rules_may_name_another_appraiser_of_the_chair(chair_card, demo_user, client):
+    from cluster import services as cluster_services
+
+    rule_set = chair_card.emulation_year.rule_set
+    yen_bai = demo_user("yenbai").province
+    with pytest.raises(ValidationError) as refused:
+        cluster_services.rule_set_update(rule_set=rule_set, data={"chair_appraiser": demo_user("bacgiang").province})
+    assert list(refused.value.message_dict) == ["chair_appraiser"]
+    cluster_services.rule_set_update(rule_set=rule_set, data={"chair_appraiser": yen_bai})
+    card = Scorecard.objects.select_related("emulation_year").get(pk=chair_card.pk)
+    with pytest.raises(ValidationError, match="Chỉ tỉnh thẩm định"):
+        services.scorecard_agree_unchanged(scorecard=card, user=demo_user("backan"), version=card.version)
+    services.scorecard_agree_unchanged(scorecard=card, user=demo_user("yenbai"), version=card.version)
+    assert Scorecard.objects.get(pk=card.pk).status == ScorecardStatus.AGREED
+    client.force_login(demo_user("bacgiang"))
+    page = client.get(reverse("cluster:rule_set", args=[card.emulation_year.cluster_id, 2015])).content.decode()
+    assert 'name="chair_appraiser"' in page and "Cụm phó" in page
