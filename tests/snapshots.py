@@ -9,9 +9,10 @@ statement per table and batch, and any file missing from the storage in use is w
 
 Levels are cumulative (each contains the one before, with the same primary keys); a test that asks
 for two of them gets the higher. Primary keys do not collide with rows a test creates afterwards:
-on PostgreSQL the build consumed its sequence values, and SQLite's AUTOINCREMENT counter follows the
-largest id inserted. Rows the migrations made (the award types) are referenced, not copied; a
-browser journey's flush removes them, so they are written back into a table found empty.
+SQLite's AUTOINCREMENT counter follows the largest id inserted, and on PostgreSQL each restore sets
+the sequences of its tables to their largest key (a test that imports an archive resets them to its
+own rows). Rows the migrations made (the award types) are referenced, not copied; a browser
+journey's flush removes them, so they are written back into a table found empty.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 #: Rows Django itself keeps (and re-creates after a flush, with new keys): never part of a snapshot.
@@ -29,6 +31,7 @@ EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "
 class Snapshot:
     tables: list = field(default_factory=list)  # (sql, [params of each row], batch size)
     pks: list = field(default_factory=list)  # (model, pk) of each added row, to remove it again
+    models: list = field(default_factory=list)  # the models it adds rows to
     files: dict = field(default_factory=dict)  # storage name -> bytes
     result: tuple | None = None  # (model, pk) of what the level's step returned
 
@@ -91,6 +94,7 @@ def _capture(before, result):
                         snapshot.files[value] = handle.read()
         if added:
             snapshot.tables.append((sql, added, batch))
+            snapshot.models.append(model)
     return snapshot
 
 
@@ -130,6 +134,11 @@ def _insert(snapshots, snapshot):
                 _execute(cursor, sql, rows, batch)
         for sql, rows, batch in snapshot.tables:
             _execute(cursor, sql, rows, batch)
+        if connection.vendor == "postgresql":
+            # A sequence may stand below the inserted keys (a test's import reset it to its own
+            # rows): set each to the table's largest key, so that the next new row gets a free one.
+            for statement in connection.ops.sequence_reset_sql(no_style(), snapshot.models):
+                cursor.execute(statement)
     for name, content in snapshot.files.items():
         if not default_storage.exists(name):
             default_storage.save(name, ContentFile(content))
