@@ -157,7 +157,7 @@ class BallotForm(forms.Form):
         help_text=_("Only to correct the last confirmed round: the new round replaces its outcome, both are kept."),
     )
     #: The round the form was opened for: a second submit of the same form records nothing twice.
-    round_number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=99)
+    round_number = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=99)
     confirm = forms.BooleanField(
         label=_("These are the counts in the vote-counting committee's record."),
         error_messages={"required": _("Tick to confirm: a confirmed round cannot be changed.")},

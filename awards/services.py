@@ -294,6 +294,10 @@ def nomination_save(*, meeting, award_type, province, rationale, departure_reaso
         )
     if not (rationale or "").strip():
         raise ValidationError({"rationale": _("Give the rationale of the nomination.")})
+    if selectors.quota_for(emulation_year, award_type) < 1:
+        raise ValidationError(
+            {"award_type": _("The year's rule set allows no proposal of %(award)s.") % {"award": award_type.name}}
+        )
     rank = (
         Scorecard.objects.filter(emulation_year=emulation_year, province=province)
         .values_list("rank", flat=True)
@@ -468,6 +472,10 @@ def ballot_round_record(
         raise ValidationError(_("This ballot is decided. To correct it, record a new round with the reason."))
     if correction_reason and last is None:
         raise ValidationError(_("There is no round to correct."))
+    if correction_reason and any(n.status in (NominationStatus.SENT, NominationStatus.DECIDED) for n in candidates):
+        raise ValidationError(
+            _("A nomination of this ballot has been sent to the central board: its count can no longer be corrected.")
+        )
     names = {n.pk: n.province.name for n in candidates}
     if set(votes) != set(names):
         raise ValidationError(_("Enter the votes of every candidate of this round, and only theirs."))

@@ -107,6 +107,8 @@ def appraiser_province_id(emulation_year, province_id):
             RuleSet.objects.filter(emulation_year=emulation_year).values_list("chair_appraiser_id", flat=True).first()
         )
         emulation_year._term_province_ids = (roles.get(Role.CHAIR), named or roles.get(Role.VICE_CHAIR))
+    if not emulation_year.term_confirmed_at:
+        return None  # an elected term holds no power before an admin confirms it
     chair, chair_appraiser = emulation_year._term_province_ids
     appraiser = chair_appraiser if province_id == chair else chair
     return appraiser if appraiser != province_id else None

@@ -1,6 +1,6 @@
 """State changes of the cluster app. Each function is one transaction."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,6 +92,18 @@ def membership_replace(*, emulation_year, members):
     membership leaves the term incomplete.
     """
     year_ensure_open(emulation_year)
+    for relation, message in (
+        (
+            "covenant",
+            _("The covenant of %(year)s is drawn up with a row for each member: its members no longer change."),
+        ),
+        ("review_meeting", _("The review meeting of %(year)s is set up for its members: they no longer change.")),
+    ):
+        try:
+            getattr(emulation_year, relation)  # read through the reverse relation: this app imports neither
+        except ObjectDoesNotExist:
+            continue
+        raise ValidationError(message % {"year": emulation_year.year})
     _check_members(emulation_year=emulation_year, members=members)
     wanted = {province.pk: order for province, order in members}
     existing = {m.province_id: m for m in Membership.objects.filter(emulation_year=emulation_year)}
@@ -143,7 +155,8 @@ def term_assign(*, emulation_year, chair, vice_chair, user=None, confirm=True, r
 
     year_ensure_open(emulation_year)
     given, emulation_year = emulation_year, EmulationYear.objects.select_for_update().get(pk=emulation_year.pk)
-    is_admin = user is None or user.is_superuser  # None: the system itself (demo, data import)
+    # None: the system itself (demo, data import) — but a meeting's election is never an admin's.
+    is_admin = (user is None and confirm) or bool(user is not None and user.is_superuser)
     reason = (reason or "").strip()
     errors = {}
     if chair is None:
@@ -236,7 +249,13 @@ def _rule_set_save(rule_set, values, *, user, reason):
     values = {name: value for name, value in values.items() if name in RuleSet.COPIED_FIELDS + RuleSet.YEAR_FIELDS}
     errors = {}
     appraiser = values.get("chair_appraiser")
-    if appraiser is not None:
+    if (
+        "chair_appraiser" in values
+        and appraiser != rule_set.chair_appraiser
+        and not (user is None or user.is_superuser)
+    ):
+        errors["chair_appraiser"] = _("Only an admin names who appraises the chair's own scorecard.")
+    elif appraiser is not None:
         if appraiser.pk not in selectors.member_province_ids(emulation_year):
             errors["chair_appraiser"] = _("%(province)s is not a member of the cluster in %(year)s.") % {
                 "province": appraiser,

@@ -37,6 +37,10 @@ def _ensure_draft(covenant):
     _ensure_open(covenant)
     if covenant.status == CovenantStatus.SIGNED:
         raise ValidationError(_("The covenant is signed: its text can no longer change."))
+    if covenant.signatories.filter(signed=True).exists():
+        raise ValidationError(
+            _("Members have already signed this text: it can no longer change (an admin can correct a signature).")
+        )
 
 
 @transaction.atomic
@@ -71,7 +75,7 @@ def _signatory_write(*, signatory, covenant, user, representative, post, signed,
     if signed and signed_on is None:
         errors["signed_on"] = _("Give the date of signing.")
     info = None
-    if scan is not None:
+    if scan:  # a file (a ticked "clear" box gives False: the scan is kept, never deleted)
         try:
             info = inspect_upload(scan, allowed=SCANS)
         except ValidationError as error:
@@ -80,7 +84,7 @@ def _signatory_write(*, signatory, covenant, user, representative, post, signed,
         raise ValidationError(errors)
     signatory.representative, signatory.post = representative.strip(), post.strip()
     signatory.signed, signatory.signed_on = signed, signed_on if signed else None
-    if info is not None:
+    if info is not None and scan:
         if signatory.scan:
             # The scan it replaces is kept, with who replaced it and why.
             ReplacedScan.objects.create(signatory=signatory, scan=signatory.scan.name, replaced_by=user, reason=reason)

@@ -88,9 +88,28 @@ def _queue_render(report_id):
     transaction.on_commit(send)
 
 
+def _ensure_owner(*, kind, emulation_year, user):
+    """A year's documents are its chair's; its covenant is the province's whose review signs it."""
+    from cluster import selectors as cluster_selectors
+
+    if user is None or user.is_superuser:
+        return
+    if kind == DocumentKind.COVENANT:
+        if user.province_id != cluster_selectors.covenant_owner_province_id(emulation_year):
+            raise ValidationError(
+                _("The covenant of %(year)s is the document of the chair whose review meeting signs it.")
+                % {"year": emulation_year.year}
+            )
+    elif user.province_id != cluster_selectors.chair_province_id(emulation_year):
+        raise ValidationError(
+            _("The documents of %(year)s are made by the chair of %(year)s.") % {"year": emulation_year.year}
+        )
+
+
 def report_request(*, kind, emulation_year, user, ballot_round=None):
     """Ask for a document: refused with what is missing, or while the broker is down (nothing
     created); otherwise a queued report is created and its render queued after commit."""
+    _ensure_owner(kind=kind, emulation_year=emulation_year, user=user)
     missing = selectors.document_blockers(kind, emulation_year, ballot_round)
     if missing:
         raise ValidationError([_("This document cannot be made yet:"), *missing])

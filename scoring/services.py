@@ -232,6 +232,11 @@ def scorecard_missing(scorecard, *, table=None, scores=None):
             missing.append(_("%(code)s: no self-score.") % {"code": criterion.code})
         elif criterion.evidence_required and not score.evidence_files:
             missing.append(_("%(code)s: evidence is required.") % {"code": criterion.code})
+        if score is not None and score.self_score is not None:
+            try:  # the criteria may have changed since the score was typed
+                calculations.check_score(score.self_score, criterion.kind, criterion.max_points)
+            except calculations.ScoreInputError as error:
+                missing.append(f"{criterion.code}: {score_error_message(error)}")
     return missing
 
 

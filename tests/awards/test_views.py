@@ -144,6 +144,7 @@ def test_ballot_form_shows_field_errors_keeps_the_typed_values_and_stores_nothin
     post = {k: v for k, v in data.items() if k != "votes"} | {
         f"votes_{candidate.pk}": data["votes"],
         "confirm": "on",
+        "round_number": "1",
         "correction_reason": "",
     }
     client.force_login(demo_user("bacgiang"))
@@ -175,6 +176,7 @@ def test_ballot_form_refuses_more_ballots_returned_than_issued(client, meeting_2
             "invalid": "0",
             f"votes_{candidate.pk}": "6",
             "confirm": "on",
+            "round_number": "1",
             "correction_reason": "",
         },
     )
@@ -226,6 +228,7 @@ def test_a_correct_ballot_is_recorded_and_explained_on_the_console(client, meeti
             "invalid": "0",
             f"votes_{candidate.pk}": "6",
             "confirm": "on",
+            "round_number": "1",
             "correction_reason": "",
         },
         follow=True,

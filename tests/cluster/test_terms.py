@@ -94,7 +94,12 @@ def test_a_term_that_breaks_the_rotation_needs_an_admin_s_reason(meeting_2015, d
 
 def test_the_previous_chair_holds_nothing_of_the_next_year(full_demo, demo_user):
     year_2015 = EmulationYear.objects.get(year=2015)
-    phutho = demo_user("phutho")  # chair of 2014
-    assert not phutho.has_perm("reports.request_document", year_2015)
+    phutho = demo_user("phutho")  # chair of 2014: only the 2015 covenant its review signed
+    from reports import services as report_services
+    from reports.enums import DocumentKind
+
     assert not phutho.has_perm("cluster.chair_year", year_2015)
+    for kind in (DocumentKind.MINUTES, DocumentKind.SCORE_SUMMARY, DocumentKind.YEAR_REPORT):
+        with pytest.raises(ValidationError, match="do Cụm trưởng năm 2015"):
+            report_services.report_request(kind=kind, emulation_year=year_2015, user=phutho)
     assert demo_user("bacgiang").has_perm("reports.request_document", year_2015)

@@ -92,7 +92,10 @@ def test_ballot_count_record(demo_2014, demo_user):
 
 
 def test_covenant_2015_with_seven_signatures(demo_2014, demo_user):
-    _report, data = make(DocumentKind.COVENANT, year(2015), demo_user("bacgiang"))
+    # The 2015 covenant is the document of Phú Thọ, whose 2014 review signed it.
+    with pytest.raises(ValidationError, match="Giao ước"):
+        services.report_request(kind=DocumentKind.COVENANT, emulation_year=year(2015), user=demo_user("bacgiang"))
+    _report, data = make(DocumentKind.COVENANT, year(2015), demo_user("phutho"))
     text = flat(pdf_text(data))
     assert "GIAO ƯỚC THI ĐUA" in text and "Phú Thọ, ngày 04 tháng 3 năm 2015" in text
     for province in ["BẮC GIANG", "BẮC KẠN", "HÒA BÌNH", "PHÚ THỌ", "THÁI NGUYÊN", "TUYÊN QUANG", "YÊN BÁI"]:
