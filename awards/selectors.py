@@ -245,8 +245,13 @@ def ranking_lines(emulation_year):
 def nomination_lines(emulation_year):
     """ "Cờ thi đua của Chính phủ: Thái Nguyên (hạng 1)", for the confirmations."""
     return [
-        _("%(award)s: %(province)s (rank %(rank)s)")
-        % {"award": n.award_type.name, "province": n.province.name, "rank": n.rank or "—"}
+        _("%(award)s: %(province)s (rank %(rank)s) – %(status)s")
+        % {
+            "award": n.award_type.name,
+            "province": n.province.name,
+            "rank": n.rank or "—",
+            "status": n.get_status_display(),
+        }
         for n in nominations_of(emulation_year)
     ]
 
