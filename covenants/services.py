@@ -66,7 +66,7 @@ def covenant_update(*, covenant, user=None, commitments=None, **fields):
     return covenant
 
 
-def _signatory_write(*, signatory, covenant, user, representative, post, signed, signed_on, scan, reason):
+def _signatory_write(*, signatory, covenant, user, reason, representative, post, signed, signed_on, scan=None):
     errors = {}
     if signed and not covenant.commitments.exists():
         errors["signed"] = _("The covenant has no commitment yet: write its text before it is signed.")
@@ -97,14 +97,20 @@ def _signatory_write(*, signatory, covenant, user, representative, post, signed,
     return signatory
 
 
-@transaction.atomic
-def signatory_update(*, signatory, user, representative, post, signed, signed_on, scan=None):
-    """A member records its own representative and signature; the covenant becomes signed when
-    every member has signed. Only the member's own staff write its row, and a signed row no
-    longer changes (an admin corrects it with `signatory_correct`)."""
+def _locked_row(signatory):
+    """The covenant and the row, re-read under lock, in an open year."""
     covenant = Covenant.objects.select_for_update().get(pk=signatory.covenant_id)
     _ensure_open(covenant)
-    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    return covenant, Signatory.objects.select_for_update().get(pk=signatory.pk)
+
+
+@transaction.atomic
+def signatory_update(*, signatory, user, **fields):
+    """A member records its own representative and signature (`fields`: representative, post,
+    signed, signed_on, scan); the covenant becomes signed when every member has signed. Only the
+    member's own staff write its row, and a signed row no longer changes (an admin corrects it
+    with `signatory_correct`)."""
+    covenant, signatory = _locked_row(signatory)
     if user is None or user.province_id != signatory.province_id:
         raise ValidationError(
             _("Only the staff of %(province)s record its signature.") % {"province": signatory.province}
@@ -113,42 +119,20 @@ def signatory_update(*, signatory, user, representative, post, signed, signed_on
         raise ValidationError(
             _("This signature is recorded and can no longer change; an admin can correct it, giving the reason.")
         )
-    return _signatory_write(
-        signatory=signatory,
-        covenant=covenant,
-        user=user,
-        representative=representative,
-        post=post,
-        signed=signed,
-        signed_on=signed_on,
-        scan=scan,
-        reason="",
-    )
+    return _signatory_write(signatory=signatory, covenant=covenant, user=user, reason="", **fields)
 
 
 @transaction.atomic
-def signatory_correct(*, signatory, user, reason, representative, post, signed, signed_on, scan=None):
+def signatory_correct(*, signatory, user, reason, **fields):
     """An admin corrects a member's signature row, signed or not, giving the reason (kept in the
-    row's history; a replaced scan is kept)."""
+    row's history; a replaced scan is kept). `fields` as for `signatory_update`."""
     if user is None or not user.is_superuser:
         raise ValidationError(_("Only an admin corrects a recorded signature."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the signature is corrected.")})
-    covenant = Covenant.objects.select_for_update().get(pk=signatory.covenant_id)
-    _ensure_open(covenant)
-    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
-    return _signatory_write(
-        signatory=signatory,
-        covenant=covenant,
-        user=user,
-        representative=representative,
-        post=post,
-        signed=signed,
-        signed_on=signed_on,
-        scan=scan,
-        reason=reason,
-    )
+    covenant, signatory = _locked_row(signatory)
+    return _signatory_write(signatory=signatory, covenant=covenant, user=user, reason=reason, **fields)
 
 
 def covenant_refresh_status(*, covenant, user=None):
