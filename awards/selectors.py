@@ -162,11 +162,11 @@ def award_types_in_play(emulation_year):
     return list(AwardType.objects.filter(pk__in=ids).order_by("order"))
 
 
-def percent_text(value):
-    """A percentage as prose shows it: 100, 66,67 (no trailing zeros)."""
+def percent_text(value, digits=2):
+    """A number as prose shows it, in the page's language: 100, 66,67, 85,7 (no trailing zeros)."""
     from django.utils.formats import number_format
 
-    text = number_format(value, 2)
+    text = number_format(value, digits)
     return text.rstrip("0").rstrip(",.") if ("," in text or "." in text) else text
 
 
@@ -259,13 +259,6 @@ def nomination_lines(emulation_year):
 def explain(result, rule_set):
     """ "6/7 = 85,7% ≥ 80% of members → elected": how a candidate's result was decided,
     naming the written votes when some counted."""
-    from django.utils.formats import number_format
-
-    def num(value, digits):
-        text = number_format(value, digits)
-        if any(sep in text for sep in ",."):
-            text = text.rstrip("0").rstrip(",.")
-        return text
 
     bases = {
         VoteBase.MEMBERS: _("of members"),
@@ -291,9 +284,9 @@ def explain(result, rule_set):
     params = {
         "votes": result.votes,
         "base": result.base,
-        "percent": num(result.percent, 1),
+        "percent": percent_text(result.percent, 1),
         "comparison": comparison,
-        "threshold": num(rule_set.vote_threshold_percent, 2),
+        "threshold": percent_text(rule_set.vote_threshold_percent),
         "of_base": base,
         "outcome": outcome,
         "written": getattr(result, "written_votes", 0),

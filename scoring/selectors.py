@@ -146,6 +146,20 @@ class BoardRow:
     tied: bool
 
 
+def lock_summary_lines(emulation_year):
+    """ "Thái Nguyên – 95,50 điểm thống nhất": each member's agreed total, for the confirmation
+    before the lock."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _
+
+    _table, rows = scoreboard_rows(emulation_year)
+    return [
+        _("%(province)s – %(total)s agreed points")
+        % {"province": r.membership.province.name, "total": number_format(r.agreed_total, 2)}
+        for r in rows
+    ]
+
+
 def scoreboard_rows(emulation_year, *, user=None):
     """Every member's totals and rank for the year.
 

@@ -85,7 +85,6 @@ class ScoreboardLockView(YearMixin, View):
     def post(self, request, *args, **kwargs):
         year = self.emulation_year.year
         if not is_confirmed(request):
-            _table, rows = selectors.scoreboard_rows(self.emulation_year)
             return confirmation_page(
                 request,
                 title=_("Lock the scoring of %(year)s") % {"year": year},
@@ -94,11 +93,7 @@ class ScoreboardLockView(YearMixin, View):
                     "below is stored and goes to the review meeting."
                 )
                 % {"year": year},
-                lines=[
-                    _("%(province)s – %(total)s agreed points")
-                    % {"province": r.membership.province.name, "total": number_format(r.agreed_total, 2)}
-                    for r in rows
-                ],
+                lines=selectors.lock_summary_lines(self.emulation_year),
                 cancel_url=reverse("scoring:scoreboard", args=[self.cluster.pk, year]),
             )
         try:
@@ -289,7 +284,6 @@ class ScorecardView(ScorecardMixin, TemplateView):
     template_name = "scoring/scorecard.html"
 
     def initial(self, scores, leaves):
-        from django.utils.formats import number_format
 
         initial = {"version": self.scorecard.version}
         for c in leaves:
@@ -360,7 +354,6 @@ class CrossCheckView(ScorecardMixin, TemplateView):
     template_name = "scoring/cross_check.html"
 
     def get_context_data(self, form=None, **kwargs):
-        from django.utils.formats import number_format
 
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
