@@ -1,6 +1,5 @@
 """The services refuse what the year's workflow refuses, whoever asks (the chair included)."""
 
-import datetime
 import zoneinfo
 
 import pytest
@@ -10,6 +9,7 @@ from awards import services
 from awards.models import AwardType, BallotRound, Nomination
 from cluster.models import EmulationYear
 from provinces.models import Province
+from tests import demo_levels
 from tests.awards.test_services import everyone_present
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -18,18 +18,7 @@ HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 @pytest.fixture
 def unscored_meeting(full_demo, demo_user):
     """2015 with its meeting set up and everyone present, but no scorecard submitted."""
-    year = EmulationYear.objects.get(year=2015)
-    meeting = services.meeting_save(
-        emulation_year=year,
-        user=demo_user("bacgiang"),
-        starts_at=datetime.datetime(2016, 3, 10, 8, 0, tzinfo=HANOI),
-        place="Trụ sở UBND tỉnh Bắc Giang",
-        host_province=Province.objects.get(code="24"),
-        presiding_name="Nguyễn Văn An",
-        presiding_post="Phó Chủ tịch UBND tỉnh Bắc Giang",
-        secretary_name="Trần Văn Bảo",
-        secretary_post="Chuyên viên",
-    )
+    meeting = demo_levels.meeting_2015(EmulationYear.objects.get(year=2015))  # the same meeting, unscored
     everyone_present(meeting)
     meeting.refresh_from_db()
     return meeting
