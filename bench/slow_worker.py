@@ -21,15 +21,15 @@ from config.celery import app  # noqa: E402
 from reports import services  # noqa: E402
 
 DELAY = float(os.environ.get("DRILL_RENDER_DELAY", "6"))
-render_pdf = services.render_pdf
+render_pdf_document = services.render_pdf_document
 
 
-def slow_render_pdf(template, context):
+def slow_render_pdf_document(html):
     time.sleep(DELAY)
-    return render_pdf(template, context)
+    return render_pdf_document(html)
 
 
-services.render_pdf = slow_render_pdf
+services.render_pdf_document = slow_render_pdf_document
 
 if __name__ == "__main__":
     app.worker_main(sys.argv[1:])

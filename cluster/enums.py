@@ -23,3 +23,16 @@ class BallotTieRule(models.TextChoices):
 class RankingTieRule(models.TextChoices):
     SECTION_A_THEN_SAME = "section_a", _("More points in section A, then the same rank")
     SAME_RANK = "same_rank", _("The same rank")
+
+
+class Authority(models.TextChoices):
+    """How a person signs for their province's People's Committee (decree 30/2020, annex I):
+    the chairman signs "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"; a vice-chairman for the chairman
+    "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"; an acting chairman "Q. CHỦ TỊCH"; someone the chairman
+    authorised "TUQ. CHỦ TỊCH" over their own post; anyone else under their own post only."""
+
+    CHAIRMAN = "chairman", _("Chairman of the People's Committee")
+    VICE_CHAIRMAN = "vice_chairman", _("Vice-chairman of the People's Committee")
+    ACTING_CHAIRMAN = "acting_chairman", _("Acting chairman of the People's Committee")
+    AUTHORISED = "authorised", _("Authorised by the chairman")
+    OWN_POST = "own_post", _("Under their own post")

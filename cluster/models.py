@@ -16,6 +16,19 @@ class Cluster(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True, help_text=_("Used in document headers."))
+    header_people_committee = models.BooleanField(
+        _("chair's People's Committee above the cluster in headers"),
+        default=False,
+        help_text=_(
+            "Where the cluster's rules want it, the chair province's People's Committee stands above the "
+            "cluster in the header of its documents (written out, never abbreviated)."
+        ),
+    )
+    signature_people_committee = models.BooleanField(
+        _("chair's post in the People's Committee under the signature"),
+        default=False,
+        help_text=_('Adds the chair\'s post in the province ("CHỦ TỊCH UBND TỈNH …") under "CỤM TRƯỞNG".'),
+    )
 
     class Meta:
         verbose_name = _("cluster")
@@ -191,6 +204,12 @@ class RuleSet(models.Model):
     flag_quota = models.PositiveSmallIntegerField(_("Government emulation flag proposals"), default=1)
     certificate_quota = models.PositiveSmallIntegerField(
         _("Prime Minister's certificate of merit proposals"), default=1
+    )
+    dossier_deadline = models.DateField(
+        _("deadline of the nomination dossiers"),
+        null=True,
+        blank=True,
+        help_text=_("The day the dossiers for the Government's awards are due (under decree 98/2023: 30/6)."),
     )
     history = HistoricalRecords()
 

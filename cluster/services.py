@@ -28,6 +28,14 @@ def rule_set_copy_for(*, emulation_year):
         .first()
     )
     values = {name: getattr(previous, name) for name in RuleSet.COPIED_FIELDS} if previous else {}
+    if previous and previous.dossier_deadline:
+        # The same day of the year, a year on per year between them (29/2 becomes 28/2).
+        shift = emulation_year.year - previous.emulation_year.year
+        deadline = previous.dossier_deadline
+        try:
+            values["dossier_deadline"] = deadline.replace(year=deadline.year + shift)
+        except ValueError:
+            values["dossier_deadline"] = deadline.replace(year=deadline.year + shift, day=28)
     rule_set = RuleSet(emulation_year=emulation_year, **values)
     rule_set.full_clean()
     set_change_reason(

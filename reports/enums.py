@@ -8,6 +8,8 @@ class DocumentKind(models.TextChoices):
     SCORE_SUMMARY = "score_summary", _("Score summary table")
     COVENANT = "covenant", _("Emulation covenant")
     YEAR_REPORT = "year_report", _("Year-end report")
+    SCORE_DETAIL = "score_detail", _("Detailed score table")
+    SUBMISSION = "submission", _("Submission for an award")
 
 
 #: The symbol in a document's number ("03/BB-CTĐ"); each kind has its own sequence.
@@ -17,6 +19,8 @@ SYMBOLS = {
     DocumentKind.SCORE_SUMMARY: "BTH",
     DocumentKind.COVENANT: "GƯ",
     DocumentKind.YEAR_REPORT: "BC",
+    DocumentKind.SCORE_DETAIL: "BTHCT",
+    DocumentKind.SUBMISSION: "TTr",
 }
 
 

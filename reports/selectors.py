@@ -26,7 +26,7 @@ def _scoring_locked(emulation_year):
     return Scoreboard.objects.filter(emulation_year=emulation_year, locked_at__isnull=False).exists()
 
 
-def document_blockers(kind, emulation_year, ballot_round=None):
+def document_blockers(kind, emulation_year, ballot_round=None, nomination=None):
     """What the year lacks for this document (empty when it can be made)."""
     missing = []
     meeting = ReviewMeeting.objects.filter(emulation_year=emulation_year).first()
@@ -35,9 +35,12 @@ def document_blockers(kind, emulation_year, ballot_round=None):
             missing.append(_("The review meeting of %(year)s has not been set up.") % {"year": emulation_year.year})
         elif not meeting.attendance_confirmed_at:
             missing.append(_("The attendance of the review meeting has not been confirmed."))
-    if kind in (DocumentKind.MINUTES, DocumentKind.SCORE_SUMMARY, DocumentKind.YEAR_REPORT) and not _scoring_locked(
-        emulation_year
-    ):
+    if kind in (
+        DocumentKind.MINUTES,
+        DocumentKind.SCORE_SUMMARY,
+        DocumentKind.SCORE_DETAIL,
+        DocumentKind.YEAR_REPORT,
+    ) and not _scoring_locked(emulation_year):
         missing.append(
             _("The scoring of %(year)s is not locked yet: the ranking is not final.") % {"year": emulation_year.year}
         )
@@ -45,6 +48,10 @@ def document_blockers(kind, emulation_year, ballot_round=None):
         ballot_round is None or ballot_round.meeting.emulation_year_id != emulation_year.pk
     ):
         missing.append(_("Choose a ballot round of this year's meeting."))
+    if kind == DocumentKind.SUBMISSION:
+        from dossiers import selectors as dossier_selectors
+
+        missing += dossier_selectors.submission_blockers(emulation_year, nomination)
     if kind == DocumentKind.COVENANT:
         covenant = covenant_selectors.covenant_of_year(emulation_year)
         if covenant is None:
@@ -84,8 +91,14 @@ def document_context(report):
         "recipients": RECIPIENTS,
         "place_date": place_date_line(place, day) if place else "",
         "meeting_day": day,
-        "landscape": report.kind == DocumentKind.SCORE_SUMMARY,
+        "landscape": report.kind in (DocumentKind.SCORE_SUMMARY, DocumentKind.SCORE_DETAIL),
     }
+    if report.kind == DocumentKind.SCORE_DETAIL:
+        context["detail"] = scoring_selectors.score_detail_table(emulation_year)
+    if report.kind == DocumentKind.SUBMISSION:
+        from dossiers import selectors as dossier_selectors
+
+        context.update(dossier_selectors.submission_context(report))
     if report.kind in (DocumentKind.MINUTES, DocumentKind.SCORE_SUMMARY, DocumentKind.YEAR_REPORT):
         table, rows = scoring_selectors.scoreboard_rows(emulation_year)
         context.update(

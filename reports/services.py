@@ -28,6 +28,8 @@ TEMPLATES = {
     DocumentKind.SCORE_SUMMARY: "reports/pdf/score_summary.html",
     DocumentKind.COVENANT: "reports/pdf/covenant.html",
     DocumentKind.YEAR_REPORT: "reports/pdf/year_report.html",
+    DocumentKind.SCORE_DETAIL: "reports/pdf/score_detail.html",
+    DocumentKind.SUBMISSION: "dossiers/pdf/submission.html",
 }
 
 
@@ -106,32 +108,113 @@ def _ensure_owner(*, kind, emulation_year, user):
         )
 
 
-def report_request(*, kind, emulation_year, user, ballot_round=None):
+def _draft_of(*, kind, emulation_year, ballot_round=None, nomination=None):
+    return (
+        Report.objects.select_for_update()
+        .filter(
+            emulation_year=emulation_year,
+            kind=kind,
+            ballot_round=ballot_round,
+            nomination=nomination,
+            issued_at__isnull=True,
+        )
+        .first()
+    )
+
+
+def latest_issued(*, kind, emulation_year, ballot_round=None, nomination=None):
+    """The issued document of this kind that nothing replaces yet, or None."""
+    return (
+        Report.objects.filter(
+            emulation_year=emulation_year,
+            kind=kind,
+            ballot_round=ballot_round,
+            nomination=nomination,
+            issued_at__isnull=False,
+        )
+        .exclude(replaced_by__issued_at__isnull=False)
+        .order_by("-issued_at")
+        .first()
+    )
+
+
+def report_request(*, kind, emulation_year, user, ballot_round=None, nomination=None, replaces=None, reason=""):
     """Ask for a document: refused with what is missing, or while the broker is down (nothing
-    created); otherwise a queued report is created and its render queued after commit."""
+    created). A draft of the same document is made again under its number (a new version); once
+    it is issued, making it again needs `replaces` (that issued document) and a reason, and gives
+    a new document with a new number that says which it replaces."""
     _ensure_owner(kind=kind, emulation_year=emulation_year, user=user)
-    missing = selectors.document_blockers(kind, emulation_year, ballot_round)
+    missing = selectors.document_blockers(kind, emulation_year, ballot_round, nomination)
     if missing:
         raise ValidationError([_("This document cannot be made yet:"), *missing])
     if not broker_available():
         raise BrokerUnavailable(UNAVAILABLE)
     with transaction.atomic():
-        number = document_number_issue(cluster=emulation_year.cluster, year=emulation_year.year, kind=kind)
-        report = Report.objects.create(
-            kind=kind,
-            emulation_year=emulation_year,
-            ballot_round=ballot_round,
-            number=number,
-            number_text=document_number(number, SYMBOLS[kind]),
-            requested_by=user,
+        # The counter row serialises the requests of one kind: one draft, one number at a time.
+        counter, _created = DocumentCounter.objects.get_or_create(
+            cluster=emulation_year.cluster, year=emulation_year.year, kind=kind
         )
-        _queue_render(report.pk)
+        DocumentCounter.objects.select_for_update().get(pk=counter.pk)
+        draft = _draft_of(kind=kind, emulation_year=emulation_year, ballot_round=ballot_round, nomination=nomination)
+        if draft is not None:
+            if draft.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and not report_is_stale(draft):
+                return draft  # being made already: a double click makes nothing more
+            draft.version += 1
+            draft.status, draft.error, draft.requested_by = ReportStatus.QUEUED, "", user
+            draft.requested_at = timezone.now()
+            draft.save(update_fields=["version", "status", "error", "requested_by", "requested_at"])
+            _queue_render(draft.pk)
+            report = draft
+        else:
+            issued = latest_issued(
+                kind=kind, emulation_year=emulation_year, ballot_round=ballot_round, nomination=nomination
+            )
+            if issued is not None and (replaces is None or replaces.pk != issued.pk):
+                raise ValidationError(
+                    _(
+                        "%(document)s %(number)s has been issued: it is not made again. To replace it, "
+                        "make a replacement that says why."
+                    )
+                    % {"document": issued.get_kind_display(), "number": issued.number_text}
+                )
+            if issued is not None and not reason.strip():
+                raise ValidationError(_("Say why the issued document is replaced."))
+            number = document_number_issue(cluster=emulation_year.cluster, year=emulation_year.year, kind=kind)
+            report = Report.objects.create(
+                kind=kind,
+                emulation_year=emulation_year,
+                ballot_round=ballot_round,
+                nomination=nomination,
+                number=number,
+                number_text=document_number(number, SYMBOLS[kind]),
+                requested_by=user,
+                replaces=issued,
+                replacement_reason=reason.strip() if issued else "",
+            )
+            _queue_render(report.pk)
     report.refresh_from_db()
+    return report
+
+
+def report_issue(*, report, user=None):
+    """Make a rendered draft the official document (bản chính thức): from now on it keeps its
+    number and its file; what it replaces is superseded. Refused for a draft not rendered."""
+    _ensure_owner(kind=report.kind, emulation_year=report.emulation_year, user=user)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.issued_at is not None:
+            raise ValidationError(_("This document has already been issued."))
+        if report.status != ReportStatus.DONE or report.rendered_version != report.version or not report.file:
+            raise ValidationError(_("Only a document that has been rendered can be issued."))
+        report.issued_at, report.issued_by = timezone.now(), user
+        report.save(update_fields=["issued_at", "issued_by"])
     return report
 
 
 def report_retry(*, report, user=None):
     """Queue a failed (or lost) render again, after commit; the document keeps its number."""
+    if report.issued_at is not None:
+        raise ValidationError(_("An issued document is not rendered again."))
     if report.status not in (ReportStatus.FAILED,) and not report_is_stale(report):
         raise ValidationError(_("Only a failed document can be rendered again."))
     if not broker_available():
@@ -222,14 +305,44 @@ def document_fetcher():
     return DocumentFetcher(allowed_protocols=["file"])
 
 
-def render_pdf(template, context):
-    """HTML → PDF bytes and page count (WeasyPrint is imported here: it is slow to import)."""
+def render_html(template, context):
+    """The document's HTML, in Vietnamese: the one content both the PDF and the Word file come from."""
+    with translation.override("vi"):
+        return render_to_string(template, {**context, "font_dir": _font_dir()})
+
+
+def _layout(document):
+    """Where the render put the signer's blank space (anchor `signature-space`) and the name under
+    it (`signature-name`), in CSS px from the page's top-left, for a signature stamped later."""
+    for index, page in enumerate(document.pages):
+        if "signature-space" in page.anchors:
+            x, y = page.anchors["signature-space"]
+            _x, name_y = page.anchors.get("signature-name", (x, y))
+            return {
+                "signature": {
+                    "page": index,
+                    "x": round(x, 2),
+                    "y": round(y, 2),
+                    "height": round(max(name_y - y, 0), 2),
+                    "page_width": round(page.width, 2),
+                    "page_height": round(page.height, 2),
+                }
+            }
+    return {}
+
+
+def render_pdf_document(html):
+    """HTML → (PDF bytes, page count, layout). WeasyPrint is imported here: it is slow to import."""
     from weasyprint import HTML
 
-    with translation.override("vi"):
-        html = render_to_string(template, {**context, "font_dir": _font_dir()})
     document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=document_fetcher()).render()
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(), len(document.pages), _layout(document)
+
+
+def render_pdf(template, context):
+    """HTML → PDF bytes and page count."""
+    pdf, pages, _layout_ = render_pdf_document(render_html(template, context))
+    return pdf, pages
 
 
 def report_render(*, report_id):
@@ -239,13 +352,17 @@ def report_render(*, report_id):
     if report is None:
         logger.info("Report %s is gone; nothing to render", report_id)
         return None
-    if report.status == ReportStatus.DONE and report.file:
+    if report.issued_at is not None or (
+        report.status == ReportStatus.DONE and report.file and report.rendered_version >= report.version
+    ):
         return report
+    version = report.version
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.RUNNING, started_at=timezone.now(), attempts=report.attempts + 1
     )
     try:
-        pdf, pages = render_pdf(TEMPLATES[report.kind], selectors.document_context(report))
+        html = render_html(TEMPLATES[report.kind], selectors.document_context(report))
+        pdf, pages, layout = render_pdf_document(html)
     except Exception as error:
         Report.objects.filter(pk=report.pk).update(
             status=ReportStatus.FAILED,
@@ -256,7 +373,8 @@ def report_render(*, report_id):
     old = report.file.name if report.file else None
     report.file.save(f"{report.kind}.pdf", ContentFile(pdf), save=False)
     report.status, report.error, report.pages, report.finished_at = ReportStatus.DONE, "", pages, timezone.now()
-    report.save(update_fields=["file", "status", "error", "pages", "finished_at"])
+    report.rendered_version, report.layout = version, layout
+    report.save(update_fields=["file", "status", "error", "pages", "finished_at", "rendered_version", "layout"])
     if old and old != report.file.name:
         report.file.storage.delete(old)
     return report

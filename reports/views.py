@@ -13,7 +13,13 @@ from . import selectors, services
 from .enums import DocumentKind, ReportStatus
 from .models import Report
 
-YEAR_KINDS = [DocumentKind.MINUTES, DocumentKind.SCORE_SUMMARY, DocumentKind.YEAR_REPORT, DocumentKind.COVENANT]
+YEAR_KINDS = [
+    DocumentKind.MINUTES,
+    DocumentKind.SCORE_SUMMARY,
+    DocumentKind.SCORE_DETAIL,
+    DocumentKind.YEAR_REPORT,
+    DocumentKind.COVENANT,
+]
 
 
 class DocumentsView(YearMixin, TemplateView):
@@ -113,4 +119,6 @@ def report_download(request, pk):
     report = _report_for(request, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    return private_file_response(report.file.open("rb"), filename=report.download_name, content_type="application/pdf")
+    return private_file_response(
+        report.file.open("rb"), filename=report.download_name(), content_type="application/pdf"
+    )

@@ -41,6 +41,9 @@ NOT_YEAR_WRITES = {
     "document_resource_path",
     "document_fetcher",
     "render_pdf",
+    "render_html",
+    "render_pdf_document",
+    "latest_issued",
     # another year, or the whole site
     "emulation_year_open",
     "emulation_year_open_with_term",
@@ -62,6 +65,7 @@ NOT_YEAR_WRITES = {
     "report_request",
     "report_retry",
     "report_render",
+    "report_issue",
 }
 
 

@@ -133,12 +133,32 @@ def test_only_a_font_covering_vietnamese_is_embedded(demo_2014, demo_user):
     assert font_covers_vietnamese(Path(settings.PDF_FONT_DIR) / "LiberationSerif-Bold.ttf")
 
 
-def test_numbers_are_issued_per_kind_and_never_twice(demo_2014, demo_user):
-    first, _ = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
-    second, _ = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
-    summary, _ = make(DocumentKind.SCORE_SUMMARY, year(2014), demo_user("phutho"))
-    assert (first.number_text, second.number_text, summary.number_text) == ("01/BB-CTĐ", "02/BB-CTĐ", "01/BTH-CTĐ")
-    assert DocumentCounter.objects.get(kind=DocumentKind.MINUTES).last_number == 2
+def test_a_draft_is_made_again_under_its_number_and_an_issued_one_is_never_replaced_silently(demo_2014, demo_user):
+    chair = demo_user("phutho")
+    first, _ = make(DocumentKind.MINUTES, year(2014), chair)
+    again, _ = make(DocumentKind.MINUTES, year(2014), chair)
+    summary, _ = make(DocumentKind.SCORE_SUMMARY, year(2014), chair)
+    assert (first.pk, again.number_text, again.version) == (again.pk, "01/BB-CTĐ", 2)
+    assert summary.number_text == "01/BTH-CTĐ"
+    assert DocumentCounter.objects.get(kind=DocumentKind.MINUTES).last_number == 1
+
+    issued = services.report_issue(report=again, user=chair)
+    with pytest.raises(ValidationError) as error:
+        services.report_request(kind=DocumentKind.MINUTES, emulation_year=year(2014), user=chair)
+    assert "01/BB-CTĐ" in " ".join(error.value.messages)
+    with pytest.raises(ValidationError):
+        services.report_request(kind=DocumentKind.MINUTES, emulation_year=year(2014), user=chair, replaces=issued)
+    with pytest.raises(ValidationError):
+        services.report_issue(report=issued, user=chair)
+    with pytest.raises(ValidationError):
+        services.report_retry(report=issued, user=chair)
+    issued_file = Report.objects.get(pk=issued.pk).file.name
+
+    replacement = services.report_request(
+        kind=DocumentKind.MINUTES, emulation_year=year(2014), user=chair, replaces=issued, reason="Sai tên đại biểu"
+    )
+    assert (replacement.number_text, replacement.replaces_id) == ("02/BB-CTĐ", issued.pk)
+    assert Report.objects.get(pk=issued.pk).file.name == issued_file  # the issued copy stays as it was
 
 
 def test_a_year_without_meeting_is_refused_with_what_is_missing(demo_2014, demo_user):
@@ -176,10 +196,10 @@ def test_rendering_twice_leaves_one_correct_file(demo_2014, demo_user):
 
 
 def test_a_failed_render_says_why_and_can_be_retried(demo_2014, demo_user, monkeypatch):
-    def broken(template, context):
+    def broken(html):
         raise RuntimeError("font cache unreadable")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(services, "render_pdf_document", broken)
     report = services.report_request(kind=DocumentKind.MINUTES, emulation_year=year(2014), user=demo_user("phutho"))
     assert report.status == ReportStatus.FAILED and "font cache unreadable" in report.error
     monkeypatch.undo()
