@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "covenants",
     "awards",
     "reports",
+    "signatures",
     "archive",
     "demo",
 ]
@@ -215,6 +216,11 @@ DOCUMENT_RENDER_TIME_LIMIT = env.int("DOCUMENT_RENDER_TIME_LIMIT", default=180)
 # A render still queued after this many seconds is sent again (its message was lost).
 DOCUMENTS_REQUEUE_AFTER = env.int("DOCUMENTS_REQUEUE_AFTER", default=120)
 PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/liberation2")
+# Digital signatures (signatures/): the key that encrypts the stored PKCS#12 certificates (any
+# long random string; unset: no certificate can be stored, server signing is off) and the PEM
+# files of the certification authorities a signature must chain to (comma separated).
+SIGNING_KEY = env.str("SIGNING_KEY", default="")
+SIGNATURE_TRUST_ROOTS = env.list("SIGNATURE_TRUST_ROOTS", default=[])
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
