@@ -141,6 +141,106 @@ def scoreboard_workbook(emulation_year):
     return workbook
 
 
+# --- Detailed score table ------------------------------------------------------------------
+
+DETAIL_FIXED = ["Mã", "Tiêu chí", "Điểm tối đa"]
+DETAIL_WIDTHS = [9, 50, 10]
+DETAIL_SCORE_WIDTH = 10
+ITALIC = Font(italic=True)
+
+
+def _detail_row(sheet, row, code, title, maximum, pairs, *, font=None, fill=None):
+    sheet.cell(row=row, column=1, value=safe_text(code))
+    sheet.cell(row=row, column=2, value=safe_text(title)).alignment = WRAP
+    _number(sheet, row, 3, maximum)
+    for index, (own, agreed) in enumerate(pairs):
+        _number(sheet, row, 4 + 2 * index, own)
+        _number(sheet, row, 5 + 2 * index, agreed)
+    if font or fill:
+        for column in range(1, 4 + 2 * len(pairs)):
+            cell = sheet.cell(row=row, column=column)
+            if font:
+                cell.font = font
+            if fill:
+                cell.fill = fill
+
+
+def score_detail_workbook(emulation_year):
+    """Every criterion's self and agreed score for every member (the ranking's order), with
+    section subtotals, totals and ranks: the detailed table, printable on A4 landscape."""
+    detail = selectors.score_detail_table(emulation_year)
+    board = selectors.scoreboard_of(emulation_year)
+    members = detail.members
+    width = len(DETAIL_FIXED) + 2 * len(members)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Chi tiết {emulation_year.year}"
+    title = f"{emulation_year.cluster.name} – Bảng tổng hợp điểm chi tiết năm {emulation_year.year}"
+    _title(sheet, 1, title, width, TITLE_FONT)
+    state = (
+        f"Kết quả chính thức, khóa ngày {_local_date(board.locked_at)}"
+        if board.is_locked
+        else f"Xếp hạng tạm thời, xuất ngày {_local_date(timezone.now())}"
+    )
+    _title(sheet, 2, f"{state} · TC: điểm tự chấm; TN: điểm thống nhất", width)
+    top = 4
+    _header(sheet, top, [*DETAIL_FIXED, *[text for m in members for text in (m.province.name, "")]])
+    _header(sheet, top + 1, ["", "", "", *["TC", "TN"] * len(members)])
+    for column in range(1, len(DETAIL_FIXED) + 1):
+        sheet.merge_cells(start_row=top, start_column=column, end_row=top + 1, end_column=column)
+    for index in range(len(members)):
+        column = len(DETAIL_FIXED) + 1 + 2 * index
+        sheet.merge_cells(start_row=top, start_column=column, end_row=top, end_column=column + 1)
+    sheet.row_dimensions[top].height = 30
+    row = top + 1
+    for block in detail.sections:
+        row += 1
+        empty = [(None, None)] * len(members)
+        _detail_row(
+            sheet, row, block.section.code, block.section.title, block.max_points, empty, font=BOLD, fill=SECTION_FILL
+        )
+        for line in block.lines:
+            row += 1
+            indent = "   " * line.depth
+            _detail_row(
+                sheet,
+                row,
+                line.criterion.code,
+                f"{indent}{line.criterion.title}",
+                line.max_points,
+                line.cells,
+                font=None if line.is_leaf else ITALIC,
+                fill=None if line.is_leaf else GROUP_FILL,
+            )
+        row += 1
+        _detail_row(sheet, row, "", f"Cộng mục {block.section.code}", block.max_points, block.subtotals, font=BOLD)
+    row += 1
+    _detail_row(sheet, row, "", "TỔNG ĐIỂM", detail.max_total, detail.totals, font=BOLD, fill=SECTION_FILL)
+    row += 1
+    sheet.cell(row=row, column=2, value="Xếp hạng").font = BOLD
+    for index, member in enumerate(members):
+        column = len(DETAIL_FIXED) + 1 + 2 * index
+        cell = sheet.cell(row=row, column=column, value=member.rank)
+        cell.font, cell.alignment = BOLD, Alignment(horizontal="center")
+        if member.tied:
+            cell.value = f"{member.rank} (đồng hạng)"
+        sheet.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + 1)
+    for column, column_width in enumerate(DETAIL_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = column_width
+    for column in range(len(DETAIL_FIXED) + 1, width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = DETAIL_SCORE_WIDTH
+    # As `_print_setup`, but with two header rows and the criterion columns frozen and repeated.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{top}:{top + 1}"
+    sheet.print_title_cols = "A:C"
+    sheet.freeze_panes = f"{get_column_letter(len(DETAIL_FIXED) + 1)}{top + 2}"
+    return workbook
+
+
 # --- Scorecard template ----------------------------------------------------------------------
 
 

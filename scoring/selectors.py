@@ -276,3 +276,172 @@ def compute_year_results(emulation_year, *, table=None, visible_only=False, stor
         results[ranked.key]["rank"] = ranked.rank
         results[ranked.key]["tied"] = ranked.tied
     return results
+
+
+# --- The detailed score table (bảng tổng hợp chi tiết) ----------------------------------------
+
+
+@dataclass
+class DetailMember:
+    """One column pair of the detailed table: a member in the ranking's order."""
+
+    membership: object
+    scorecard: Scorecard | None
+    rank: int | None
+    tied: bool
+    self_total: object
+    agreed_total: object
+
+    @property
+    def province(self):
+        return self.membership.province
+
+
+@dataclass
+class DetailLine:
+    """A criterion's row: `cells` holds (self, agreed) per member, in the members' order; a
+    group of criteria carries the sums of its children (None where nothing is scored)."""
+
+    criterion: Criterion
+    depth: int
+    is_leaf: bool
+    max_points: object
+    cells: list
+
+
+@dataclass
+class DetailSection:
+    section: Section
+    max_points: object
+    lines: list
+    subtotals: list  # (self, agreed) per member
+
+
+@dataclass
+class ScoreDetailTable:
+    emulation_year: object
+    members: list
+    sections: list
+    max_total: object
+    totals: list  # (self, agreed) per member: the scoreboard's totals
+    is_locked: bool
+
+    def column_groups(self, size=10):
+        """The members split into balanced groups of at most `size` (20 → 10 + 10, 12 → 6 + 6),
+        each with the matching slice of every row: a printed page holds one group."""
+        count = len(self.members)
+        if count == 0:
+            return []
+        groups = -(-count // size)
+        width = -(-count // groups)
+        result = []
+        for start in range(0, count, width):
+            stop = start + width
+            result.append(
+                DetailColumnGroup(
+                    first=start + 1,
+                    last=min(stop, count),
+                    members=self.members[start:stop],
+                    sections=[
+                        DetailSection(
+                            block.section,
+                            block.max_points,
+                            [
+                                DetailLine(
+                                    line.criterion, line.depth, line.is_leaf, line.max_points, line.cells[start:stop]
+                                )
+                                for line in block.lines
+                            ],
+                            block.subtotals[start:stop],
+                        )
+                        for block in self.sections
+                    ],
+                    totals=self.totals[start:stop],
+                )
+            )
+        return result
+
+
+@dataclass
+class DetailColumnGroup:
+    first: int
+    last: int
+    members: list
+    sections: list
+    totals: list
+
+    @property
+    def score_columns(self):
+        return 2 * len(self.members)
+
+    @property
+    def is_dense(self):
+        """More than seven members: smaller type and narrower columns to fit A4 landscape."""
+        return len(self.members) > 7
+
+
+def _sum_or_none(values):
+    present = [v for v in values if v is not None]
+    return calculations.round_points(sum(present, calculations.ZERO)) if present else None
+
+
+def score_detail_table(emulation_year):
+    """Every criterion's self and agreed score for every member, with section subtotals,
+    totals and ranks: the table printed for the preparatory meeting.
+
+    Members come in the scoreboard's order and carry its totals and ranks
+    (`scoreboard_rows`); a member whose scorecard members may not read yet (a draft) has
+    empty columns. Bonus and deduction sections are sections like the others (their
+    subtotals are the bonus and the deduction). A constant number of queries whatever the size.
+    """
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([emulation_year], "memberships__province")
+    table, rows = scoreboard_rows(emulation_year)
+    members = [DetailMember(r.membership, r.scorecard, r.rank, r.tied, r.self_total, r.agreed_total) for r in rows]
+    card_ids = [m.scorecard.pk if m.scorecard else None for m in members]
+    scores = {}
+    for scorecard_id, criterion_id, self_score, agreed_score in Score.objects.filter(
+        scorecard_id__in=[pk for pk in card_ids if pk is not None]
+    ).values_list("scorecard_id", "criterion_id", "self_score", "agreed_score"):
+        scores[scorecard_id, criterion_id] = (self_score, agreed_score)
+    leaves_under = {}  # criterion id -> ids of the leaves below it (itself for a leaf)
+    for block in reversed(table.sections):
+        for row in reversed(block.rows):
+            c = row.criterion
+            if row.is_leaf:
+                leaves_under[c.pk] = [c.pk]
+            leaves_under.setdefault(c.pk, [])
+            if c.parent_id is not None:
+                leaves_under.setdefault(c.parent_id, []).extend(leaves_under[c.pk])
+    sections = []
+    for block in table.sections:
+        lines = []
+        for row in block.rows:
+            cells = []
+            for card_id in card_ids:
+                if card_id is None:
+                    cells.append((None, None))
+                elif row.is_leaf:
+                    cells.append(scores.get((card_id, row.criterion.pk), (None, None)))
+                else:
+                    under = [scores.get((card_id, leaf), (None, None)) for leaf in leaves_under[row.criterion.pk]]
+                    cells.append((_sum_or_none(s for s, _a in under), _sum_or_none(a for _s, a in under)))
+            lines.append(DetailLine(row.criterion, row.depth, row.is_leaf, row.max_points, cells))
+        subtotals = []
+        for index, (row, card_id) in enumerate(zip(rows, card_ids, strict=True)):
+            if card_id is None:
+                subtotals.append((None, None))
+                continue
+            own = sum((line.cells[index][0] or calculations.ZERO for line in lines if line.is_leaf), calculations.ZERO)
+            subtotals.append((calculations.round_points(own), row.sections.get(block.section.code)))
+        sections.append(DetailSection(block.section, block.max_points, lines, subtotals))
+    board = getattr(emulation_year, "scoreboard", None)
+    return ScoreDetailTable(
+        emulation_year=emulation_year,
+        members=members,
+        sections=sections,
+        max_total=table.maxima.total,
+        totals=[(m.self_total, m.agreed_total) for m in members],
+        is_locked=bool(board and board.is_locked),
+    )

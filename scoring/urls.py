@@ -35,6 +35,7 @@ urlpatterns = [
     path("provinces/<str:code>/results/", views.province_results, name="province_results"),
     path("scorecards/<int:pk>/history/", views_history.ScorecardHistoryView.as_view(), name="scorecard_history"),
     path(f"{year}scoreboard.xlsx", views_excel.ScoreboardExcelView.as_view(), name="scoreboard_xlsx"),
+    path(f"{year}scoreboard-detail.xlsx", views_excel.ScoreDetailExcelView.as_view(), name="scoreboard_detail_xlsx"),
     path("scorecards/<int:pk>/export.xlsx", views_excel.scorecard_xlsx, name="scorecard_xlsx"),
     path("scorecards/<int:pk>/import/", views_excel.ScorecardImportView.as_view(), name="scorecard_import"),
 ]

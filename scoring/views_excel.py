@@ -35,6 +35,16 @@ class ScoreboardExcelView(YearMixin, View):
         return _xlsx_response(workbook, f"bang-diem-{self.emulation_year.year}.xlsx")
 
 
+class ScoreDetailExcelView(YearMixin, View):
+    """The detailed table: every criterion's self and agreed score, members as on the scoreboard."""
+
+    permission_required = "scoring.view_scoreboard"
+
+    def get(self, request, *args, **kwargs):
+        workbook = excel.score_detail_workbook(self.emulation_year)
+        return _xlsx_response(workbook, f"bang-diem-chi-tiet-{self.emulation_year.year}.xlsx")
+
+
 def scorecard_xlsx(request, pk):
     scorecard = selectors.scorecard_get_for_user(request.user, pk)
     filename = f"tu-cham-{scorecard.province.code}-{scorecard.emulation_year.year}.xlsx"

@@ -1,0 +1,103 @@
+"""Benchmark: the detailed score table (bảng tổng hợp chi tiết) of 20 members × 150 criteria,
+as PDF (target < 5 s) and as Excel (target < 2 s), each timed from the data to the bytes.
+
+Run: .venv/bin/python bench/_score_detail.py [--members 20] [--criteria 150] [--runs 3]
+Uses a throw-away test database (SQLite by default, PostgreSQL with DATABASE_URL).
+`measure()` returns [(label, seconds)] for a caller that prints several benches together;
+it needs a database with the migrations applied. Prints figures; asserts nothing.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def _locked_year(members, criteria, year):
+    """A generated year, every scorecard agreed, ranked and locked (as the lock leaves it)."""
+    from django.utils import timezone
+
+    from scoring import services as scoring_services
+    from scoring.enums import ScorecardStatus
+    from scoring.models import Scoreboard, Scorecard
+    from tests.scoring.builders import build_scored_year
+
+    _cluster, emulation_year = build_scored_year(members=members, criteria=criteria, year=year, prefix="BTHCT ")
+    Scorecard.objects.filter(emulation_year=emulation_year).update(status=ScorecardStatus.AGREED)
+    scoring_services.scoreboard_rank(emulation_year=emulation_year)
+    Scoreboard.objects.filter(emulation_year=emulation_year).update(locked_at=timezone.now())
+    return emulation_year
+
+
+def _median(fn, runs):
+    fn()  # warm: fonts, templates, WeasyPrint's caches
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def measure(*, members=20, criteria=150, runs=3, year=2032):
+    """[(label, seconds)]: the median time of the PDF (context, HTML, WeasyPrint) and of the
+    Excel workbook (built and saved), for a generated year of `members` × `criteria`."""
+    from reports import selectors, services
+    from reports.enums import DocumentKind
+    from reports.models import Report
+    from scoring import excel
+
+    emulation_year = _locked_year(members, criteria, year)
+    report = Report.objects.create(
+        kind=DocumentKind.SCORE_DETAIL, emulation_year=emulation_year, number=1, number_text="01/BTHCT-CTĐ"
+    )
+    template = services.TEMPLATES[DocumentKind.SCORE_DETAIL]
+    pages = []
+
+    def pdf():
+        _data, count = services.render_pdf(template, selectors.document_context(report))
+        pages.append(count)
+
+    def xlsx():
+        excel.score_detail_workbook(emulation_year).save(io.BytesIO())
+
+    size = f"{members} members × {criteria} criteria"
+    pdf_seconds = _median(pdf, runs)
+    xlsx_seconds = _median(xlsx, runs)
+    return [
+        (f"detailed score table PDF, {size} ({pages[-1]} pages; target < 5 s)", pdf_seconds),
+        (f"detailed score table Excel, {size} (target < 2 s)", xlsx_seconds),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--members", type=int, default=20)
+    parser.add_argument("--criteria", type=int, default=150)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        for label, seconds in measure(members=args.members, criteria=args.criteria, runs=args.runs):
+            print(f"{label}: median {seconds:.2f} s ({connection.vendor})")
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
