@@ -51,6 +51,7 @@ def _collect(cluster):
         AwardType,
         BallotResult,
         BallotRound,
+        CountingCommitteeMember,
         Delegate,
         Delegation,
         Guest,
@@ -58,7 +59,7 @@ def _collect(cluster):
         ReviewMeeting,
         WrittenVote,
     )
-    from cluster.models import EmulationYear, Membership, RuleSet
+    from cluster.models import EmulationYear, Membership, Person, RuleSet
     from covenants.models import Commitment, Covenant, Signatory
     from provinces.models import Province
     from reports.models import DocumentCounter, Report
@@ -92,6 +93,7 @@ def _collect(cluster):
         ("years", years),
         ("rule sets", RuleSet.objects.filter(emulation_year__in=years)),
         ("memberships", Membership.objects.filter(emulation_year__in=years)),
+        ("people", Person.objects.filter(emulation_year__in=years)),
         ("sections", Section.objects.filter(emulation_year__in=years)),
         ("criteria", _parents_first(criteria)),
         ("scoreboards", Scoreboard.objects.filter(emulation_year__in=years)),
@@ -108,6 +110,7 @@ def _collect(cluster):
         ("delegates", Delegate.objects.filter(delegation__meeting__in=meetings)),
         ("written votes", WrittenVote.objects.filter(delegation__meeting__in=meetings)),
         ("guests", Guest.objects.filter(meeting__in=meetings)),
+        ("vote-counting committees", CountingCommitteeMember.objects.filter(meeting__in=meetings)),
         ("nominations", Nomination.objects.filter(emulation_year__in=years)),
         (
             "ballot rounds",
@@ -132,6 +135,11 @@ def _collect(cluster):
         ("history: meetings", ReviewMeeting.history.filter(emulation_year__in=years)),
         ("history: delegations", Delegation.history.filter(meeting__emulation_year__in=years)),
         ("history: nominations", Nomination.history.filter(emulation_year__in=years)),
+        ("history: people", Person.history.filter(emulation_year__in=years)),
+        (
+            "history: vote-counting committees",
+            CountingCommitteeMember.history.filter(meeting__emulation_year__in=years),
+        ),
     ]
     return parts + history
 

@@ -10,6 +10,7 @@ import zoneinfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from cluster import selectors as cluster_selectors
 from cluster.models import EmulationYear
 from covenants import services as covenant_services
 from covenants.models import Covenant
@@ -23,21 +24,19 @@ MEETING_START = datetime.datetime(2015, 3, 4, 8, 0, tzinfo=HANOI)
 MEETING_END = datetime.datetime(2015, 3, 4, 11, 30, tzinfo=HANOI)
 SIGNING_DAY = datetime.date(2015, 3, 4)
 
-#: province code -> (head of delegation, post)
+#: province code -> the head of its delegation, among the people of the year (cluster/demo.py).
 DELEGATES = {
-    "24": ("Nguyễn Văn An", "Phó Chủ tịch UBND tỉnh Bắc Giang"),
-    "06": ("Trần Thị Bình", "Phó Chủ tịch UBND tỉnh Bắc Kạn"),
-    "17": ("Lê Văn Cường", "Phó Chủ tịch UBND tỉnh Hòa Bình"),
-    "25": ("Chu Ngọc Anh", "Chủ tịch UBND tỉnh Phú Thọ"),
-    "19": ("Phạm Thị Dung", "Phó Chủ tịch UBND tỉnh Thái Nguyên"),
-    "08": ("Hoàng Văn Đức", "Phó Chủ tịch UBND tỉnh Tuyên Quang"),
-    "15": ("Vũ Thị Giang", "Phó Chủ tịch UBND tỉnh Yên Bái"),
+    "24": "Nguyễn Văn An",
+    "06": "Trần Thị Bình",
+    "17": "Lê Văn Cường",
+    "25": "Chu Ngọc Anh",
+    "19": "Phạm Thị Dung",
+    "08": "Hoàng Văn Đức",
+    "15": "Vũ Thị Giang",
 }
-GUEST = (
-    "Trần Thị Hà",
-    "Phó Chủ tịch Hội đồng Thi đua - Khen thưởng Trung ương, Thứ trưởng Bộ Nội vụ, "
-    "Trưởng Ban Thi đua - Khen thưởng Trung ương",
-)
+GUEST = "Trần Thị Hà"
+#: The vote-counting committee the 2014 review elected: its head, then its members.
+COMMITTEE = ["Nguyễn Đức Mạnh", "Dương Văn Hùng", "Ma Văn Khánh"]
 COMMITMENTS = [
     (
         "Tổ chức các phong trào thi đua thiết thực, hiệu quả, phù hợp với thực tế từng tỉnh "
@@ -67,6 +66,8 @@ def load_awards_demo(cluster):
     User = get_user_model()
     chair = User.objects.get(username="phutho")
     by_code = {p.code: p for p in Province.objects.filter(code__in=DELEGATES)}
+    people = {p.full_name: p for p in cluster_selectors.people_of(year_2014)}
+    presiding, secretary = people["Chu Ngọc Anh"], people["Lê Thị Minh Thu"]
     meeting = services.meeting_save(
         emulation_year=year_2014,
         user=chair,
@@ -74,20 +75,25 @@ def load_awards_demo(cluster):
         ends_at=MEETING_END,
         place="Trụ sở UBND tỉnh Phú Thọ",
         host_province=by_code["25"],
-        presiding_name="Chu Ngọc Anh",
-        presiding_post="Chủ tịch UBND tỉnh Phú Thọ",
-        secretary_name="Lê Thị Minh Thu",
-        secretary_post="Chuyên viên Ban Thi đua - Khen thưởng tỉnh Phú Thọ",
+        presiding_person=presiding,
+        presiding_name=presiding.full_name,
+        presiding_post=presiding.post,
+        secretary_person=secretary,
+        secretary_name=secretary.full_name,
+        secretary_post=secretary.post,
     )
     if not meeting.attendance_confirmed_at:
         services.attendance_confirm(
             meeting=meeting,
             present={p.pk for p in by_code.values()},
-            delegates={by_code[code].pk: [person] for code, person in DELEGATES.items()},
-            guests=[GUEST],
+            delegates={by_code[code].pk: [people[name]] for code, name in DELEGATES.items()},
+            guests=[(people[GUEST].full_name, people[GUEST].post)],
             user=chair,
         )
     meeting.refresh_from_db()
+    if not meeting.committee_members.exists():
+        head, *members = (people[name] for name in COMMITTEE)
+        services.counting_committee_elect(meeting=meeting, head=head, members=members, user=chair)
     if not meeting.ranking_adopted_at:
         services.ranking_adopt(meeting=meeting, user=chair)
     if not Nomination.objects.filter(emulation_year=year_2014).exists():
@@ -129,11 +135,12 @@ def load_awards_demo(cluster):
         covenant_services.covenant_update(
             covenant=covenant, user=chair, commitments=[(text, sections.get(code)) for text, code in COMMITMENTS]
         )
+    people_2015 = {(p.province_id, p.full_name): p for p in cluster_selectors.people_of(year_2015)}
     for signatory in covenant.signatories.select_related("province"):
-        if not signatory.signed:  # each member signs its own row
-            name, post = DELEGATES[signatory.province.code]
+        if not signatory.signed:  # each member signs its own row, picking its leader among its people
+            person = people_2015[signatory.province_id, DELEGATES[signatory.province.code]]
             staff = User.objects.filter(province=signatory.province).order_by("pk").first()
             covenant_services.signatory_update(
-                signatory=signatory, user=staff, representative=name, post=post, signed=True, signed_on=SIGNING_DAY
+                signatory=signatory, user=staff, person=person, signed=True, signed_on=SIGNING_DAY
             )
     services.emulation_year_close(emulation_year=year_2014, user=chair)

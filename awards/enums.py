@@ -17,3 +17,8 @@ PROPOSED_BY_THE_CLUSTER = (NominationStatus.PROPOSED, NominationStatus.SENT, Nom
 class Outcome(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
     NOT_AWARDED = "not_awarded", _("Not awarded")
+
+
+class CommitteeRole(models.TextChoices):
+    HEAD = "head", _("Head of the vote-counting committee")
+    MEMBER = "member", _("Member of the vote-counting committee")

@@ -113,6 +113,44 @@ class AttendanceForm(forms.Form):
         return opinions
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return person_label(person)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        return person_label(person)
+
+
+def person_label(person):
+    where = person.province.name if person.province_id else _("central delegate")
+    return f"{person.full_name} – {person.post} ({where})" if person.post else f"{person.full_name} ({where})"
+
+
+class CommitteeForm(forms.Form):
+    """The vote-counting committee: its head and members, among `people` (a queryset of
+    `cluster.Person`: the delegations present and the central delegates)."""
+
+    head = PersonChoiceField(
+        label=_("Head of the vote-counting committee"),
+        queryset=None,
+        error_messages={"required": _("Choose the head of the vote-counting committee.")},
+    )
+    members = PeopleChoiceField(
+        label=_("Members of the vote-counting committee"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least one besides the head. The ballot-count records print their names and posts."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = people
+        self.fields["members"].queryset = people
+
+
 class NominationForm(forms.Form):
     award_type = forms.ModelChoiceField(label=_("Award"), queryset=AwardType.objects.all())
     province = forms.ModelChoiceField(label=_("Member"), queryset=Province.objects.none())

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import NominationStatus, Outcome
+from .enums import CommitteeRole, NominationStatus, Outcome
 
 FLAG, CERTIFICATE = "flag", "certificate"
 
@@ -73,12 +73,32 @@ class ReviewMeeting(models.Model):
     presiding_post = models.CharField(_("post of the presiding person"), max_length=200, blank=True)
     secretary_name = models.CharField(_("secretary"), max_length=150)
     secretary_post = models.CharField(_("post of the secretary"), max_length=200, blank=True)
+    # The people picked for the two names above (the names stay: the minutes print them).
+    presiding_person = models.ForeignKey(
+        "cluster.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("presiding person"),
+    )
+    secretary_person = models.ForeignKey(
+        "cluster.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("secretary"),
+    )
     attendance_confirmed_at = models.DateTimeField(_("attendance confirmed at"), null=True, blank=True)
     quorum_met = models.BooleanField(_("quorum met"), null=True, blank=True)
     ranking_adopted_at = models.DateTimeField(_("ranking adopted at"), null=True, blank=True)
     nominations_confirmed_at = models.DateTimeField(_("nominations confirmed at"), null=True, blank=True)
     term_recorded_at = models.DateTimeField(_("next term recorded at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    #: Its presiding person and secretary are final once the attendance is confirmed.
+    PERSON_FROZEN = Q(attendance_confirmed_at__isnull=False)
 
     class Meta:
         verbose_name = _("review meeting")
@@ -175,9 +195,14 @@ class Delegate(models.Model):
     delegation = models.ForeignKey(
         Delegation, on_delete=models.CASCADE, related_name="delegates", verbose_name=_("delegation")
     )
+    person = models.ForeignKey(
+        "cluster.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("person")
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     post = models.CharField(_("post"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    PERSON_FROZEN = Q(delegation__meeting__attendance_confirmed_at__isnull=False)
 
     class Meta:
         verbose_name = _("delegate")
@@ -186,6 +211,57 @@ class Delegate(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class CountingCommitteeMember(models.Model):
+    """A member of the vote-counting committee (ban kiểm phiếu) the meeting elected: its head
+    and members sign each ballot-count record. Written by `awards.services.counting_committee_elect`
+    only; the name, post and province are copied from the person picked, so the records keep them.
+    Final once the first ballot round is recorded."""
+
+    meeting = models.ForeignKey(
+        ReviewMeeting, on_delete=models.CASCADE, related_name="committee_members", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        "cluster.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("person")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    post = models.CharField(_("post"), max_length=200, blank=True)
+    province = models.ForeignKey(
+        "provinces.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    role = models.CharField(_("role"), max_length=8, choices=CommitteeRole.choices, default=CommitteeRole.MEMBER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    PERSON_FROZEN = Q(meeting__ballot_rounds__isnull=False)
+
+    class Meta:
+        verbose_name = _("member of the vote-counting committee")
+        verbose_name_plural = _("vote-counting committee")
+        # The head first ("head" < "member"), then the members in their order.
+        ordering = ["role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(role=CommitteeRole.HEAD),
+                name="one_committee_head_per_meeting",
+                violation_error_message=_("The vote-counting committee has one head."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "full_name"],
+                name="committee_member_once",
+                violation_error_message=_("This person is already on the vote-counting committee."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.full_name}"
 
 
 class Guest(models.Model):

@@ -14,7 +14,16 @@ from scoring.models import Scoreboard
 
 from . import ballot
 from .enums import NominationStatus
-from .models import AwardType, BallotResult, BallotRound, Delegation, Nomination, ReviewMeeting, WrittenVote
+from .models import (
+    AwardType,
+    BallotResult,
+    BallotRound,
+    CountingCommitteeMember,
+    Delegation,
+    Nomination,
+    ReviewMeeting,
+    WrittenVote,
+)
 
 
 def meeting_of(emulation_year):
@@ -30,9 +39,24 @@ def meeting_of(emulation_year):
                 ),
             ),
             "guests",
+            Prefetch(
+                "committee_members",
+                queryset=CountingCommitteeMember.objects.select_related("province").order_by("role", "order", "pk"),
+            ),
         )
         .first()
     )
+
+
+def committee_candidates(meeting):
+    """The people the vote-counting committee may be elected from: those of the delegations
+    present and the central delegates, of the meeting's year (`cluster.selectors.people_of`)."""
+    present = {d.province_id for d in Delegation.objects.filter(meeting=meeting, present=True)}
+    return [
+        person
+        for person in cluster_selectors.people_of(meeting.emulation_year)
+        if person.province_id is None or person.province_id in present
+    ]
 
 
 def nominations_of(emulation_year):
@@ -207,6 +231,7 @@ def year_facts(emulation_year):
         ranking_adopted=bool(meeting and meeting.ranking_adopted_at),
         nominations=len(nominations),
         nominations_confirmed=bool(meeting and meeting.nominations_confirmed_at),
+        committee_elected=bool(meeting and meeting.committee_members.all()),
         awards_in_play=len(in_play),
         awards_decided=len(decided),
         pending_tie=pending_tie,
@@ -219,7 +244,18 @@ def year_facts(emulation_year):
 
 
 #: The steps the review meeting's console shows (the scoring steps have their own pages).
-CONSOLE_STEPS = ("meeting", "attendance", "ranking", "nominations", "ballot", "results", "term", "covenant", "close")
+CONSOLE_STEPS = (
+    "meeting",
+    "attendance",
+    "ranking",
+    "nominations",
+    "committee",
+    "ballot",
+    "results",
+    "term",
+    "covenant",
+    "close",
+)
 
 
 def console_steps(emulation_year, facts=None):

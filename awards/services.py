@@ -18,12 +18,13 @@ from common.history import set_change_reason
 from scoring.models import Scorecard
 
 from . import ballot, selectors
-from .enums import PROPOSED_BY_THE_CLUSTER, NominationStatus, Outcome
+from .enums import PROPOSED_BY_THE_CLUSTER, CommitteeRole, NominationStatus, Outcome
 from .models import (
     FLAG,
     AwardType,
     BallotResult,
     BallotRound,
+    CountingCommitteeMember,
     Delegate,
     Delegation,
     Guest,
@@ -80,6 +81,19 @@ def parse_people(text):
             name, post = line, ""
         people.append((name.strip()[:150], post.strip()[:200]))
     return people
+
+
+def _people_rows(people):
+    """(person or None, full name, post) of each delegate given as a person of the year
+    (`cluster.Person`: its name and post are copied) or as typed (name, post)."""
+    rows = []
+    for entry in people:
+        if hasattr(entry, "full_name"):
+            rows.append((entry, entry.full_name, entry.post))
+        else:
+            name, post = entry
+            rows.append((None, name, post))
+    return rows
 
 
 def _written_opinion_errors(*, emulation_year, rule_set, delegations, present, written, awards):
@@ -164,6 +178,17 @@ def attendance_confirm(*, meeting, present, delegates, guests, written=None, use
             errors.setdefault(NON_FIELD_ERRORS, []).append(
                 _("%(province)s is marked present: name at least one delegate.") % {"province": delegation.province}
             )
+        strangers = [
+            p.full_name
+            for p in people
+            if hasattr(p, "full_name")
+            and (p.emulation_year_id != emulation_year.pk or p.province_id != delegation.province_id)
+        ]
+        if strangers:
+            errors.setdefault(f"delegates_{delegation.province_id}", []).append(
+                _("%(names)s is not among the people of %(province)s in %(year)s.")
+                % {"names": ", ".join(strangers), "province": delegation.province, "year": emulation_year.year}
+            )
     if errors:
         raise ValidationError(errors)
     award_ids = {award_type.pk for award_type, _seats in awards}
@@ -176,8 +201,8 @@ def attendance_confirm(*, meeting, present, delegates, guests, written=None, use
         delegation.delegates.all().delete()
         Delegate.objects.bulk_create(
             [
-                Delegate(delegation=delegation, full_name=name, post=post, order=i)
-                for i, (name, post) in enumerate(delegates.get(delegation.province_id, []))
+                Delegate(delegation=delegation, person=person, full_name=name, post=post, order=i)
+                for i, (person, name, post) in enumerate(_people_rows(delegates.get(delegation.province_id, [])))
             ]
         )
         delegation.written_votes.all().delete()
@@ -190,6 +215,11 @@ def attendance_confirm(*, meeting, present, delegates, guests, written=None, use
                     for province_id in sorted(set(chosen))
                 ]
             )
+    # A committee member of a delegation now recorded absent no longer sits on the committee.
+    absent = [d.province_id for d in delegations if not d.present]
+    for member in meeting.committee_members.filter(province_id__in=absent):
+        set_change_reason(member, _("Attendance confirmed"), user)
+        member.delete()
     meeting.guests.all().delete()
     Guest.objects.bulk_create([Guest(meeting=meeting, full_name=n, post=p, order=i) for i, (n, p) in enumerate(guests)])
     # Counted in the database: `meeting.delegations` may hold rows prefetched before this change.
@@ -202,6 +232,67 @@ def attendance_confirm(*, meeting, present, delegates, guests, written=None, use
     set_change_reason(meeting, _("Attendance confirmed"), user)
     meeting.save(update_fields=["quorum_met", "attendance_confirmed_at"])
     return meeting
+
+
+@transaction.atomic
+def counting_committee_elect(*, meeting, head, members, user=None):
+    """Record the vote-counting committee (ban kiểm phiếu) the meeting elected: `head` and
+    `members` are people of the year (`cluster.Person`) from the delegations present or the
+    central delegates; at least two people in all, each once. Allowed once the attendance is
+    confirmed with its quorum, until the first ballot round is recorded (the records it signs
+    name it); before that a new election replaces the committee. Only the chair of the year
+    or an admin (`awards.run_meeting`)."""
+    meeting = ReviewMeeting.objects.select_for_update(of=("self",)).select_related("emulation_year").get(pk=meeting.pk)
+    emulation_year = meeting.emulation_year
+    cluster_services.year_ensure_open(emulation_year)
+    if user is not None and not user.has_perm("awards.run_meeting", emulation_year):
+        raise ValidationError(_("Only the chair of the year or an admin records the vote-counting committee."))
+    if meeting.ballot_rounds.exists():
+        raise ValidationError(
+            _(
+                "A ballot round has been counted and signed by the vote-counting committee: "
+                "the committee can no longer change."
+            )
+        )
+    _require(emulation_year, "committee")
+    members = [person for person in (members or []) if person is not None]
+    errors = {}
+    if head is None:
+        errors["head"] = _("Choose the head of the vote-counting committee.")
+    people = ([head] if head is not None else []) + members
+    if len({p.pk for p in people}) != len(people):
+        errors["members"] = _("Each person is on the committee once: the head is not also a member.")
+    elif head is not None and len(people) < 2:
+        errors["members"] = _("The vote-counting committee has at least two people: its head and a member.")
+    allowed = {p.pk for p in selectors.committee_candidates(meeting)}
+    outside = [p for p in people if p.pk not in allowed]
+    if outside:
+        field = "head" if head in outside else "members"
+        errors.setdefault(field, []).append(
+            _("%(names)s is not among the people of the delegations present or the central delegates of %(year)s.")
+            % {"names": ", ".join(p.full_name for p in outside), "year": emulation_year.year}
+        )
+    if errors:
+        raise ValidationError(errors)
+    for old in meeting.committee_members.all():  # one by one, so that the history keeps each removal
+        set_change_reason(old, _("Vote-counting committee elected again"), user)
+        old.delete()
+    rows = []
+    for order, person in enumerate(people):
+        row = CountingCommitteeMember(
+            meeting=meeting,
+            person=person,
+            full_name=person.full_name,
+            post=person.post,
+            province_id=person.province_id,
+            role=CommitteeRole.HEAD if order == 0 else CommitteeRole.MEMBER,
+            order=order,
+        )
+        row.full_clean()
+        set_change_reason(row, _("Vote-counting committee elected"), user)
+        row.save()
+        rows.append(row)
+    return rows
 
 
 @transaction.atomic
@@ -378,6 +469,8 @@ def ballot_blockers(meeting):
         )
     if not meeting.nominations_confirmed_at:
         blockers.append(_("The nominations have not been confirmed."))
+    if not meeting.committee_members.exists():
+        blockers.append(str(workflow.BLOCKERS["committee_not_elected"]))
     if meeting.emulation_year.is_closed:
         blockers.append(_("The emulation year %(year)s is closed.") % {"year": meeting.emulation_year.year})
     return blockers

@@ -10,6 +10,7 @@ urlpatterns = [
     path(year, views.ConsoleView.as_view(), name="console"),
     path(f"{year}edit/", views.MeetingEditView.as_view(), name="meeting_edit"),
     path(f"{year}attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path(f"{year}committee/", views.CommitteeView.as_view(), name="committee"),
     path(f"{year}ranking/", views.RankingAdoptView.as_view(), name="ranking_adopt"),
     path(f"{year}nominations/", views.NominationsView.as_view(), name="nominations"),
     path(f"{year}ballot/<slug:award>/", views.BallotView.as_view(), name="ballot"),

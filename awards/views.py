@@ -16,7 +16,15 @@ from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
 from .enums import PROPOSED_BY_THE_CLUSTER
-from .forms import AttendanceForm, BallotForm, DecisionForm, MeetingForm, NominationForm, ReopenForm
+from .forms import (
+    AttendanceForm,
+    BallotForm,
+    CommitteeForm,
+    DecisionForm,
+    MeetingForm,
+    NominationForm,
+    ReopenForm,
+)
 from .models import AwardType, Nomination
 
 
@@ -200,6 +208,55 @@ class AttendanceView(MeetingMixin, TemplateView):
                     messages.warning(request, services.ballot_blockers(selectors.meeting_of(self.emulation_year))[0])
                 return self.back()
         return self.render_to_response(self.get_context_data(form=form, meeting=meeting))
+
+
+class CommitteeView(MeetingMixin, TemplateView):
+    """The meeting elects its vote-counting committee among the people present."""
+
+    template_name = "awards/committee.html"
+
+    def get_form(self, meeting, data=None):
+        from cluster.models import Person
+
+        ids = [p.pk for p in selectors.committee_candidates(meeting)]
+        people = Person.objects.filter(pk__in=ids).select_related("province").order_by("province__name", "order")
+        current = list(meeting.committee_members.all())
+        initial = {
+            "head": next((m.person_id for m in current if m.role == "head"), None),
+            "members": [m.person_id for m in current if m.role != "head" and m.person_id],
+        }
+        return CommitteeForm(data, people=people, initial=initial)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["people_url"] = reverse("cluster:people", args=[self.cluster.pk, self.emulation_year.year])
+        return context
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.meeting_or_back()
+        if meeting is None:
+            return self.back()
+        return self.render_to_response(self.get_context_data(form=self.get_form(meeting), meeting=meeting))
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.meeting_or_back()
+        if meeting is None:
+            return self.back()
+        form = self.get_form(meeting, request.POST)
+        if form.is_valid():
+            try:
+                services.counting_committee_elect(
+                    meeting=meeting,
+                    head=form.cleaned_data["head"],
+                    members=list(form.cleaned_data["members"]),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The vote-counting committee is recorded."))
+                return self.back()
+        return self.render_to_response(self.get_context_data(form=form, meeting=meeting), status=400)
 
 
 class RankingAdoptView(MeetingMixin, View):

@@ -33,6 +33,50 @@ PROVINCES = [
 MEMBERS = ["24", "06", "17", "25", "19", "08", "15"]
 TERMS = {2014: ("25", "24"), 2015: ("24", "06")}
 
+#: The people of each member (province code, or None for the central delegates): full name, post,
+#: authority. Entered once for 2014; 2015 starts with a copy. Names other than those of the seed
+#: article are fictional demo data.
+PEOPLE = {
+    "24": [
+        ("Nguyễn Văn An", "Phó Chủ tịch UBND tỉnh Bắc Giang", "vice_chairman"),
+        ("Trần Văn Bảo", "Chuyên viên Ban Thi đua - Khen thưởng tỉnh Bắc Giang", "own_post"),
+        ("Đỗ Thị Hạnh", "Trưởng Ban Thi đua - Khen thưởng tỉnh Bắc Giang", "own_post"),
+    ],
+    "06": [
+        ("Trần Thị Bình", "Phó Chủ tịch UBND tỉnh Bắc Kạn", "vice_chairman"),
+        ("Ma Văn Khánh", "Trưởng Ban Thi đua - Khen thưởng tỉnh Bắc Kạn", "own_post"),
+    ],
+    "17": [
+        ("Lê Văn Cường", "Phó Chủ tịch UBND tỉnh Hòa Bình", "vice_chairman"),
+        ("Bùi Thị Lan", "Trưởng Ban Thi đua - Khen thưởng tỉnh Hòa Bình", "own_post"),
+    ],
+    "25": [
+        ("Chu Ngọc Anh", "Chủ tịch UBND tỉnh Phú Thọ", "chairman"),
+        ("Lê Thị Minh Thu", "Chuyên viên Ban Thi đua - Khen thưởng tỉnh Phú Thọ", "own_post"),
+        ("Nguyễn Đức Mạnh", "Trưởng Ban Thi đua - Khen thưởng tỉnh Phú Thọ", "own_post"),
+    ],
+    "19": [
+        ("Phạm Thị Dung", "Phó Chủ tịch UBND tỉnh Thái Nguyên", "vice_chairman"),
+        ("Dương Văn Hùng", "Trưởng Ban Thi đua - Khen thưởng tỉnh Thái Nguyên", "own_post"),
+    ],
+    "08": [
+        ("Hoàng Văn Đức", "Phó Chủ tịch UBND tỉnh Tuyên Quang", "vice_chairman"),
+        ("Nông Thị Mai", "Trưởng Ban Thi đua - Khen thưởng tỉnh Tuyên Quang", "own_post"),
+    ],
+    "15": [
+        ("Vũ Thị Giang", "Phó Chủ tịch UBND tỉnh Yên Bái", "vice_chairman"),
+        ("Hà Văn Nam", "Trưởng Ban Thi đua - Khen thưởng tỉnh Yên Bái", "own_post"),
+    ],
+    None: [
+        (
+            "Trần Thị Hà",
+            "Phó Chủ tịch Hội đồng Thi đua - Khen thưởng Trung ương, Thứ trưởng Bộ Nội vụ, "
+            "Trưởng Ban Thi đua - Khen thưởng Trung ương",
+            "own_post",
+        ),
+    ],
+}
+
 DEMO_PASSWORD = "thidua2015"  # noqa: S105 (documented demo password)
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "quantri2015"  # noqa: S105 (documented demo password)
@@ -98,4 +142,20 @@ def load_demo():
                 vice_chair=by_code[vice],
                 user=admin,
             )
+        emulation_year = EmulationYear.objects.get(cluster=cluster, year=year)
+        if not emulation_year.people.exists():  # a later year starts with a copy of the year before
+            _people(emulation_year, by_code)
     return cluster, accounts
+
+
+def _people(emulation_year, by_code):
+    for code, people in PEOPLE.items():
+        for order, (full_name, post, authority) in enumerate(people, start=1):
+            services.person_save(
+                emulation_year=emulation_year,
+                province=by_code[code] if code else None,
+                full_name=full_name,
+                post=post,
+                authority=authority,
+                order=order,
+            )

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import BallotTieRule, RankingTieRule, Role, VoteBase
+from .enums import Authority, BallotTieRule, RankingTieRule, Role, VoteBase
 
 
 class Cluster(models.Model):
@@ -275,3 +275,54 @@ class RuleSet(models.Model):
     )
     #: Rules of this year only: set on its rule set page, not copied to the next year.
     YEAR_FIELDS = ("chair_appraiser",)
+
+
+class Person(models.Model):
+    """Someone of the year a form picks instead of typing the name again: a member province's
+    leader or official (a delegate, the covenant's representative, a counting committee member),
+    or, without a province, a central delegate or guest. Kept per year (`people_of`); a new year
+    starts with a copy of the previous year's people (`cluster.services.people_copy_for`).
+    Forms that pick a person copy the name and post onto their own row, so a signed record keeps
+    the words it was signed with."""
+
+    emulation_year = models.ForeignKey(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="people"
+    )
+    province = models.ForeignKey(
+        "provinces.Province",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: a central delegate or a guest."),
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    post = models.CharField(
+        _("post"), max_length=200, blank=True, help_text=_("For example: Phó Chủ tịch UBND tỉnh Bắc Giang.")
+    )
+    authority = models.CharField(_("signs as"), max_length=16, choices=Authority.choices, default=Authority.OWN_POST)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["order", "full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emulation_year", "province", "full_name"],
+                condition=Q(province__isnull=False),
+                name="person_once_per_province_and_year",
+                violation_error_message=_("This person is already among the people of the province this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["emulation_year", "full_name"],
+                condition=Q(province__isnull=True),
+                name="central_person_once_per_year",
+                violation_error_message=_("This person is already among the central delegates this year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} – {self.post}" if self.post else self.full_name

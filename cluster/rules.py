@@ -62,3 +62,30 @@ def is_rule_set_open(user, emulation_year):
 rules.add_perm("cluster.change_rule_set", (is_admin | is_chair_of_year) & is_year_open & is_rule_set_open)
 rules.add_perm("cluster.chair_year", is_chair_of_year & is_year_open)
 rules.add_perm("provinces.view_province", rules.is_authenticated)
+
+
+@rules.predicate
+def is_staff_of_person_province(user, person):
+    return bool(
+        person is not None
+        and person.province_id is not None
+        and user.is_authenticated
+        and user.province_id == person.province_id
+    )
+
+
+@rules.predicate
+def is_chair_of_person_year(user, person):
+    return person is not None and is_chair_of_year(user, person.emulation_year)
+
+
+@rules.predicate
+def is_person_year_open(user, person):
+    return person is not None and not person.emulation_year.is_closed
+
+
+# The people of a year: each province's staff keep their own, the chair and admins all of them.
+rules.add_perm(
+    "cluster.manage_person",
+    (is_admin | is_chair_of_person_year | is_staff_of_person_province) & is_person_year_open,
+)

@@ -280,3 +280,19 @@ def covenant_owner_province_id(emulation_year):
         ).first()
         emulation_year._covenant_owner_id = chair_province_id(previous or emulation_year)
     return emulation_year._covenant_owner_id
+
+
+def people_of(emulation_year, province=None):
+    """The year's people, with their province: all of them, or one province's (`province`: a
+    province or its id; the string "central" for the central delegates and guests only)."""
+    from django.db.models import F
+
+    from .models import Person
+
+    people = Person.objects.filter(emulation_year=emulation_year).select_related("province")
+    if province == "central":
+        people = people.filter(province__isnull=True)
+    elif province is not None:
+        people = people.filter(province=province)
+    # The central delegates first, on every database.
+    return people.order_by(F("province__name").asc(nulls_first=True), "order", "full_name", "pk")

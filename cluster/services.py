@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from common.history import set_change_reason
 
 from .enums import Role
-from .models import EmulationYear, Membership, RuleSet
+from .models import EmulationYear, Membership, Person, RuleSet
 
 
 def year_ensure_open(emulation_year):
@@ -65,6 +65,7 @@ def emulation_year_open(*, cluster, year, members):
     emulation_year.save()
     rule_set_copy_for(emulation_year=emulation_year)
     membership_replace(emulation_year=emulation_year, members=members)
+    people_copy_for(emulation_year=emulation_year)
     return emulation_year
 
 
@@ -311,3 +312,122 @@ def rule_set_apply_preset(*, rule_set, preset_key, user=None):
         user=user,
         reason=_("Preset applied: %(preset)s") % {"preset": preset.name},
     )
+
+
+# --- The people of a year --------------------------------------------------------------------------
+
+
+def people_copy_for(*, emulation_year):
+    """Give a new year the previous year's people: the central delegates and the people of the
+    provinces that are still members (the people move with the year; a copy, so the old year's
+    records keep theirs). Nothing is copied into a year that has people already."""
+    if Person.objects.filter(emulation_year=emulation_year).exists():
+        return []
+    previous = (
+        EmulationYear.objects.filter(cluster_id=emulation_year.cluster_id, year__lt=emulation_year.year)
+        .order_by("-year")
+        .first()
+    )
+    if previous is None:
+        return []
+    members = set(Membership.objects.filter(emulation_year=emulation_year).values_list("province_id", flat=True))
+    return Person.objects.bulk_create(
+        [
+            Person(
+                emulation_year=emulation_year,
+                province_id=person.province_id,
+                full_name=person.full_name,
+                post=person.post,
+                authority=person.authority,
+                order=person.order,
+            )
+            for person in Person.objects.filter(emulation_year=previous).order_by("pk")
+            if person.province_id is None or person.province_id in members
+        ]
+    )
+
+
+def _ensure_may_manage_person(person, user):
+    if user is not None and not user.has_perm("cluster.manage_person", person):
+        if person.province_id is None:
+            raise ValidationError(_("Only the chair of the year or an admin manages the central delegates."))
+        raise ValidationError(
+            _("Only the staff of %(province)s, the chair of the year or an admin manage its people.")
+            % {"province": person.province}
+        )
+
+
+@transaction.atomic
+def person_save(
+    *, emulation_year, user=None, person=None, province=None, full_name, post="", authority=None, order=None
+):
+    """Add a person to the year's people of `province` (None: a central delegate or guest), or
+    change `person`. Refused in a closed year, and for a user who may not manage that province's
+    people (its own staff, the year's chair, admins; the central delegates: chair and admins).
+    Records that already copied the person's name keep their copy."""
+    from .enums import Authority
+
+    year_ensure_open(emulation_year)
+    if person is not None and person.emulation_year_id != emulation_year.pk:
+        raise ValidationError(_("This person is not among the people of %(year)s.") % {"year": emulation_year.year})
+    person = person or Person(emulation_year=emulation_year, province=province)
+    if (
+        person.pk is None
+        and province is not None
+        and province.pk
+        not in set(Membership.objects.filter(emulation_year=emulation_year).values_list("province_id", flat=True))
+    ):
+        raise ValidationError(
+            {
+                "province": _("%(province)s is not a member of the cluster in %(year)s.")
+                % {"province": province, "year": emulation_year.year}
+            }
+        )
+    _ensure_may_manage_person(person, user)
+    person.full_name = " ".join((full_name or "").split())
+    person.post = " ".join((post or "").split())
+    person.authority = authority or person.authority or Authority.OWN_POST
+    if order is not None:
+        person.order = order
+    elif person.pk is None:
+        last = Person.objects.filter(emulation_year=emulation_year, province=province).order_by("-order").first()
+        person.order = (last.order + 1) if last else 1
+    if not person.full_name:
+        raise ValidationError({"full_name": _("Give the person's full name.")})
+    person.full_clean()
+    set_change_reason(person, _("Person saved"), user)
+    person.save()
+    return person
+
+
+#: A record that names a person says when its copy of the name is final (signed, confirmed) by a
+#: class attribute `PERSON_FROZEN`, a Q on its own rows; without it every row that names the
+#: person counts. Read through the reverse relations: this app imports none of those apps.
+def _frozen_uses(person):
+    uses = []
+    for relation in Person._meta.related_objects:
+        model = relation.related_model
+        rows = model._default_manager.filter(**{relation.field.name: person})
+        frozen = getattr(model, "PERSON_FROZEN", None)
+        if frozen is not None:
+            rows = rows.filter(frozen)
+        if rows.exists():
+            uses.append(str(model._meta.verbose_name))
+    return uses
+
+
+@transaction.atomic
+def person_remove(*, person, user=None):
+    """Remove a person from the year's people. Refused in a closed year, for a user who may not
+    manage them, and while a signed or confirmed record names them (a draft row that named
+    them keeps the typed name only)."""
+    emulation_year = person.emulation_year
+    year_ensure_open(emulation_year)
+    _ensure_may_manage_person(person, user)
+    uses = _frozen_uses(person)
+    if uses:
+        raise ValidationError(
+            _("%(name)s is named on a signed or confirmed record (%(records)s): the person stays.")
+            % {"name": person.full_name, "records": ", ".join(sorted(set(uses)))}
+        )
+    person.delete()

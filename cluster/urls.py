@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import people, views
 
 app_name = "cluster"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("clusters/<int:cluster_id>/years/<int:year>/term/", views.TermView.as_view(), name="term"),
     path("clusters/<int:cluster_id>/years/<int:year>/rules/", views.RuleSetView.as_view(), name="rule_set"),
     path("clusters/<int:cluster_id>/years/<int:year>/members/", views.MembersView.as_view(), name="members"),
+    path("clusters/<int:cluster_id>/years/<int:year>/people/", people.PeopleView.as_view(), name="people"),
     path("clusters/<int:cluster_id>/history/", views.HistoryView.as_view(), name="history"),
     path("clusters/<int:cluster_id>/rotation/", views.RotationView.as_view(), name="rotation"),
 ]

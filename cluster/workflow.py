@@ -29,6 +29,7 @@ class YearFacts:
     ranking_adopted: bool = False
     nominations: int = 0
     nominations_confirmed: bool = False
+    committee_elected: bool = False  # the vote-counting committee (its head and members)
     awards_in_play: int = 0
     awards_decided: int = 0
     pending_tie: bool = False
@@ -52,6 +53,7 @@ BLOCKERS = {
     "ranking_not_adopted": _("The meeting has not adopted the ranking yet."),
     "no_nomination": _("There is no nomination to put to the vote."),
     "nominations_not_confirmed": _("The nominations have not been confirmed."),
+    "committee_not_elected": _("The vote-counting committee has not been elected."),
     "ballot_pending": _("Record the ballot of every award."),
     "tie_pending": _("A tie at the cut-off needs a new round."),
     "results_pending": _("The ballot is not decided yet."),
@@ -94,7 +96,8 @@ STEPS = [
     ("attendance", _("Attendance and quorum"), ("meeting",)),
     ("ranking", _("Adopt the ranking"), ("scoring", "attendance")),
     ("nominations", _("Nominations"), ("ranking",)),
-    ("ballot", _("Secret ballot"), ("nominations", "attendance")),
+    ("committee", _("Elect the vote-counting committee"), ("attendance",)),
+    ("ballot", _("Secret ballot"), ("nominations", "attendance", "committee")),
     ("results", _("Results"), ("ballot",)),
     ("term", _("Elect next year's chair and vice-chair"), ("attendance",)),
     ("covenant", _("Sign next year's covenant"), ("term",)),
@@ -125,6 +128,8 @@ def _own_blockers(key, f):
         if not f.nominations:
             return ["no_nomination"]
         return [] if f.nominations_confirmed else ["nominations_not_confirmed"]
+    if key == "committee":
+        return [] if f.committee_elected else ["committee_not_elected"]
     if key == "ballot":
         if f.awards_in_play and f.awards_decided >= f.awards_in_play:
             return []

@@ -34,7 +34,18 @@ CommitmentFormSet = forms.formset_factory(CommitmentForm, extra=2, max_num=50)
 
 
 class SignatoryForm(forms.Form):
-    representative = forms.CharField(label=_("Representative's full name"), max_length=150, required=False)
+    person = forms.ModelChoiceField(
+        label=_("Representative"),
+        queryset=None,
+        required=False,
+        help_text=_("One of the province's people of the year: the row keeps their name, post and authority."),
+    )
+    representative = forms.CharField(
+        label=_("Or a person not on the list: full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Added once to the province's people of the year, then picked from the list."),
+    )
     post = forms.CharField(label=_("Post"), max_length=200, required=False)
     signed = forms.BooleanField(label=_("Signed"), required=False)
     signed_on = forms.DateField(
@@ -55,7 +66,8 @@ class SignatoryForm(forms.Form):
         help_text=_("An admin's correction of a recorded signature is kept in the row's history with this reason."),
     )
 
-    def __init__(self, *args, correcting=False, **kwargs):
+    def __init__(self, *args, people, correcting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
         if not correcting:
             del self.fields["reason"]

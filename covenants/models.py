@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cluster.enums import Authority
+
 
 class CovenantStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -81,12 +83,24 @@ class Signatory(models.Model):
     province = models.ForeignKey(
         "provinces.Province", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
     )
+    person = models.ForeignKey(
+        "cluster.Person",
+        verbose_name=_("representative"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A copy of the person's name, post and authority when the row was written: a signed row keeps them.
     representative = models.CharField(_("representative's full name"), max_length=150, blank=True)
     post = models.CharField(_("post"), max_length=200, blank=True)
+    authority = models.CharField(_("signs as"), max_length=16, choices=Authority.choices, blank=True)
     signed = models.BooleanField(_("signed"), default=False)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     scan = models.FileField(_("scan of the signed copy"), upload_to=scan_upload_to, blank=True, max_length=300)
     history = HistoricalRecords(excluded_fields=["scan"])
+
+    PERSON_FROZEN = models.Q(signed=True)
 
     class Meta:
         verbose_name = _("signatory")

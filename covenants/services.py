@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
-from cluster.services import year_ensure_open
+from cluster.services import person_save, year_ensure_open
 from common.history import set_change_reason
 from common.uploads import SCANS, inspect_upload
 
@@ -66,11 +66,50 @@ def covenant_update(*, covenant, user=None, commitments=None, **fields):
     return covenant
 
 
-def _signatory_write(*, signatory, covenant, user, reason, representative, post, signed, signed_on, scan=None):
-    errors = {}
+def _representative(*, signatory, covenant, user, person, representative, post):
+    """The person who signs for the row's member: the one picked among the year's people of that
+    province, or, for a name typed instead, that person found or added to the year's people once
+    (`cluster.services.person_save`). Returns (person or None, errors)."""
+    emulation_year = covenant.emulation_year
+    if person is not None:
+        if person.emulation_year_id != emulation_year.pk or person.province_id != signatory.province_id:
+            return None, {
+                "person": _("%(name)s is not among the people of %(province)s in %(year)s.")
+                % {"name": person.full_name, "province": signatory.province, "year": emulation_year.year}
+            }
+        return person, {}
+    name = " ".join((representative or "").split())
+    if not name:
+        return None, {}
+    found = cluster_selectors.people_of(emulation_year, signatory.province_id).filter(full_name=name).first()
+    if found is not None:
+        return found, {}
+    try:
+        return person_save(
+            emulation_year=emulation_year, user=user, province=signatory.province, full_name=name, post=post
+        ), {}
+    except ValidationError as error:
+        return None, {"representative": error.messages}
+
+
+def _signatory_write(
+    *, signatory, covenant, user, reason, signed, signed_on, person=None, representative="", post="", scan=None
+):
+    picked = person is not None
+    person, errors = _representative(
+        signatory=signatory, covenant=covenant, user=user, person=person, representative=representative, post=post
+    )
+    if person is not None:
+        # A picked person brings their post; a name typed with a post keeps that post on this row.
+        typed_post = (post or "").strip()
+        representative = person.full_name
+        post = typed_post if typed_post and not picked else person.post
+        authority = person.authority
+    else:
+        authority = ""
     if signed and not covenant.commitments.exists():
         errors["signed"] = _("The covenant has no commitment yet: write its text before it is signed.")
-    if signed and not representative.strip():
+    if signed and not (representative or "").strip() and "representative" not in errors and "person" not in errors:
         errors["representative"] = _("Give the name of the representative who signed.")
     if signed and signed_on is None:
         errors["signed_on"] = _("Give the date of signing.")
@@ -82,7 +121,9 @@ def _signatory_write(*, signatory, covenant, user, reason, representative, post,
             errors["scan"] = error.messages
     if errors:
         raise ValidationError(errors)
-    signatory.representative, signatory.post = representative.strip(), post.strip()
+    # A copy of the person's name, post and authority: a signed row keeps them whatever the person becomes.
+    signatory.person, signatory.authority = person, authority
+    signatory.representative, signatory.post = (representative or "").strip(), (post or "").strip()
     signatory.signed, signatory.signed_on = signed, signed_on if signed else None
     if info is not None and scan:
         if signatory.scan:
@@ -106,8 +147,9 @@ def _locked_row(signatory):
 
 @transaction.atomic
 def signatory_update(*, signatory, user, **fields):
-    """A member records its own representative and signature (`fields`: representative, post,
-    signed, signed_on, scan); the covenant becomes signed when every member has signed. Only the
+    """A member records its own representative and signature (`fields`: person, a person of the
+    year of that province, or a representative's name and post typed once, then kept among the
+    year's people; signed, signed_on, scan); the covenant becomes signed when every member has signed. Only the
     member's own staff write its row, and a signed row no longer changes (an admin corrects it
     with `signatory_correct`)."""
     covenant, signatory = _locked_row(signatory)

@@ -102,8 +102,9 @@ def signatory_edit(request, pk):
     if not (correcting or request.user.has_perm("covenants.change_signatory", signatory)):
         raise PermissionDenied
     covenant = signatory.covenant
+    people = cluster_selectors.people_of(covenant.emulation_year, signatory.province_id)
     if request.method == "POST":
-        form = SignatoryForm(request.POST, request.FILES, correcting=correcting)
+        form = SignatoryForm(request.POST, request.FILES, people=people, correcting=correcting)
         if form.is_valid():
             try:
                 if correcting:
@@ -123,10 +124,12 @@ def signatory_edit(request, pk):
                 )
     else:
         form = SignatoryForm(
+            people=people,
             correcting=correcting,
             initial={
-                "representative": signatory.representative,
-                "post": signatory.post,
+                "person": signatory.person_id,
+                "representative": "" if signatory.person_id else signatory.representative,
+                "post": "" if signatory.person_id else signatory.post,
                 "signed": signatory.signed,
                 "signed_on": signatory.signed_on,
             },

@@ -48,6 +48,7 @@ NOT_YEAR_WRITES = {
     "emulation_year_open",
     "emulation_year_open_with_term",
     "rule_set_copy_for",
+    "people_copy_for",
     "award_types_ensure",
     "reports_requeue_waiting",
     "reports_fail_stale",
@@ -126,6 +127,7 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
     unsigned = covenant.signatories.get(province__code="19")
     tn, bg = Province.objects.get(code="19"), Province.objects.get(code="24")
     members = [(m.province, m.rotation_order) for m in year.memberships.select_related("province")]
+    person, other = year.people.order_by("pk")[:2]
     attempts = {
         "membership_replace": lambda: cluster.membership_replace(emulation_year=year, members=members[:-1]),
         "term_assign": lambda: cluster.term_assign(
@@ -192,6 +194,11 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
             user=chair,
             correction_reason="Đếm lại",
         ),
+        "counting_committee_elect": lambda: awards.counting_committee_elect(
+            meeting=meeting, head=person, members=[other], user=chair
+        ),
+        "person_save": lambda: cluster.person_save(emulation_year=year, province=tn, full_name="Người mới"),
+        "person_remove": lambda: cluster.person_remove(person=other),
         "next_term_record": lambda: awards.next_term_record(meeting=meeting, chair=tn, vice_chair=bg, user=chair),
         "emulation_year_close": lambda: awards.emulation_year_close(emulation_year=year, user=chair),
     }

@@ -40,6 +40,7 @@ TABLE = {
     "cluster:term": (year_kwargs(2015), (302, 403, 403, 403, 200, 404)),
     "cluster:rule_set": (year_kwargs(2015), MEMBERS),
     "cluster:members": (year_kwargs(2015), (302, 403, 403, 403, 200, 404)),
+    "cluster:people": (year_kwargs(2015), MEMBERS),  # each member keeps its own people there
     "cluster:history": (lambda o: {"cluster_id": o["cluster"].pk}, MEMBERS),
     "cluster:rotation": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 403, 403, 403, 200, 403)),
     "provinces:list": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
@@ -74,6 +75,7 @@ TABLE = {
     "awards:console": (year_kwargs(2015), MEMBERS),
     "awards:meeting_edit": (year_kwargs(2015), CHAIR_ADMIN),
     "awards:attendance": (year_kwargs(2015), (302, 403, 403, 302, 302, 404)),  # no meeting yet: back to the console
+    "awards:committee": (year_kwargs(2015), (302, 403, 403, 302, 302, 404)),  # no meeting yet: back to the console
     "awards:ranking_adopt": (year_kwargs(2015), POST_ONLY),
     "awards:nominations": (year_kwargs(2015), CHAIR_ADMIN),
     "awards:ballot": (lambda o: {**year_kwargs(2015)(o), "award": "flag"}, (302, 403, 403, 302, 302, 404)),
@@ -187,6 +189,7 @@ POST_URLS = [
     ("scoring:scorecard", lambda o: {"pk": o["draft"].pk}),
     ("scoring:criterion_new", year_kwargs(2015)),
     ("awards:meeting_edit", year_kwargs(2015)),
+    ("cluster:people", year_kwargs(2015)),
     ("reports:documents", year_kwargs(2014)),
     ("covenants:signatory_edit", lambda o: {"pk": o["signatory"].pk}),
     ("awards:decision", lambda o: {"pk": o["nomination"].pk}),
@@ -210,6 +213,7 @@ def test_every_form_carries_a_csrf_token(objects):
         "cluster:rule_set",
         "scoring:criterion_new",
         "awards:meeting_edit",
+        "cluster:people",
         "reports:documents",
     ):
         build = dict(POST_URLS)[name]

@@ -20,9 +20,18 @@ def everyone_present(meeting, except_codes=()):
         d.province_id: [(f"Đại biểu {d.province.name}", "Phó Chủ tịch UBND tỉnh")]
         for d in meeting.delegations.select_related("province")
     }
-    return services.attendance_confirm(
+    meeting = services.attendance_confirm(
         meeting=meeting, present=present, delegates=delegates, guests=[("Khách mời", "Ban TĐKT Trung ương")]
     )
+    if meeting.quorum_met:  # the meeting then elects its vote-counting committee
+        elect_committee(meeting)
+    return meeting
+
+
+def elect_committee(meeting, count=3):
+    """Elect a committee of `count` among the people present (the demo's people of the year)."""
+    head, *members = selectors.committee_candidates(meeting)[:count]
+    return services.counting_committee_elect(meeting=meeting, head=head, members=members)
 
 
 def ready_for_ballot(meeting):

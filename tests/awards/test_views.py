@@ -45,7 +45,11 @@ def console(client, cluster_id, year):
 def test_the_2014_console_shows_the_whole_meeting(client, full_demo, demo_user, who):
     client.force_login(demo_user(who))
     page = console(client, full_demo.pk, 2014)
-    assert page.count('data-done="yes"') == 9 and 'data-done="no"' not in page
+    assert page.count('data-done="yes"') == 10 and 'data-done="no"' not in page
+    committee = page[page.index('data-testid="committee"') : page.index("</ul>", page.index('data-testid="committee"'))]
+    assert committee.index("Nguyễn Đức Mạnh, Trưởng Ban Thi đua - Khen thưởng tỉnh Phú Thọ") < committee.index(
+        "Dương Văn Hùng, Trưởng Ban Thi đua - Khen thưởng tỉnh Thái Nguyên"
+    )  # the head first
     assert "Khóa sổ năm thi đua" in page and "đã xong" in page and "chưa làm" not in page
     assert 'data-testid="meeting-time">08:00 04/03/2015 – 11:30 04/03/2015<' in page
     assert '<dd class="col-sm-8">Trụ sở UBND tỉnh Phú Thọ</dd>' in page
@@ -82,7 +86,7 @@ def test_the_2015_console_before_anything_says_what_blocks_the_next_step(client,
     client.force_login(demo_user("bacgiang"))
     page = console(client, full_demo.pk, 2015)
     assert next_step(page) == "meeting"
-    assert page.count('data-done="no"') == 9
+    assert page.count('data-done="no"') == 10
     steps = page[page.index('data-testid="steps"') : page.index("</ol>")]
     assert (
         'Thiết lập hội nghị tổng kết</div> <div class="small text-muted">Chưa thiết lập hội nghị tổng kết.</div>'

@@ -19,6 +19,7 @@ from cluster.models import RuleSet
 from provinces.models import Province
 from reports import services as report_services
 from reports.enums import DocumentKind, ReportStatus
+from tests.awards.test_services import elect_committee
 from tests.reports.pdfcheck import pdf_text
 
 
@@ -57,13 +58,16 @@ def decree_98(meeting, **more):
 def attendance(meeting, *, absent=(), written=None):
     delegations = list(meeting.delegations.select_related("province"))
     present = {d.province_id for d in delegations if d.province.code not in absent}
-    return services.attendance_confirm(
+    meeting = services.attendance_confirm(
         meeting=meeting,
         present=present,
         delegates={d.province_id: [(f"Đại biểu {d.province.name}", "")] for d in delegations},
         guests=[],
         written=written,
     )
+    if meeting.quorum_met:
+        elect_committee(meeting)
+    return meeting
 
 
 def yen_bai_writes(flag=("19",), certificate=("24",), sent=True):

@@ -11,7 +11,7 @@ NOTHING = YearFacts(members=7)
 SCORED = replace(NOTHING, criteria=30, scorecards_submitted=7, scorecards_agreed=7, scoring_locked=True)
 MET = replace(SCORED, meeting_set_up=True, attendance_confirmed=True, quorum_met=True)
 RANKED = replace(MET, ranking_adopted=True)
-NOMINATED = replace(RANKED, nominations=3, nominations_confirmed=True, awards_in_play=2)
+NOMINATED = replace(RANKED, nominations=3, nominations_confirmed=True, awards_in_play=2, committee_elected=True)
 VOTED = replace(NOMINATED, awards_decided=2)
 ELECTED = replace(VOTED, next_term_recorded=True, next_term_confirmed=True)
 SIGNED = replace(ELECTED, next_covenant_drawn_up=True, next_covenant_signed=True)
@@ -37,6 +37,15 @@ def state(facts):
         (NOTHING, "nominations", False, ("ranking_not_adopted", "no_nomination")),
         (replace(RANKED, nominations=2), "nominations", False, ("nominations_not_confirmed",)),
         (NOMINATED, "ballot", False, ("ballot_pending",)),
+        (
+            replace(SCORED, meeting_set_up=True),
+            "committee",
+            False,
+            ("attendance_not_confirmed", "committee_not_elected"),
+        ),
+        (MET, "committee", False, ("committee_not_elected",)),
+        (replace(MET, committee_elected=True), "committee", True, ()),
+        (replace(NOMINATED, committee_elected=False), "ballot", False, ("committee_not_elected", "ballot_pending")),
         (replace(NOMINATED, pending_tie=True, awards_decided=1), "ballot", False, ("tie_pending",)),
         (replace(VOTED, candidates_undecided=1), "results", False, ("results_pending",)),
         (VOTED, "results", True, ()),
@@ -61,8 +70,10 @@ def test_each_step_says_whether_it_is_done_and_what_blocks_it(facts, key, done, 
         (NOTHING, "ranking", ["scoring_not_locked", "attendance_not_confirmed"]),
         (replace(MET, scoring_locked=False), "ranking", ["scoring_not_locked"]),
         (MET, "nominations", ["ranking_not_adopted"]),
-        (replace(RANKED, nominations=2), "ballot", ["nominations_not_confirmed"]),
+        (replace(RANKED, nominations=2), "ballot", ["nominations_not_confirmed", "committee_not_elected"]),
         (replace(NOMINATED, quorum_met=False), "ballot", ["no_quorum"]),
+        (replace(NOMINATED, committee_elected=False), "ballot", ["committee_not_elected"]),
+        (replace(MET, quorum_met=False), "committee", ["no_quorum"]),
         (replace(SCORED, meeting_set_up=True), "term", ["attendance_not_confirmed"]),
         (VOTED, "covenant", ["term_not_recorded"]),
         (replace(SIGNED, closed=True), "attendance", ["closed"]),
@@ -77,7 +88,14 @@ def test_a_step_asked_for_too_early_is_refused_with_what_is_missing(facts, step,
 
 @pytest.mark.parametrize(
     ("facts", "step"),
-    [(NOTHING, "criteria"), (NOTHING, "meeting"), (MET, "ranking"), (RANKED, "nominations"), (NOMINATED, "ballot")],
+    [
+        (NOTHING, "criteria"),
+        (NOTHING, "meeting"),
+        (MET, "ranking"),
+        (MET, "committee"),
+        (RANKED, "nominations"),
+        (NOMINATED, "ballot"),
+    ],
 )
 def test_a_step_whose_requirements_are_done_may_be_taken(facts, step):
     workflow.require(facts, step)
