@@ -79,7 +79,8 @@ class Look:
     italic: bool = False
     underline: bool = False
     upper: bool = False
-    nowrap: bool = False
+    nowrap: bool = False  # never broken: measured as one word
+    nbsp: bool = False  # and its spaces made non-breaking (a `span.nowrap` in running text)
     colour: RGBColor | None = None
     align: str | None = None
     indent: float = 0  # first-line indent, pt
@@ -129,7 +130,7 @@ CLASS_LOOKS = {
     "sig-below": {"size": 13, "bold": True, "upper": True},
     "sig-note": {"size": 13, "italic": True},
     "sig-name": {"size": 14, "bold": True},
-    "nowrap": {"nowrap": True},
+    "nowrap": {"nowrap": True, "nbsp": True},
     "num": {"align": "right", "nowrap": True},
     "name": {"nowrap": True},
     "c": {"align": "center"},
@@ -248,7 +249,7 @@ def _longest_word(segments):
             words.append(0.0)
             continue
         text, look = segment
-        pieces = text.split(" ")
+        pieces = [text] if look.nowrap else text.split(" ")
         words[-1] += _width(pieces[0], look)
         for piece in pieces[1:]:
             words.append(_width(piece, look))
@@ -293,7 +294,7 @@ def _tidy(segments):
             continue
         if look.upper:
             text = text.upper()
-        if look.nowrap:
+        if look.nbsp:
             text = text.replace(" ", "\u00a0")
         if out and out[-1] is not BREAK and out[-1][1] == look:
             out[-1] = (out[-1][0] + text, look)
@@ -815,7 +816,7 @@ class _Writer:
         if columns != 2:
             shares = [1 / columns] * columns
         widths = [int(box.width * share) for share in shares]
-        self.small_header = self._parent_fits_at_12_only(element, look, widths[0])
+        self.small_header = self._left_fits_at_12_only(element, look, widths[0])
         table = self._new_table(box, columns, widths, borders=False)
         cell_look = replace(look.inherit(), align="center", indent=0)
         for _tc, td, cell_box in self._fill(table, rows, placed, columns, widths, cell_look, header_rows=False):
@@ -827,16 +828,16 @@ class _Writer:
             self._marks(box, look.inherit())
 
     @staticmethod
-    def _parent_fits_at_12_only(element, look, width):
-        """Whether the parent body's line wraps at 13 pt but not at 12 (then the left column is set
-        at 12, the parent and the issuing body alike, as decree 30 allows: 12–13)."""
+    def _left_fits_at_12_only(element, look, width):
+        """Whether a line of the left column (parent body, issuing body) wraps at 13 pt but none
+        does at 12: then both are set at 12, as decree 30 allows (12–13) and the PDF does."""
+        wraps = {13: False, 12: False}
         for div in element.iter("div"):
-            if _has_class(div, "parent"):
-                parent = _look_of(div, look)
-                lines = _line_widths(_tidy(_inline_of(div, parent)))
-                twelve = _line_widths(_tidy(_inline_of(div, replace(parent, size=12))))
-                return Pt(max(lines)) > width >= Pt(max(twelve))
-        return False
+            if _has_class(div, "parent") or _has_class(div, "issuer"):
+                for size in wraps:
+                    own = replace(_look_of(div, look), size=size)
+                    wraps[size] |= Pt(max(_line_widths(_tidy(_inline_of(div, own))))) > width
+        return wraps[13] and not wraps[12]
 
     def _signature_table(self, element, box, look):
         rows = self._rows(element)
