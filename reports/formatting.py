@@ -34,3 +34,28 @@ def vn_percent(value, digits: int = 1) -> str:
     if "," in text:
         text = text.rstrip("0").rstrip(",")
     return f"{text}%"
+
+
+def vn_amount(value) -> str:
+    """A number in prose: decimal comma, no trailing zeros ("100", "99,5", "1.234,25")."""
+    if value is None:
+        return ""
+    text = vn_number(value, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def sentence(text) -> str:
+    """User text set inside a sentence of ours, stripped of its own closing punctuation and
+    spaces: the document never shows a doubled full stop or a semicolon before one."""
+    return (text or "").strip().rstrip(" .;,:").strip()
+
+
+AWARD_PHRASES = {
+    "flag": "Chính phủ tặng Cờ thi đua",
+    "certificate": "Thủ tướng Chính phủ tặng Bằng khen",
+}
+
+
+def award_phrase(code, name="") -> str:
+    """ "được suy tôn đề nghị Chính phủ tặng Cờ thi đua": who awards what, for a sentence."""
+    return AWARD_PHRASES.get(code) or f"tặng {name}"

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .enums import DocumentKind, ReportStatus
 
@@ -120,3 +121,32 @@ class Report(models.Model):
 
     def download_name(self, suffix=".pdf"):
         return f"{self.kind}-{self.emulation_year.year}-{self.number:02d}{suffix}"
+
+
+class DocumentText(models.Model):
+    """A part of a document the people write (the minutes' opening, the central delegate's
+    guidance, the report's strengths…), per year and kind; the app drafts it from the year's
+    facts until someone saves it (`reports.services.document_texts_save`)."""
+
+    emulation_year = models.ForeignKey(
+        "cluster.EmulationYear",
+        on_delete=models.CASCADE,
+        related_name="document_texts",
+        verbose_name=_("emulation year"),
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    key = models.CharField(_("part"), max_length=40)
+    text = models.TextField(_("text"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document text")
+        verbose_name_plural = _("document texts")
+        constraints = [models.UniqueConstraint(fields=["emulation_year", "kind", "key"], name="one_text_per_part")]
+
+    def __str__(self):
+        return f"{self.emulation_year} {self.kind} {self.key}"

@@ -312,18 +312,19 @@ def render_html(template, context):
 
 
 def _layout(document):
-    """Where the render put the signer's blank space (anchor `signature-space`) and the name under
-    it (`signature-name`), in CSS px from the page's top-left, for a signature stamped later."""
+    """Where the render put the signer's blank space (anchor `signature-space`: the box between the
+    post and the name, as wide as the signature's column), in CSS px from the page's top-left, for
+    a signature stamped on the PDF later."""
     for index, page in enumerate(document.pages):
         if "signature-space" in page.anchors:
-            x, y = page.anchors["signature-space"]
-            _x, name_y = page.anchors.get("signature-name", (x, y))
+            x1, y1, x2, y2 = page.anchors["signature-space"][:4]
             return {
                 "signature": {
                     "page": index,
-                    "x": round(x, 2),
-                    "y": round(y, 2),
-                    "height": round(max(name_y - y, 0), 2),
+                    "x": round(x1, 2),
+                    "y": round(y1, 2),
+                    "width": round(x2 - x1, 2),
+                    "height": round(y2 - y1, 2),
                     "page_width": round(page.width, 2),
                     "page_height": round(page.height, 2),
                 }
@@ -337,6 +338,52 @@ def render_pdf_document(html):
 
     document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=document_fetcher()).render()
     return document.write_pdf(), len(document.pages), _layout(document)
+
+
+def render_docx(html):
+    """The same HTML as a Word file in the decree-30 layout (reports.docx)."""
+    from .docx import html_to_docx
+
+    return html_to_docx(html)
+
+
+def print_copy(report):
+    """The PDF a reader downloads: the file as made, unless the document has since been superseded
+    (its count corrected, or an issued replacement): then a copy marked so on every page, made
+    from the same data; the stored file itself is never changed."""
+    mark = selectors.superseded_mark(report)
+    data = report.file.open("rb").read()
+    if not mark:
+        return data
+    context = {**selectors.document_context(report), "superseded_mark": mark}
+    pdf, _pages, _layout_ = render_pdf_document(render_html(TEMPLATES[report.kind], context))
+    return pdf
+
+
+@transaction.atomic
+def document_texts_save(*, emulation_year, kind, texts, user=None):
+    """Save the written parts of a document (`texts`: {part: text}); unknown parts are refused.
+    An issued document keeps what it said; the next draft shows the new text."""
+    from . import texts as document_texts
+    from .models import DocumentText
+
+    _ensure_owner(kind=kind, emulation_year=emulation_year, user=user)
+    keys = document_texts.part_keys(kind)
+    unknown = sorted(set(texts) - set(keys))
+    if not keys or unknown:
+        raise ValidationError(_("This document has no such part: %(parts)s") % {"parts": ", ".join(unknown) or kind})
+    saved = []
+    for key in keys:
+        if key not in texts:
+            continue
+        value = "\n".join(line.rstrip() for line in (texts[key] or "").strip().splitlines())
+        if len(value) > 20000:
+            raise ValidationError(_("A part of a document holds at most 20,000 characters."))
+        row, _created = DocumentText.objects.update_or_create(
+            emulation_year=emulation_year, kind=kind, key=key, defaults={"text": value, "updated_by": user}
+        )
+        saved.append(row)
+    return saved
 
 
 def render_pdf(template, context):
@@ -363,6 +410,7 @@ def report_render(*, report_id):
     try:
         html = render_html(TEMPLATES[report.kind], selectors.document_context(report))
         pdf, pages, layout = render_pdf_document(html)
+        word = render_docx(html)
     except Exception as error:
         Report.objects.filter(pk=report.pk).update(
             status=ReportStatus.FAILED,
@@ -370,11 +418,15 @@ def report_render(*, report_id):
             error=_("The document could not be rendered: %(error)s") % {"error": str(error)[:500]},
         )
         raise
-    old = report.file.name if report.file else None
+    old = [f.name for f in (report.file, report.docx_file) if f]
     report.file.save(f"{report.kind}.pdf", ContentFile(pdf), save=False)
+    report.docx_file.save(f"{report.kind}.docx", ContentFile(word), save=False)
     report.status, report.error, report.pages, report.finished_at = ReportStatus.DONE, "", pages, timezone.now()
     report.rendered_version, report.layout = version, layout
-    report.save(update_fields=["file", "status", "error", "pages", "finished_at", "rendered_version", "layout"])
-    if old and old != report.file.name:
-        report.file.storage.delete(old)
+    report.save(
+        update_fields=["file", "docx_file", "status", "error", "pages", "finished_at", "rendered_version", "layout"]
+    )
+    for name in old:
+        if name not in (report.file.name, report.docx_file.name):
+            report.file.storage.delete(name)
     return report

@@ -67,6 +67,9 @@ NOT_YEAR_WRITES = {
     "report_retry",
     "report_render",
     "report_issue",
+    "document_texts_save",
+    "render_docx",
+    "print_copy",
 }
 
 

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from reports import formatting
 
@@ -23,3 +24,37 @@ def vn_date(day):
 @register.filter
 def upper_vi(text):
     return (text or "").upper()
+
+
+@register.filter
+def vn_amount(value):
+    return formatting.vn_amount(value)
+
+
+@register.filter
+def sentence(text):
+    return formatting.sentence(text)
+
+
+@register.filter
+def paragraphs(text):
+    """A written part as its paragraphs (one per non-empty line)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def award_phrase(award_type):
+    """The award as a sentence names it: "Chính phủ tặng Cờ thi đua", "Thủ tướng Chính phủ tặng Bằng khen"."""
+    return formatting.award_phrase(getattr(award_type, "code", ""), getattr(award_type, "name", ""))
+
+
+@register.filter
+def two_digits(number):
+    return f"{int(number):02d}" if number is not None else ""
+
+
+@register.filter
+def css_string(text):
+    """Text safe inside a CSS string ("…"): quotes, backslashes and line ends escaped the CSS way."""
+    escaped = "".join(f"\\{ord(c):X} " if c in '"\\\n\r<>' else c for c in str(text or ""))
+    return mark_safe(escaped)  # noqa: S308 - every character that could end the string is escaped

@@ -194,7 +194,7 @@ def test_an_absent_members_written_vote_and_a_departure_from_the_ranking_reach_t
     page.get_by_role("link", name="Văn bản", exact=True).click()
     expect(page.get_by_role("heading", name="Tạo văn bản")).to_be_visible()
     item = page.get_by_test_id("available").locator("li", has_text="Biên bản hội nghị tổng kết")
-    item.get_by_role("button", name="Tạo PDF").click()
+    item.get_by_role("button", name="Tạo văn bản").click()
     expect(page.get_by_test_id("report-status")).to_have_attribute("data-status", "done")
     with page.expect_download() as download_info:
         page.get_by_test_id("download").click()

@@ -41,3 +41,44 @@ def font_covers_vietnamese(path: Path) -> bool:
 
     cmap = TTFont(str(path)).getBestCmap()
     return all(code in cmap for code in range(0x1EA0, 0x1EFA))
+
+
+PT_TO_MM = 25.4 / 72
+
+
+def glyph_extents(data: bytes):
+    """For every page: (page width, page height, left, top, right, bottom) in millimetres, the
+    margins measured from the words actually printed (pdftotext -bbox), the page number in the
+    top margin left out."""
+    import re
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        html = subprocess.run(
+            ["pdftotext", "-bbox", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        width, height = float(page.group(1)), float(page.group(2))
+        boxes = [
+            tuple(float(v) for v in m.groups())
+            for m in re.finditer(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', page.group(3)
+            )
+        ]
+        body = [b for b in boxes if b[1] * PT_TO_MM > 18] or boxes
+        if not body:
+            pages.append((width * PT_TO_MM, height * PT_TO_MM, None, None, None, None))
+            continue
+        pages.append(
+            (
+                width * PT_TO_MM,
+                height * PT_TO_MM,
+                min(b[0] for b in body) * PT_TO_MM,
+                min(b[1] for b in body) * PT_TO_MM,
+                (width - max(b[2] for b in body)) * PT_TO_MM,
+                (height - max(b[3] for b in body)) * PT_TO_MM,
+            )
+        )
+    return pages

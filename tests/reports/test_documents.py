@@ -42,13 +42,17 @@ def test_minutes_of_the_2014_review(demo_2014, demo_user):
         "Số: 01/BB-CTĐ",
         "Trụ sở UBND tỉnh Phú Thọ",
         "Trần Thị Hà",
-        "Thái Nguyên: 6/7 phiếu, đạt 85,7%, được suy tôn",
-        "Phú Thọ: 7/7 phiếu, đạt 100%, được suy tôn",
+        "Tỉnh Thái Nguyên đạt 6/7 phiếu (85,7%), được suy tôn đề nghị Chính phủ tặng Cờ thi đua",
+        "Tỉnh Phú Thọ đạt 7/7 phiếu (100%), được suy tôn đề nghị Thủ tướng Chính phủ tặng Bằng khen",
         "Cờ thi đua của Chính phủ: tỉnh Thái Nguyên",
         "Bằng khen của Thủ tướng Chính phủ: tỉnh Phú Thọ",
         "bầu tỉnh Bắc Giang làm Cụm trưởng và tỉnh Bắc Kạn làm Cụm phó",
+        "7/7 thành viên có mặt, đủ điều kiện tiến hành hội nghị",
+        "1. Đại biểu Trung ương",
+        "(thang điểm 100)",
+        "Biên bản đã được thông qua trước Hội nghị và được lập thành 09 bản",
         "THƯ KÝ",
-        "CHỦ TỌA",
+        "CHỦ TRÌ HỘI NGHỊ",
         "Hòa Bình",
         "Tuyên Quang",
         "Yên Bái",
@@ -99,7 +103,10 @@ def test_covenant_2015_with_seven_signatures(demo_2014, demo_user):
     text = flat(pdf_text(data))
     assert "GIAO ƯỚC THI ĐUA" in text and "Phú Thọ, ngày 04 tháng 3 năm 2015" in text
     for province in ["BẮC GIANG", "BẮC KẠN", "HÒA BÌNH", "PHÚ THỌ", "THÁI NGUYÊN", "TUYÊN QUANG", "YÊN BÁI"]:
-        assert f"TM. UBND TỈNH {province}" in text, province
+        assert f"TỈNH {province} TM. ỦY BAN NHÂN DÂN" in text, province
+    assert "UBND" not in text.split("GIAO ƯỚC THI ĐUA")[0]  # never abbreviated in the header
+    # A vice-chairman signs for the chairman: TM. / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, then the name.
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Vũ Thị Giang" in text
     for name in [
         "Nguyễn Văn An",
         "Trần Thị Bình",
@@ -117,8 +124,12 @@ def test_year_report_has_ranking_chart_and_nominations(demo_2014, demo_user):
     _report, data = make(DocumentKind.YEAR_REPORT, year(2014), demo_user("phutho"))
     text = flat(pdf_text(data))
     assert "BÁO CÁO" in text and "Số: 01/BC-CTĐ" in text
-    assert "Đề nghị tặng Cờ thi đua của Chính phủ cho tỉnh Thái Nguyên" in text
-    assert "Đề nghị tặng Bằng khen của Thủ tướng Chính phủ cho tỉnh Phú Thọ" in text
+    assert "Tỉnh Thái Nguyên đạt 6/7 phiếu (85,7%), được suy tôn đề nghị Chính phủ tặng Cờ thi đua" in text
+    assert "trình Chính phủ tặng Cờ thi đua của Chính phủ cho tỉnh Thái Nguyên" in text
+    assert "trình Thủ tướng Chính phủ tặng Bằng khen của Thủ tướng Chính phủ cho tỉnh Phú Thọ" in text
+    for heading in ["Ưu điểm", "Hạn chế", "Nguyên nhân", "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2015", "KIẾN NGHỊ, ĐỀ XUẤT"]:
+        assert heading in text, heading
+    assert "TM. CỤM THI ĐUA 7 TỈNH TRUNG DU VÀ MIỀN NÚI PHÍA BẮC CỤM TRƯỞNG" in text
 
 
 def test_only_a_font_covering_vietnamese_is_embedded(demo_2014, demo_user):

@@ -14,7 +14,7 @@ def test_chair_makes_the_minutes_from_the_browser(client, demo_2014, demo_user):
     client.force_login(demo_user("phutho"))
     url = reverse("reports:documents", args=[demo_2014.pk, 2014])
     page = text(client.get(url))
-    assert "Biên bản hội nghị tổng kết" in page and "Tạo PDF" in page
+    assert "Biên bản hội nghị tổng kết" in page and "Tạo văn bản" in page
     response = client.post(url, {"kind": "minutes"})
     report = Report.objects.get()
     assert response["Location"] == reverse("reports:report", args=[report.pk])
@@ -42,7 +42,7 @@ def test_a_member_reads_but_does_not_request(client, demo_2014, demo_user):
     report = Report.objects.get()
     client.force_login(demo_user("yenbai"))
     page = text(client.get(reverse("reports:documents", args=[demo_2014.pk, 2014])))
-    assert "Tạo PDF" not in page and "01/BTH-CTĐ" in page
+    assert "Tạo văn bản" not in page and "01/BTH-CTĐ" in page
     assert client.get(reverse("reports:download", args=[report.pk])).status_code == 200
     assert client.post(reverse("reports:documents", args=[demo_2014.pk, 2014]), {"kind": "minutes"}).status_code == 403
     assert Report.objects.count() == 1
