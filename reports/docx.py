@@ -674,7 +674,7 @@ class _Writer:
         fmt = paragraph.paragraph_format
         inset = Emu(int((box.width - width) / 2))
         fmt.left_indent = fmt.right_indent = inset
-        fmt.space_before, fmt.line_spacing = Pt(1), Pt(2)
+        fmt.space_before, fmt.line_spacing = Pt(2), Pt(2)
         _paragraph_border(paragraph, ["top"], val="single", sz="6", space="0", color="000000")
         paragraph._p.get_or_add_pPr().append(_rpr_of_size(2))
 
@@ -855,10 +855,12 @@ class _Writer:
         table = self._new_table(box, columns, widths, borders=False)
         cell_look = replace(look.inherit(), align="center", indent=0)
         for _tc, _td, cell_box in self._fill(table, rows, placed, columns, widths, cell_look, header_rows=False):
-            # A block stays in one piece; one row of blocks stays with its paragraph, a
-            # covenant's many rows may run over pages between rows.
-            for paragraph in cell_box.paragraphs if not covenant else cell_box.paragraphs[:-1]:
-                paragraph.paragraph_format.keep_with_next = True
+            # A row never splits (cantSplit); one row of blocks stays with its paragraph. A
+            # covenant's rows may run over pages: Word keeps a row whose paragraphs "keep with
+            # next" with the next row, so they do not.
+            if not covenant:
+                for paragraph in cell_box.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
             if covenant and cell_box.paragraphs:
                 cell_box.paragraphs[-1].paragraph_format.space_after = Pt(14)
         self._space_before_table(box, table, 12)
@@ -910,15 +912,12 @@ class _Writer:
                         bounds[c] += (need - have) / colspan
         high = [max(h, lo) for h, lo in zip(high, low, strict=True)]
         target = Emu(int(available)).pt
-        if sum(high) <= target:
-            extra = target - sum(high)
-            points = [h + extra * h / sum(high) for h in high]
-        elif sum(low) <= target:
-            room, spread = target - sum(low), sum(h - lo for h, lo in zip(high, low, strict=True))
-            points = [lo + room * (h - lo) / spread for h, lo in zip(high, low, strict=True)]
-        else:
-            points = [lo * target / sum(low) for lo in low]
-        return [int(Pt(p)) for p in points]
+        # A vote-count table's figures take a quarter of its width each (table.counts td.num).
+        fixed = {column: target / 4 for _r, column, colspan, _rs, td in placed if counts and _has_class(td, "num")}
+        free = [c for c in range(columns) if c not in fixed]
+        shares = _distribute([low[c] for c in free], [high[c] for c in free], target - sum(fixed.values()))
+        points = dict(zip(free, shares, strict=True)) | fixed
+        return [int(Pt(points[c])) for c in range(columns)]
 
     @staticmethod
     def _space_before_table(box, table, points):
@@ -933,6 +932,20 @@ class _Writer:
     def _after_table(box, after=0):
         """The paragraph after a table leaves `after` points above it (the table's margin)."""
         box.pending_before = after
+
+
+def _distribute(low, high, target):
+    """Widths between `low` and `high` adding up to `target`, as a browser's automatic layout
+    shares them: all at their widest and the rest in proportion, else each at its narrowest plus
+    a share of the room in proportion to what it would take more, else narrowed alike."""
+    if not low:
+        return []
+    if sum(high) <= target:
+        return [h + (target - sum(high)) * h / sum(high) for h in high]
+    if sum(low) <= target:
+        spread = sum(h - lo for h, lo in zip(high, low, strict=True))
+        return [lo + (target - sum(low)) * (h - lo) / spread for h, lo in zip(high, low, strict=True)]
+    return [lo * target / sum(low) for lo in low]
 
 
 def _span(td, name):
