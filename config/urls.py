@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("covenants.urls")),
     path("", include("awards.urls")),
     path("", include("reports.urls")),
+    path("", include("signatures.urls")),
     path("", include("cluster.urls")),
 ]

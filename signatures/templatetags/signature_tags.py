@@ -1,0 +1,30 @@
+"""`{% signature_panel report %}`: the signed copies of a document on its page, with what the
+signed-in user may do (upload a signed PDF, sign on the server)."""
+
+from django import template
+
+from .. import selectors, services
+from ..forms import SignedCopyForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("signatures/panel.html", takes_context=True)
+def signature_panel(context, report):
+    request = context["request"]
+    user = request.user
+    copies = selectors.signed_copies_of(report) if report.is_issued else []
+    can_sign = report.is_issued and user.has_perm("signatures.sign_document", report)
+    certificate = selectors.active_certificate(report.emulation_year.cluster) if can_sign else None
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "report": report,
+        "official": next((copy for copy in copies if copy.is_official), None),
+        "others": [copy for copy in copies if not copy.is_official],
+        "can_sign": can_sign,
+        "certificate": certificate,
+        "configured": services.signing_configured(),
+        "can_manage": user.has_perm("signatures.manage_certificates", report.emulation_year.cluster),
+        "form": SignedCopyForm(),
+    }

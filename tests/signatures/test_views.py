@@ -1,0 +1,181 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from signatures import services
+from signatures.models import OrganisationCertificate, SignedCopy
+from tests.signatures import pki
+from tests.signatures.conftest import BLUE, RED, png
+from tests.signatures.test_services import issued_bytes, store_certificate, upload
+
+
+def page(client, report):
+    return client.get(reverse("reports:report", args=[report.pk])).content.decode()
+
+
+def post_upload(client, report, data):
+    return client.post(
+        reverse("signatures:upload", args=[report.pk]),
+        {"file": SimpleUploadedFile("da-ky.pdf", data, content_type="application/pdf")},
+        follow=True,
+    )
+
+
+def test_the_chair_uploads_a_signed_copy_and_the_page_shows_who_signed_it(client, issued, trust, holder, demo_user):
+    client.force_login(demo_user("phutho"))
+    assert 'data-testid="signed-upload"' in page(client, issued)
+    response = post_upload(client, issued, pki.sign_elsewhere(issued_bytes(issued), holder))
+    text = response.content.decode()
+    assert "đã được xác thực và là bản chính thức" in text
+    assert 'data-testid="official-copy"' in text
+    assert "Đã ký số bởi Nguyễn Văn An lúc" in text and "; hợp lệ" in text
+    copy = SignedCopy.objects.get()
+    download = client.get(reverse("signatures:download", args=[copy.pk]))
+    body = b"".join(download.streaming_content)
+    assert body.startswith(issued_bytes(issued)) and len(body) > len(issued_bytes(issued))
+    assert download["Cache-Control"] == "private, no-store"
+    assert "ky-so.pdf" in download["Content-Disposition"]
+
+
+def test_a_refused_upload_says_why_on_the_page_and_keeps_the_official_copy(client, issued, trust, holder, demo_user):
+    client.force_login(demo_user("phutho"))
+    post_upload(client, issued, pki.sign_elsewhere(issued_bytes(issued), holder))
+    forged = pki.change_after_signing(pki.sign_elsewhere(issued_bytes(issued), holder))
+    text = post_upload(client, issued, forged).content.decode()
+    assert "Tệp ký số bị từ chối" in text and "đã bị sửa sau khi ký" in text
+    assert "Bản chính thức giữ nguyên" in text
+    assert SignedCopy.objects.count() == 1 and SignedCopy.objects.get().is_official
+
+
+def test_an_untrusted_signature_is_shown_not_valid_among_the_kept_copies(client, issued, trust, stranger, demo_user):
+    client.force_login(demo_user("phutho"))
+    text = post_upload(client, issued, pki.sign_elsewhere(issued_bytes(issued), stranger)).content.decode()
+    assert "Chưa có bản ký số hợp lệ." in text
+    assert "Người Lạ" in text and "không hợp lệ (chứng thư không thuộc tổ chức chứng thực tin cậy)" in text
+
+
+def test_a_draft_says_it_must_be_issued_first(client, draft, trust, demo_user):
+    client.force_login(demo_user("phutho"))
+    text = page(client, draft)
+    assert 'data-testid="signature-draft"' in text and "ban hành" in text
+    assert 'data-testid="signed-upload"' not in text
+
+
+def test_a_member_sees_the_result_but_cannot_sign(client, issued, trust, holder, demo_user):
+    services.signed_copy_upload(
+        report=issued, upload=upload(pki.sign_elsewhere(issued_bytes(issued), holder)), user=demo_user("phutho")
+    )
+    client.force_login(demo_user("backan"))
+    text = page(client, issued)
+    assert "Đã ký số bởi Nguyễn Văn An" in text
+    assert 'data-testid="signed-upload"' not in text and 'data-testid="server-sign"' not in text
+    response = client.post(
+        reverse("signatures:upload", args=[issued.pk]),
+        {"file": SimpleUploadedFile("x.pdf", pki.sign_elsewhere(issued_bytes(issued), holder))},
+    )
+    assert response.status_code == 403 and SignedCopy.objects.count() == 1
+    response = client.post(reverse("signatures:sign", args=[issued.pk]), {"confirmed": "1"})
+    assert response.status_code == 403 and SignedCopy.objects.count() == 1
+
+
+def test_the_server_signs_after_a_confirmation(client, issued, trust, holder, demo_user):
+    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    client.force_login(demo_user("phutho"))
+    assert "Ký số trên máy chủ" in page(client, issued)
+    url = reverse("signatures:sign", args=[issued.pk])
+    confirmation = client.post(url).content.decode()
+    assert 'name="confirmed" value="1"' in confirmation and "Chứng thư số của Cụm" in confirmation
+    assert not SignedCopy.objects.exists()
+    text = client.post(url, {"confirmed": "1"}, follow=True).content.decode()
+    assert "Đã ký số bởi Nguyễn Văn An" in text and SignedCopy.objects.get().is_official
+
+
+def test_a_failed_server_signature_shows_its_error_and_the_button_stays(
+    client, issued, trust, holder, demo_user, monkeypatch
+):
+    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    client.force_login(demo_user("phutho"))
+
+    def broken(*args, **kwargs):
+        raise OSError("hết thời gian chờ")
+
+    monkeypatch.setattr(services.pdf, "sign", broken)
+    text = client.post(reverse("signatures:sign", args=[issued.pk]), {"confirmed": "1"}, follow=True).content.decode()
+    assert "Không ký được văn bản: hết thời gian chờ" in text and "hãy thử lại" in text
+    assert 'data-testid="server-sign"' in text and not SignedCopy.objects.exists()
+
+
+def test_the_panel_makes_the_same_number_of_queries_with_more_copies(
+    client, issued, trust, holder, demo_user, django_assert_max_num_queries
+):
+    client.force_login(demo_user("phutho"))
+    original = issued_bytes(issued)
+    services.signed_copy_upload(
+        report=issued, upload=upload(pki.sign_elsewhere(original, holder)), user=demo_user("phutho")
+    )
+    client.get(reverse("reports:report", args=[issued.pk]))  # warm the session and caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        page(client, issued)
+    for name in ("Chu-ky-2", "Chu-ky-3", "Chu-ky-4"):
+        services.signed_copy_upload(
+            report=issued, upload=upload(pki.sign_elsewhere(original, holder, name)), user=demo_user("phutho")
+        )
+    with CaptureQueriesContext(connection) as four:
+        text = page(client, issued)
+    assert text.count('data-testid="signed-copy"') == 4
+    assert len(four) == len(one)
+
+
+# --- The certificate page ------------------------------------------------------------------
+
+
+def certificate_post(client, cluster, holder, passphrase="mat-khau"):  # noqa: S107 (a test passphrase)
+    return client.post(
+        reverse("signatures:certificates", args=[cluster.pk]),
+        {
+            "label": "Chứng thư số của Cụm",
+            "pkcs12_file": SimpleUploadedFile("cum.p12", holder.pkcs12(b"mat-khau")),
+            "passphrase": passphrase,
+            "signer_image": SimpleUploadedFile("chu-ky.png", png(BLUE)),
+            "seal_image": SimpleUploadedFile("con-dau.png", png(RED, (200, 200))),
+        },
+        follow=True,
+    )
+
+
+def test_the_chair_stores_and_deactivates_the_certificate(client, issued, trust, holder, demo_user):
+    cluster = issued.emulation_year.cluster
+    client.force_login(demo_user("bacgiang"))
+    text = certificate_post(client, cluster, holder).content.decode()
+    assert "đang dùng" in text and "Nguyễn Văn An" in text
+    certificate = OrganisationCertificate.objects.get()
+    client.post(reverse("signatures:deactivate", args=[certificate.pk]))
+    certificate.refresh_from_db()
+    assert not certificate.active
+
+
+def test_a_wrong_passphrase_is_shown_next_to_its_field(client, issued, trust, holder, demo_user):
+    client.force_login(demo_user("bacgiang"))
+    text = certificate_post(client, issued.emulation_year.cluster, holder, passphrase="sai").content.decode()
+    assert "mật khẩu không đúng" in text and 'id="error_1_id_passphrase"' in text
+    assert not OrganisationCertificate.objects.exists()
+
+
+def test_without_a_signing_key_the_page_says_server_signing_is_not_configured(
+    client, issued, trust, settings, demo_user
+):
+    settings.SIGNING_KEY = ""
+    client.force_login(demo_user("bacgiang"))
+    text = client.get(reverse("signatures:certificates", args=[issued.emulation_year.cluster.pk])).content.decode()
+    assert 'data-testid="not-configured"' in text and "SIGNING_KEY" in text
+    assert 'data-testid="certificate-form"' not in text
+
+
+@pytest.mark.parametrize("username", ["phutho", "backan"])
+def test_the_certificate_page_is_not_for_other_members(client, issued, trust, demo_user, username):
+    client.force_login(demo_user(username))
+    response = client.get(reverse("signatures:certificates", args=[issued.emulation_year.cluster.pk]))
+    assert response.status_code == 404
