@@ -571,7 +571,7 @@ class _Writer:
         if self.small_header and ("parent" in classes or "issuer" in classes):
             look = replace(look, size=12)
         if "superseded-mark" in classes:
-            return  # already the first paragraph of the body
+            return  # laid out once, under the header (_marks)
         if tag == "table":
             if "header" in classes:
                 self._header_table(element, box, look)
@@ -595,13 +595,13 @@ class _Writer:
             self._list_item(element, box, look)
         elif any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in element):
             self._flow(element, box, look)
-            if (
-                look.before or look.after or look.keep
-            ):  # the element's own spacing goes to its first and last paragraphs
-                made = box.paragraphs[start:]
-                if made:
-                    made[0].paragraph_format.space_before = Pt(look.before) if look.before else None
-                    made[-1].paragraph_format.space_after = Pt(look.after) if look.after else None
+            made = box.paragraphs[start:]  # the element's own spacing: above its first paragraph, below its last
+            if made and look.before:
+                made[0].paragraph_format.space_before = Pt(look.before)
+            if made and look.after:
+                made[-1].paragraph_format.space_after = Pt(look.after)
+            for paragraph in made if look.keep else ():
+                paragraph.paragraph_format.keep_with_next = True
         else:
             self._paragraph(box, _tidy(_inline_of(element, look)), look, element=element)
         if "issuer" in classes and not any(_has_class(d, "rule") for d in element.iter()):
