@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "awards",
     "reports",
     "signatures",
+    "dossiers",
     "archive",
     "demo",
 ]

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("", include("reports.urls")),
     path("", include("signatures.urls")),
+    path("", include("dossiers.urls")),
     path("", include("cluster.urls")),
 ]

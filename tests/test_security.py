@@ -86,7 +86,23 @@ TABLE = {
     "reports:documents": (year_kwargs(2014), MEMBERS),
     "reports:report": (lambda o: {"pk": o["report"].pk}, MEMBERS),
     "reports:download": (lambda o: {"pk": o["report"].pk}, MEMBERS),
+    "dossiers:dossier": (lambda o: {"pk": o["nomination"].pk}, MEMBERS),
+    "dossiers:pack": (lambda o: {"pk": o["nomination"].pk}, (302, 404, 404, 404, 404, 404)),  # not built yet
+    "dossiers:paper": (lambda o: {"pk": dossier_paper(o["nomination"]).pk}, MEMBERS),
 }
+
+
+def dossier_paper(nomination):
+    """A paper uploaded to the nomination's dossier (the province's certified report)."""
+    from django.core.files.base import ContentFile
+
+    from dossiers.models import Dossier, DossierPaper
+
+    dossier, _created = Dossier.objects.get_or_create(nomination=nomination)
+    paper = DossierPaper(dossier=dossier, kind="certified_achievement_report", original_name="bc.pdf", size=8)
+    paper.file.save("bc.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    paper.save()
+    return paper
 
 
 def all_url_names():
