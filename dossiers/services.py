@@ -224,11 +224,9 @@ def dossier_build(*, nomination, user=None):
     return dossier
 
 
-MAX_PAPER_BYTES = 20 * 1024 * 1024
-
-
 def dossier_paper_upload(*, nomination, upload, kind=PaperKind.CERTIFIED_REPORT, note="", user=None):
-    """Add a paper to the dossier (a PDF, checked by its content and size). A newer paper of the
+    """Add a paper to the dossier (a PDF, checked by its content and size as every upload is,
+    `common.uploads.inspect_upload`). A newer paper of the
     same kind is the one in use; the older ones stay. Refused once the dossier is sent."""
     _require(user, "dossiers.upload_paper", nomination)
     if kind not in PaperKind.values:
@@ -238,8 +236,6 @@ def dossier_paper_upload(*, nomination, upload, kind=PaperKind.CERTIFIED_REPORT,
     info = inspect_upload(upload, allowed=("pdf",)) if upload is not None else None
     if info is None:
         raise ValidationError({"upload": _("Choose the PDF file.")})
-    if info.size > MAX_PAPER_BYTES:
-        raise ValidationError({"upload": _("A paper of the dossier is at most 20 MB.")})
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationError({"note": _("A note holds at most 500 characters.")})

@@ -294,3 +294,13 @@ def test_the_dossier_page_and_the_state_on_the_console(issued_2014, flag_nominat
     assert "10/06/2015" in console and "123/CTĐ" in console
     assert console.count('data-testid="dossier-link"') == 2  # the flag and the certificate
     assert 'data-dossier-state="preparing"' in console  # Phú Thọ's certificate: nothing yet
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_next_to_its_field(demo_2014, flag_nomination, nominee, client):
+    client.force_login(nominee)
+    url = reverse("dossiers:dossier", args=[flag_nomination.pk])
+    response = client.post(url, {"action": "upload", "upload": SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 exe")})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "bao-cao.pdf" in page and 'id="id_upload"' in page and "invalid-feedback" in page
+    assert not Dossier.objects.filter(nomination=flag_nomination, papers__isnull=False).exists()
