@@ -75,7 +75,6 @@ def verify(data: bytes, *, original: bytes, trust_roots) -> Verdict:
     that only sign it, and validate every signature. Raises `Refused` when the file is broken,
     is another document, holds no signature, a signature is damaged, or the content was changed
     (before or after signing); an untrusted certificate is not a refusal: its result says so."""
-    from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -90,7 +89,7 @@ def verify(data: bytes, *, original: bytes, trust_roots) -> Verdict:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # whatever a malformed file breaks, it is refused
         raise Refused("broken", str(error)[:200]) from error
     if not signatures:
         raise Refused("no_signature")
@@ -129,11 +128,11 @@ def verify(data: bytes, *, original: bytes, trust_roots) -> Verdict:
     # The issued document is the file's first revision(s): everything after it must be signing.
     try:
         base_revision = PdfFileReader(io.BytesIO(original), strict=False).xrefs.total_revisions - 1
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # whatever a malformed file breaks, it is refused
         raise Refused("broken", str(error)[:200]) from error
     try:
         unchanged = _only_signing_added(reader, base_revision)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except Exception as error:  # whatever a malformed update breaks
         raise Refused("broken", str(error)[:200]) from error
     if not unchanged:
         for result in verdict.signatures:

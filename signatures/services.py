@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -114,6 +114,21 @@ def describe(*, common_name, signed_at, valid, trusted, covers_document=True, in
     return _("Digitally signed by %(name)s at %(time)s; not valid") % values
 
 
+def result_lines(copy):
+    """One result line per signature of a signed copy, in the active language."""
+    return [
+        describe(
+            common_name=s["common_name"],
+            signed_at=pdf.parse_time(s["signed_at"]),
+            valid=s["valid"],
+            trusted=s["trusted"],
+            covers_document=s["covers_document"],
+            intact=s["intact"],
+        )
+        for s in copy.signatures
+    ]
+
+
 def _refusal(report, refused):
     reason = REASONS[refused.code] % {"number": report.number_text}
     if refused.verdict is not None and refused.verdict.signatures:
@@ -161,17 +176,8 @@ def _store(*, report, data, verdict, source, user, certificate=None):
         uploaded_by=user,
         is_official=verdict.valid,
     )
-    copy.summary = "\n".join(
-        describe(
-            common_name=s.common_name,
-            signed_at=pdf.parse_time(s.signed_at),
-            valid=s.valid,
-            trusted=s.trusted,
-            covers_document=s.covers_document,
-            intact=s.intact,
-        )
-        for s in verdict.signatures
-    )
+    with translation.override("vi"):  # the record's own words; pages say it in the reader's language
+        copy.summary = "\n".join(result_lines(copy))
     with transaction.atomic():
         Report.objects.select_for_update().get(pk=report.pk)  # one official switch at a time
         if SignedCopy.objects.filter(report=report, sha256=copy.sha256).exists():

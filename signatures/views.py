@@ -52,7 +52,7 @@ def signed_copy_upload(request, pk):
         if copy.is_official:
             messages.success(request, _("The signed copy was verified and is now the official copy."))
         else:
-            result = copy.summary
+            result = "; ".join(services.result_lines(copy))
             messages.warning(request, _("The signed copy was kept but is not valid: %(result)s") % {"result": result})
     return redirect("reports:report", pk=report.pk)
 

@@ -15,6 +15,8 @@ def signature_panel(context, report):
     user = request.user
     copies = selectors.signed_copies_of(report) if report.is_issued else []
     can_sign = report.is_issued and user.has_perm("signatures.sign_document", report)
+    for copy in copies:
+        copy.lines = services.result_lines(copy)
     certificate = selectors.active_certificate(report.emulation_year.cluster) if can_sign else None
     return {
         "request": request,

@@ -90,8 +90,17 @@ def official_then(issued, holder, user):
         (lambda data, holder: data, "không có chữ ký số"),
         (lambda data, holder: b"not a pdf at all", "không phải là tệp PDF"),
         (lambda data, holder: data[:-200], "không phải là văn bản số"),
+        (lambda data, holder: data + b"\n7 0 obj\n<< /Type /Sig\nxref\ntrailer <<>>\n%%EOF", "Không đọc được tệp"),
     ],
-    ids=["changed-after-signing", "bytes-appended", "changed-then-signed", "unsigned", "not-a-pdf", "truncated"],
+    ids=[
+        "changed-after-signing",
+        "bytes-appended",
+        "changed-then-signed",
+        "unsigned",
+        "not-a-pdf",
+        "truncated",
+        "broken-update",
+    ],
 )
 def test_a_file_that_fails_verification_is_refused_and_the_official_copy_stays(
     issued, trust, holder, demo_user, forge, reason
