@@ -228,8 +228,8 @@ def year_context(emulation_year, kind, *, ballot_round=None, report=None):
                 chair_post=meeting.presiding_post if meeting else "",
             )
         ],
-        "meeting_blocks": signing.meeting_blocks(
-            secretary=meeting.secretary_name if meeting else "", presiding=presiding
+        "meeting_rows": signing.rows(
+            signing.meeting_blocks(secretary=meeting.secretary_name if meeting else "", presiding=presiding)
         ),
     }
     if meeting is not None:
@@ -305,8 +305,10 @@ def year_context(emulation_year, kind, *, ballot_round=None, report=None):
             ballot_round=ballot_round,
             present=context.get("present_count", 0),
             members=context.get("member_count", 0),
-            committee_blocks=signing.committee_blocks([(role, name) for role, name, _post, _p in committee])
-            or context["meeting_blocks"],
+            committee_rows=signing.rows(
+                signing.committee_blocks([(role, name) for role, name, _post, _p in committee]), per_row=3
+            )
+            or context["meeting_rows"],
         )
     if kind == DocumentKind.COVENANT:
         covenant = covenant or covenant_selectors.covenant_of_year(emulation_year)
@@ -315,15 +317,17 @@ def year_context(emulation_year, kind, *, ballot_round=None, report=None):
         context.update(
             covenant=covenant,
             place_date=place_date_line(covenant.place or (host.name if host else ""), signing_day),
-            covenant_blocks=[
-                (
-                    s,
+            covenant_rows=signing.rows(
+                [
                     signing.province_block(
-                        name=s.representative, post=s.post, authority=getattr(s, "authority", None) or None
-                    ),
-                )
-                for s in covenant.signatories.all()
-            ],
+                        name=s.representative,
+                        post=s.post,
+                        authority=getattr(s, "authority", None) or None,
+                        unit=f"TỈNH {signing.upper(s.province.name)}",
+                    )
+                    for s in covenant.signatories.all()
+                ]
+            ),
         )
     return context
 

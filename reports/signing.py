@@ -6,7 +6,7 @@ A signature block is the authority lines ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ 
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cluster.enums import Authority
 
@@ -23,6 +23,27 @@ class SignatureBlock:
     below: str = ""
     #: The anchor ids of the blank space and the name, for a signature stamped on the PDF later.
     anchor: bool = False
+    #: Empty lines after the post, so that the names of one row of signatures stand level.
+    pad: int = 0
+    #: The unit the signer stands for, over the block (the covenant's "TỈNH BẮC GIANG").
+    unit: str = ""
+
+    @property
+    def lines(self):
+        return len(self.authority) + 1 + (1 if self.below else 0) + (1 if self.unit else 0)
+
+    @property
+    def padding(self):
+        return range(self.pad)
+
+
+def rows(blocks, per_row=2):
+    """The blocks in rows of `per_row`, each padded so that the names of a row stand level."""
+    grouped = [list(blocks[i : i + per_row]) for i in range(0, len(blocks), per_row)]
+    for row in grouped:
+        most = max(block.lines for block in row)
+        row[:] = [replace(block, pad=most - block.lines) for block in row]
+    return grouped
 
 
 @dataclass(frozen=True)
@@ -78,19 +99,19 @@ def _bare_post(post):
     return upper(text)
 
 
-def province_block(*, name, post="", authority=None):
+def province_block(*, name, post="", authority=None, unit=""):
     """A People's Committee signing (the covenant's rows): TM. ỦY BAN NHÂN DÂN, then KT./Q./TUQ.
     CHỦ TỊCH as the signer's authority asks, then the post."""
     authority = authority or authority_from_post(post)
     if authority == Authority.CHAIRMAN:
-        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}",), CHAIRMAN, name)
+        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}",), CHAIRMAN, name, unit=unit)
     if authority == Authority.VICE_CHAIRMAN:
-        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}", f"KT. {CHAIRMAN}"), VICE_CHAIRMAN, name)
+        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}", f"KT. {CHAIRMAN}"), VICE_CHAIRMAN, name, unit=unit)
     if authority == Authority.ACTING_CHAIRMAN:
-        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}",), f"Q. {CHAIRMAN}", name)
+        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}",), f"Q. {CHAIRMAN}", name, unit=unit)
     if authority == Authority.AUTHORISED:
-        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}", f"TUQ. {CHAIRMAN}"), _bare_post(post), name)
-    return SignatureBlock((), _bare_post(post), name)
+        return SignatureBlock((f"TM. {PEOPLE_COMMITTEE}", f"TUQ. {CHAIRMAN}"), _bare_post(post), name, unit=unit)
+    return SignatureBlock((), _bare_post(post), name, unit=unit)
 
 
 def cluster_chair_block(*, cluster, name, chair_province_name="", chair_post="", anchor=True):
@@ -112,10 +133,10 @@ def meeting_blocks(*, secretary, presiding):
 
 
 def committee_blocks(members):
-    """The vote-counting committee's signatures: its head, then its members; `members` are
-    (role, full name) pairs in that order."""
+    """The vote-counting committee's signatures (under the heading "BAN KIỂM PHIẾU"): its head,
+    then its members; `members` are (role, full name) pairs in that order."""
     blocks = []
     for role, name in members:
-        post = "TRƯỞNG BAN KIỂM PHIẾU" if role == "head" else "THÀNH VIÊN BAN KIỂM PHIẾU"
+        post = "TRƯỞNG BAN" if role == "head" else "THÀNH VIÊN"
         blocks.append(SignatureBlock((), post, name, anchor=role == "head"))
     return blocks
