@@ -332,3 +332,17 @@ def test_the_stamp_goes_bottom_right_of_the_last_page_without_a_layout(issued, t
         widget = next(a.get_object() for a in last.get("/Annots", []) if a.get_object().get("/FT") == "/Sig")
         x1, y1, x2, _y2 = (float(v) for v in widget["/Rect"])
         assert x2 > float(last.mediabox.width) / 2 and y1 < float(last.mediabox.height) / 3
+
+
+def test_an_expired_certificate_does_not_sign(issued, trust, holder, demo_user):
+    import datetime
+
+    from django.utils import timezone
+
+    certificate = store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    OrganisationCertificate.objects.filter(pk=certificate.pk).update(
+        not_valid_after=timezone.now() - datetime.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError, match="đã hết hiệu lực"):
+        services.report_sign_on_server(report=issued, user=demo_user("phutho"))
+    assert not SignedCopy.objects.exists()
