@@ -347,16 +347,21 @@ def render_docx(html):
     return html_to_docx(html)
 
 
-def print_copy(report):
-    """The PDF a reader downloads: the file as made, unless the document has since been superseded
-    (its count corrected, or an issued replacement): then a copy marked so on every page, made
-    from the same data; the stored file itself is never changed."""
+def print_copy(report, word=False):
+    """The file a reader downloads (the PDF, or with `word` the .docx): the file as made, unless the
+    document has since been superseded (its count corrected, or an issued replacement): then a copy
+    marked so on every page, made from the same data; the stored file itself is never changed."""
     mark = selectors.superseded_mark(report)
-    data = report.file.open("rb").read()
+    stored = report.docx_file if word else report.file
+    with stored.open("rb") as handle:
+        data = handle.read()
     if not mark:
         return data
     context = {**selectors.document_context(report), "superseded_mark": mark}
-    pdf, _pages, _layout_ = render_pdf_document(render_html(TEMPLATES[report.kind], context))
+    html = render_html(TEMPLATES[report.kind], context)
+    if word:
+        return render_docx(html)
+    pdf, _pages, _layout_ = render_pdf_document(html)
     return pdf
 
 

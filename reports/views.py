@@ -179,7 +179,7 @@ def report_download(request, pk):
         if not report.docx_file:
             raise Http404
         return private_file_response(
-            report.docx_file.open("rb"),
+            io.BytesIO(services.print_copy(report, word=True)),
             filename=report.download_name(".docx"),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )

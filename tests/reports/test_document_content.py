@@ -2,8 +2,10 @@
 parts, the vote-counting committee, corrections, the written parts, issue and replacement."""
 
 import datetime
+import io
 import re
 
+import docx
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -143,6 +145,9 @@ def test_a_counting_correction_says_which_record_it_corrects_and_supersedes_it(d
     assert mark in page
     downloaded = b"".join(client.get(reverse("reports:download", args=[first.pk])).streaming_content)
     assert mark in flat(pdf_text(downloaded))
+    word = b"".join(client.get(reverse("reports:download", args=[first.pk]) + "?format=docx").streaming_content)
+    document = docx.Document(io.BytesIO(word))
+    assert all(mark in " ".join(p.text for p in s.header.paragraphs) for s in document.sections)
 
     minutes = flat(pdf_text(make(DocumentKind.MINUTES, year(2014), chair).file.read()))
     assert "Biên bản kiểm phiếu số 02/BBKP-CTĐ, đính chính Biên bản số 01/BBKP-CTĐ" in minutes
