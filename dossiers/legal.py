@@ -2,6 +2,10 @@
 rule set's own source document is cited as well). Pure."""
 
 import datetime
+import re
+
+#: "98/2023/NĐ-CP", "2745/HD-BTĐKT": the number and symbol of a document.
+DOCUMENT_NUMBER = re.compile(r"\d+/(?:\d{4}/)?[A-ZĐ]+(?:-[A-ZĐ]+)*")
 
 LAW_2022 = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022"
 LAW_2003 = (
@@ -44,5 +48,17 @@ def decree_short(day: datetime.date) -> str:
     """ "152/2025/NĐ-CP": the decree whose forms the dossier follows on `day`."""
     for start, text in DECREES:
         if day >= start:
-            return text.split(" ", 3)[2]
+            return DOCUMENT_NUMBER.search(text).group()
     return ""
+
+
+def source_basis(source_document: str, bases: list[str]) -> str:
+    """The rule set's own source as one more "Căn cứ" line, unless it names a document the
+    bases cite already ("Nghị định 98/2023/NĐ-CP, Điều 30" beside decree 98/2023): "" then."""
+    source = (source_document or "").strip().rstrip(" .;,")
+    if not source:
+        return ""
+    numbers = DOCUMENT_NUMBER.findall(source)
+    if numbers and all(any(number in basis for basis in bases) for number in numbers):
+        return ""
+    return source

@@ -387,8 +387,9 @@ def submission_context(report):
         for ballot_round, record in documents.rounds
     ]
     bases = legal.legal_bases(day)
-    if rule_set.source_document and not any(rule_set.source_document in b for b in bases):
-        bases.append(rule_set.source_document)
+    source = legal.source_basis(rule_set.source_document, bases)
+    if source:
+        bases.append(source)
     return {
         "nomination": nomination,
         "award_type": nomination.award_type,

@@ -304,3 +304,23 @@ def test_a_file_that_is_not_a_pdf_is_refused_next_to_its_field(demo_2014, flag_n
     page = response.content.decode()
     assert "bao-cao.pdf" in page and 'id="id_upload"' in page and "invalid-feedback" in page
     assert not Dossier.objects.filter(nomination=flag_nomination, papers__isnull=False).exists()
+
+
+def test_the_certificates_dossier_carries_its_own_ballot(issued_2014, year_2014, chair):
+    from awards.models import BallotRound
+    from tests.dossiers.conftest import issue
+
+    certificate = Nomination.objects.get(emulation_year=year_2014, award_type__code="certificate")
+    with pytest.raises(ValidationError) as refused:
+        services.dossier_build(nomination=certificate, user=chair)
+    assert len(refused.value.messages) == 2  # only the certificate's ballot-count record is missing
+    for ballot_round in BallotRound.objects.filter(meeting__emulation_year=year_2014, award_type__code="certificate"):
+        issue(DocumentKind.BALLOT_RECORD, year_2014, chair, ballot_round)
+    dossier = services.dossier_build(nomination=certificate, user=chair)
+    archive, _manifest = open_pack(dossier)
+    to_trinh = flat(pdf_text(archive.read("01-to-trinh.pdf")))
+    assert "Về việc đề nghị tặng Bằng khen của Thủ tướng Chính phủ năm 2014" in to_trinh
+    assert "tỉnh Phú Thọ" in to_trinh and "7/7 phiếu đồng ý, đạt 100%" in to_trinh
+    assert "Số: 01/TTr-CTĐ" in to_trinh  # the first submission of the year
+    report = flat(pdf_text(archive.read("02-bao-cao-thanh-tich-du-thao.pdf")))
+    assert "ĐỀ NGHỊ TẶNG BẰNG KHEN CỦA THỦ TƯỚNG CHÍNH PHỦ" in report and "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ" in report
