@@ -25,6 +25,17 @@ def test_chair_makes_and_downloads_the_minutes(page, login, demo_2014, screensho
     download_info.value.save_as(target)
     text = pdf_text(target.read_bytes())
     assert "Phú Thọ, ngày 04 tháng 3 năm 2015" in text and "BIÊN BẢN" in text
+    with page.expect_download() as download_info:
+        page.get_by_test_id("download-docx").click()
+    assert download_info.value.suggested_filename.endswith(".docx")
+
+    # Issuing asks first, then the number and the file are final.
+    page.get_by_test_id("issue").click()
+    expect(page.get_by_test_id("frozen")).to_contain_text("Không thể hoàn tác")
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.get_by_test_id("report-state")).to_contain_text("Đã ban hành")
+    expect(page.get_by_test_id("issue")).to_have_count(0)
+    screenshot("documents-minutes-issued")
 
 
 def test_a_member_cannot_make_documents(page, login, demo_2014):
