@@ -243,7 +243,7 @@ def checklist(nomination, dossier=None, documents=None):
         ),
         ChecklistItem(
             "score_detail",
-            _("Detailed score table, issued (when the cluster issues one)"),
+            _("Detailed score table, issued"),
             bool(documents.score_detail),
             False,
             _number(documents.score_detail),
