@@ -140,7 +140,7 @@ def _refusal(report, refused):
             trusted=last.trusted,
             covers_document=False,
         )
-        reason = f"{line}. {reason}"
+        reason = f"{line}." if refused.code == "modified" else f"{line}. {reason}"
     return ValidationError(
         _("The signed file was refused: %(reason)s The official copy stays as it was.") % {"reason": reason}
     )

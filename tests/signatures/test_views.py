@@ -179,3 +179,9 @@ def test_the_certificate_page_is_not_for_other_members(client, issued, trust, de
     client.force_login(demo_user(username))
     response = client.get(reverse("signatures:certificates", args=[issued.emulation_year.cluster.pk]))
     assert response.status_code == 404
+
+
+def test_an_upload_without_a_file_asks_for_one(client, issued, trust, demo_user):
+    client.force_login(demo_user("phutho"))
+    text = client.post(reverse("signatures:upload", args=[issued.pk]), {}, follow=True).content.decode()
+    assert "Hãy chọn tệp PDF đã ký số để tải lên." in text and not SignedCopy.objects.exists()
