@@ -50,6 +50,7 @@ TABLE = {
     "scoring:scoreboard": (year_kwargs(2015), MEMBERS),
     "scoring:scoreboard_lock": (year_kwargs(2015), (302, 403, 403, 405, 405, 404)),  # the chair's: refused to others
     "scoring:scoreboard_xlsx": (year_kwargs(2014), MEMBERS),
+    "scoring:scoreboard_detail_xlsx": (year_kwargs(2014), MEMBERS),
     "scoring:criteria": (year_kwargs(2015), MEMBERS),
     "scoring:section_new": (year_kwargs(2015), CHAIR_ADMIN),
     "scoring:section_edit": (lambda o: {**year_kwargs(2015)(o), "pk": o["section"].pk}, CHAIR_ADMIN),
