@@ -6,8 +6,7 @@ leaves the year exactly as it was.
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
@@ -338,6 +337,17 @@ def nominations_default(*, emulation_year):
     return result
 
 
+def _vi_rationale(scorecard, emulation_year):
+    """The default rationale, kept in Vietnamese (it goes into the dossier) with a decimal comma
+    and no trailing zeros ("99,5"), whatever the language of who proposed it."""
+    with translation.override("vi"):
+        return _("Ranked %(rank)s with %(total)s agreed points in %(year)s.") % {
+            "rank": scorecard.rank,
+            "total": selectors.percent_text(scorecard.agreed_total),
+            "year": emulation_year.year,
+        }
+
+
 @transaction.atomic
 def nominations_propose_defaults(*, meeting, user=None):
     """Create the default nominations from the ranking (only when none exist yet)."""
@@ -354,12 +364,7 @@ def nominations_propose_defaults(*, meeting, user=None):
                 award_type=award_type,
                 province=scorecard.province,
                 rank=scorecard.rank,
-                rationale=_("Ranked %(rank)s with %(total)s agreed points in %(year)s.")
-                % {
-                    "rank": scorecard.rank,
-                    "total": number_format(scorecard.agreed_total, 2),
-                    "year": emulation_year.year,
-                },
+                rationale=_vi_rationale(scorecard, emulation_year),
             )
             set_change_reason(nomination, _("Nominated from the ranking"), user)
             nomination.save()
