@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 FORMAT_VERSION = 1
 #: The apps whose rows make a cluster's history: an archive naming a model of any other app
 #: (auth, contenttypes, sessions, axes, admin...) is refused whole.
-ARCHIVED_APPS = frozenset({"accounts", "provinces", "cluster", "scoring", "covenants", "awards", "reports"})
+ARCHIVED_APPS = frozenset({"accounts", "provinces", "cluster", "scoring", "covenants", "awards", "reports", "dossiers"})
 
 
 class ExactEncoder(json.JSONEncoder):
@@ -61,6 +61,7 @@ def _collect(cluster):
     )
     from cluster.models import EmulationYear, Membership, Person, RuleSet
     from covenants.models import Commitment, Covenant, Signatory
+    from dossiers.models import Dossier, DossierPaper
     from provinces.models import Province
     from reports.models import DocumentCounter, Report
     from scoring.models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
@@ -119,6 +120,8 @@ def _collect(cluster):
         ("ballot results", BallotResult.objects.filter(ballot_round__meeting__in=meetings)),
         ("document counters", DocumentCounter.objects.filter(cluster=cluster)),
         ("documents", Report.objects.filter(emulation_year__in=years)),
+        ("dossiers", Dossier.objects.filter(nomination__emulation_year__in=years)),
+        ("dossier papers", DossierPaper.objects.filter(dossier__nomination__emulation_year__in=years)),
     ]
     # The change history of every tracked model, restricted to this cluster's rows.
     history = [
@@ -158,7 +161,13 @@ def _parents_first(queryset, parent="parent_id"):
     return ordered
 
 
-FILE_FIELDS = {"scoring.evidence": "file", "covenants.signatory": "scan", "reports.report": "file"}
+FILE_FIELDS = {
+    "scoring.evidence": "file",
+    "covenants.signatory": "scan",
+    "reports.report": "file",
+    "dossiers.dossier": "pack",
+    "dossiers.dossierpaper": "file",
+}
 
 
 def cluster_export(*, cluster, path, with_passwords=False):

@@ -14,7 +14,18 @@ from cluster.models import Cluster
 
 #: The project's apps: every row of every model they define (history tables and many-to-many
 #: tables included) belongs to the cluster's history unless listed below with the reason.
-PROJECT_APPS = {"accounts", "provinces", "cluster", "scoring", "covenants", "awards", "reports", "archive", "demo"}
+PROJECT_APPS = {
+    "accounts",
+    "provinces",
+    "cluster",
+    "scoring",
+    "covenants",
+    "awards",
+    "reports",
+    "dossiers",
+    "archive",
+    "demo",
+}
 NOT_ARCHIVED = {}
 
 
