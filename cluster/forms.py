@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import DecimalCommaField
 from provinces.models import Province
 
-from .models import RuleSet
+from .models import Cluster, RuleSet
 
 
 class TermForm(forms.Form):
@@ -113,16 +113,31 @@ class RuleSetForm(forms.ModelForm):
         field_classes = {"quorum_percent": DecimalCommaField, "vote_threshold_percent": DecimalCommaField}
         widgets = {
             "operating_rules_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "dossier_deadline": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
         }
 
     def __init__(self, *args, locked=(), **kwargs):
         """`locked`: fields shown but no longer changed (cluster.selectors.rule_set_locked_fields)."""
         super().__init__(*args, **kwargs)
         self.fields["operating_rules_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["dossier_deadline"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         members = self.instance.emulation_year.memberships.values_list("province_id", flat=True)
         self.fields["chair_appraiser"].queryset = Province.objects.filter(pk__in=members).order_by("name")
         self.fields["chair_appraiser"].empty_label = _("The vice-chair")
         for name in locked:
             self.fields[name].disabled = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ClusterSettingsForm(forms.ModelForm):
+    """How the cluster's documents are headed and signed (domain §10)."""
+
+    class Meta:
+        model = Cluster
+        fields = ["name", "short_name", "header_people_committee", "signature_people_committee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -274,7 +274,8 @@ class RuleSet(models.Model):
         "certificate_quota",
     )
     #: Rules of this year only: set on its rule set page, not copied to the next year.
-    YEAR_FIELDS = ("chair_appraiser",)
+    #: Set for one year (the dossier deadline is copied shifted a year by rule_set_copy_for).
+    YEAR_FIELDS = ("chair_appraiser", "dossier_deadline")
 
 
 class Person(models.Model):

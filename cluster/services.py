@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from common.history import set_change_reason
 
 from .enums import Role
-from .models import EmulationYear, Membership, Person, RuleSet
+from .models import Cluster, EmulationYear, Membership, Person, RuleSet
 
 
 def year_ensure_open(emulation_year):
@@ -431,3 +431,20 @@ def person_remove(*, person, user=None):
             % {"name": person.full_name, "records": ", ".join(sorted(set(uses)))}
         )
     person.delete()
+
+
+# --- The cluster itself ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cluster_settings_update(*, cluster, user, name, short_name="", header_people_committee, signature_people_committee):
+    """Admins set the cluster's name and how its documents are headed and signed."""
+    if user is None or not user.is_superuser:
+        raise ValidationError(_("Only an admin changes the cluster's settings."))
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    cluster.name, cluster.short_name = (name or "").strip(), (short_name or "").strip()
+    cluster.header_people_committee = bool(header_people_committee)
+    cluster.signature_people_committee = bool(signature_people_committee)
+    cluster.full_clean()
+    cluster.save()
+    return cluster

@@ -14,4 +14,5 @@ urlpatterns = [
     path("clusters/<int:cluster_id>/years/<int:year>/people/", people.PeopleView.as_view(), name="people"),
     path("clusters/<int:cluster_id>/history/", views.HistoryView.as_view(), name="history"),
     path("clusters/<int:cluster_id>/rotation/", views.RotationView.as_view(), name="rotation"),
+    path("clusters/<int:cluster_id>/settings/", views.ClusterSettingsView.as_view(), name="settings"),
 ]

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
-from .forms import AdminTermForm, MembersForm, RotationForm, RuleSetForm
+from .forms import AdminTermForm, ClusterSettingsForm, MembersForm, RotationForm, RuleSetForm
 from .models import Cluster
 from .signals import collect_next_steps
 
@@ -337,3 +337,32 @@ class MembersView(YearMixin, TemplateView):
                 messages.success(request, _("The members of %(year)s are saved.") % {"year": self.emulation_year.year})
                 return redirect("cluster:dashboard", cluster_id=self.cluster.pk, year=self.emulation_year.year)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class ClusterSettingsView(View):
+    """Admins: the cluster's name and how its documents are headed and signed."""
+
+    template_name = "cluster/settings.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.cluster = get_object_or_404(Cluster, pk=kwargs["cluster_id"])
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return render(
+            request, self.template_name, {"cluster": self.cluster, "form": ClusterSettingsForm(instance=self.cluster)}
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = ClusterSettingsForm(request.POST, instance=Cluster.objects.get(pk=self.cluster.pk))
+        if form.is_valid():
+            try:
+                services.cluster_settings_update(cluster=self.cluster, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The cluster's settings are saved."))
+                return redirect("cluster:settings", cluster_id=self.cluster.pk)
+        return render(request, self.template_name, {"cluster": self.cluster, "form": form})

@@ -55,6 +55,7 @@ NOT_YEAR_WRITES = {
     "document_number_issue",
     "cluster_export",
     "cluster_import",
+    "cluster_settings_update",
     # recomputations called only inside the services above
     "scorecard_recalculate",
     "scoreboard_rank",
