@@ -26,8 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Mm, Pt, RGBColor
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -46,6 +46,7 @@ LINE_SPACING = 1.08
 CELL_PADDING = Pt(4)  # left and right, as the PDF's table.data cells
 CELL_PADDING_TOP = Pt(1.5)  # and above and below
 BORDER = {"val": "single", "sz": "4", "space": "0", "color": "000000"}  # 0.5 pt
+DETAIL_BORDER = {**BORDER, "sz": "2"}  # 0.25 pt, the detailed score table's thin rules
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -53,6 +54,7 @@ ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
 }
+JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "fieldset",
     "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
@@ -84,12 +86,16 @@ class Look:
     colour: RGBColor | None = None
     align: str | None = None
     indent: float = 0  # first-line indent, pt
+    line: float | None = None  # line spacing (a multiple) when not the document's
     before: float = 0
     after: float = 0
     keep: bool = False
+    page_break: bool = False  # starts a page
 
     def inherit(self):
-        return replace(self, before=0, after=0, keep=False)
+        if self.before or self.after or self.keep or self.page_break:
+            return replace(self, before=0, after=0, keep=False, page_break=False)
+        return self
 
 
 # Per tag and per class, in the order they apply (a class wins over the tag).
@@ -134,7 +140,25 @@ CLASS_LOOKS = {
     "num": {"align": "right", "nowrap": True},
     "name": {"nowrap": True},
     "c": {"align": "center"},
+    "detail-part": {"size": 12, "bold": True, "indent": 0, "before": 4, "after": 2, "keep": True},
+    "detail-note": {"size": 11, "indent": 0, "before": 2},
 }
+# The detailed score table (table.detail) has a vocabulary of its own, one letter a class.
+SCOPED_LOOKS = {
+    "detail": {
+        "td": {"align": "right", "nowrap": True},
+        "th": {"bold": True, "align": "center", "nowrap": False},
+        "k": {"align": "left"},
+        "t": {"align": "left", "nowrap": False},
+        "r": {"align": "center"},
+        "m": {"size": 9},
+        "s": {"bold": True},
+        "g": {"italic": True},
+        "b": {"bold": True},
+    },
+    "dense": {"m": {"size": 7.5}},
+}
+CELL_INDENTS = {"i1": 10, "i2": 18, "i3": 26}  # table.detail td.i1..i3: padding-left, pt
 
 
 def html_to_docx(html: str) -> bytes:
@@ -177,10 +201,10 @@ def _has_class(element, name):
     return name in _classes(element)
 
 
-def _style_look(element):
+def _style_look(style):
     """The few inline styles the templates use: font-weight, font-style, font-size, text-align."""
     look = {}
-    for declaration in (element.get("style") or "").split(";"):
+    for declaration in (style or "").split(";"):
         name, _, value = declaration.partition(":")
         name, value = name.strip().lower(), value.strip().lower()
         if name == "font-weight":
@@ -191,19 +215,35 @@ def _style_look(element):
             look["align"] = value
         elif name == "text-transform":
             look["upper"] = value == "uppercase"
+        elif name in ("page-break-before", "break-before"):
+            look["page_break"] = value in ("always", "page")
         elif name == "font-size":
-            size = re.fullmatch(r"([\d.]+)\s*(pt|px)", value)
+            size = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(pt|px)", value)
             if size:
-                look["size"] = float(size[1]) * (0.75 if size[2] == "px" else 1)
+                look["size"] = min(max(float(size[1]) * (0.75 if size[2] == "px" else 1), 1), 72)
     return look
 
 
-def _look_of(element, parent):
-    look = parent.inherit()
-    changes = dict(TAG_LOOKS.get(element.tag, {}))
-    for name in _classes(element):
+def _look_of(element, parent, scope=()):
+    """The look of `element` inside `parent`'s: its tag's, then its classes' (those of `scope`,
+    the enclosing table's own vocabulary, last), then its inline style."""
+    return _derive(element.tag, element.get("class"), element.get("style"), parent, tuple(scope))
+
+
+@functools.lru_cache(maxsize=4096)
+def _derive(tag, classes, style, parent, scope):
+    changes = dict(TAG_LOOKS.get(tag, {}))
+    names = (classes or "").split()
+    for name in names:
         changes.update(CLASS_LOOKS.get(name, {}))
-    changes.update(_style_look(element))
+    for table in scope:
+        scoped = SCOPED_LOOKS.get(table, {})
+        changes.update(scoped.get(tag, {}))
+        for name in names:
+            changes.update(scoped.get(name, {}))
+    if style:
+        changes.update(_style_look(style))
+    look = parent.inherit()
     return replace(look, **changes) if changes else look
 
 
@@ -224,10 +264,15 @@ def _font(bold, italic):
 
 def _width(text, look):
     """The width of `text` in `look`, in points."""
-    font = _font(look.bold, look.italic)
+    return _em_width(text, look.bold, look.italic) * look.size
+
+
+@functools.lru_cache(maxsize=8192)
+def _em_width(text, bold, italic):
+    font = _font(bold, italic)
     if font is None:  # no metrics at hand: Times New Roman's average letter
-        return len(text) * look.size * (0.62 if look.upper else 0.5)
-    return font.getlength(text) / 1000 * look.size
+        return len(text) * (0.62 if text.isupper() else 0.5)
+    return font.getlength(text) / 1000
 
 
 def _line_widths(segments):
@@ -259,7 +304,7 @@ def _longest_word(segments):
 # --- The inline content of a block: segments of (text, look) and BREAKs -----------------------
 
 
-def _inline(element, look, out):
+def _inline(element, look, out, scope=()):
     """Append the inline content of `element` (already styled `look`) to `out`."""
     if element.text:
         out.append((element.text, look))
@@ -268,10 +313,10 @@ def _inline(element, look, out):
             if child.tag == "br":
                 out.append(BREAK)
             else:
-                child_look = _look_of(child, look)
+                child_look = _look_of(child, look, scope)
                 if child.tag in BLOCK_TAGS and out and out[-1] is not BREAK:
                     out.append(BREAK)  # a block inside inline content starts a line of its own
-                _inline(child, child_look, out)
+                _inline(child, child_look, out, scope)
         if child.tail:
             out.append((child.tail, look))
 
@@ -388,6 +433,28 @@ def _field(paragraph, instruction, shown, look):
     run("end")
 
 
+def _run(p, text, look):
+    """Append a run of `text` in `look` to the paragraph element `p` (made directly: thousands
+    of table cells go through here) and return it."""
+    r = etree.SubElement(p, qn("w:r"))
+    rPr = etree.SubElement(r, qn("w:rPr"))
+    if look.bold:
+        etree.SubElement(rPr, qn("w:b"))
+    if look.italic:
+        etree.SubElement(rPr, qn("w:i"))
+    if look.colour is not None:
+        etree.SubElement(rPr, qn("w:color")).set(qn("w:val"), str(look.colour))
+    etree.SubElement(rPr, qn("w:sz")).set(qn("w:val"), str(round(look.size * 2)))
+    if look.underline:
+        etree.SubElement(rPr, qn("w:u")).set(qn("w:val"), "single")
+    if text:
+        t = etree.SubElement(r, qn("w:t"))
+        t.text = text
+        if text != text.strip():
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return r
+
+
 def _run_look(run, look):
     font = run.font
     font.size = Pt(look.size)
@@ -403,14 +470,28 @@ def _run_look(run, look):
 
 @dataclass
 class _Box:
-    """Where blocks go: the document's body or a table cell, and the width there (EMU)."""
+    """Where blocks go: the document's body or a table cell (`element`), and the width there (EMU)."""
 
-    container: object
+    element: object
     width: int
-    fresh: object = None  # a cell's own empty paragraph, used by its first block
+    anchor: object = None  # the body's sectPr: blocks go before it
+    left: float = 0  # a left indent for every paragraph (a cell's own padding), pt
     paragraphs: list = field(default_factory=list)
     last_width: float = 0  # the widest line of the last paragraph, pt (for the rule under it)
     pending_before: float = 0  # room the next paragraph leaves above it (after a table), pt
+
+    def add(self, child):
+        if self.anchor is not None:
+            self.anchor.addprevious(child)
+        else:
+            self.element.append(child)
+        return child
+
+    def last_block(self):
+        for child in reversed(self.element):
+            if child.tag in (qn("w:p"), qn("w:tbl")):
+                return child.tag
+        return None
 
 
 class _Writer:
@@ -427,7 +508,11 @@ class _Writer:
     def write(self):
         self._set_up()
         section = self.document.sections[0]
-        box = _Box(self.document, section.page_width - section.left_margin - section.right_margin)
+        body = self.document.element.body
+        for child in list(body):  # the template's empty paragraph, if any
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        box = _Box(body, section.page_width - section.left_margin - section.right_margin, anchor=body.sectPr)
         base = Look()
         self.body_box = box
         first = next((child for child in self.body if isinstance(child.tag, str)), None)
@@ -543,7 +628,7 @@ class _Writer:
 
     # --- blocks ---
 
-    def _flow(self, element, box, look):
+    def _flow(self, element, box, look, scope=()):
         """Lay out `element`'s content in `box`: its blocks, and its loose inline content as
         paragraphs of their own (the anonymous blocks of CSS)."""
         pending = []
@@ -555,21 +640,23 @@ class _Writer:
             elif child.tag in BLOCK_TAGS:
                 self._paragraph(box, _tidy(pending), look.inherit())
                 pending = []
-                self._block(child, box, look)
+                self._block(child, box, look, scope)
             elif child.tag == "br":
                 pending.append(BREAK)
             else:
-                _inline(child, _look_of(child, look), pending)
+                _inline(child, _look_of(child, look, scope), pending, scope)
             if child.tail:
                 pending.append((child.tail, look))
         self._paragraph(box, _tidy(pending), look.inherit())
 
-    def _block(self, element, box, parent_look):
+    def _block(self, element, box, parent_look, scope=()):
         classes = _classes(element)
         tag = element.tag
-        look = _look_of(element, parent_look)
+        look = _look_of(element, parent_look, scope)
         if self.small_header and ("parent" in classes or "issuer" in classes):
             look = replace(look, size=12)
+        if "detail-part" in classes and "next" in classes:
+            look = replace(look, page_break=True)
         if "superseded-mark" in classes:
             return  # laid out once, under the header (_marks)
         if tag == "table":
@@ -587,23 +674,24 @@ class _Writer:
             self._space(box, Mm(18 if self.landscape else 20))
             return
         if tag == "hr":
-            paragraph = self._new_paragraph(box)
-            _paragraph_border(paragraph, ["bottom"], **BORDER)
+            _paragraph_border(self._new_paragraph(box), ["bottom"], **BORDER)
             return
         start = len(box.paragraphs)
         if tag == "li":
             self._list_item(element, box, look)
         elif any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in element):
-            self._flow(element, box, look)
+            self._flow(element, box, look, scope)
             made = box.paragraphs[start:]  # the element's own spacing: above its first paragraph, below its last
             if made and look.before:
                 made[0].paragraph_format.space_before = Pt(look.before)
             if made and look.after:
                 made[-1].paragraph_format.space_after = Pt(look.after)
+            if made and look.page_break:
+                made[0].paragraph_format.page_break_before = True
             for paragraph in made if look.keep else ():
                 paragraph.paragraph_format.keep_with_next = True
         else:
-            self._paragraph(box, _tidy(_inline_of(element, look)), look, element=element)
+            self._paragraph(box, _tidy(_inline_of(element, look, scope)), look, element=element)
         if "issuer" in classes and not any(_has_class(d, "rule") for d in element.iter()):
             self._rule(box, ISSUER_RULE)
         if "keep" in classes:  # a group that stays on one page
@@ -620,43 +708,58 @@ class _Writer:
             fmt = paragraph.paragraph_format
             fmt.left_indent, fmt.first_line_indent = Mm(10), -Mm(5)
 
-    def _new_paragraph(self, box):
-        if box.fresh is not None:
-            paragraph, box.fresh = box.fresh, None
-        else:
-            paragraph = box.container.add_paragraph()
+    def _new_paragraph(self, box, p=None):
+        p = box.add(p if p is not None else OxmlElement("w:p"))
+        paragraph = Paragraph(p, None)
         box.paragraphs.append(paragraph)
         return paragraph
 
     def _paragraph(self, box, segments, look, element=None):
+        """A paragraph of `segments` in `look`, its properties written in the schema's order."""
         if not segments:
             return None
-        paragraph = self._new_paragraph(box)
-        fmt = paragraph.paragraph_format
-        if look.align:
-            fmt.alignment = ALIGN[look.align]
-        if look.indent:
-            fmt.first_line_indent = Pt(look.indent)
-        before, box.pending_before = max(look.before, box.pending_before), 0
-        if before:
-            fmt.space_before = Pt(before)
-        if look.after:
-            fmt.space_after = Pt(look.after)
+        p = OxmlElement("w:p")
+        pPr = etree.SubElement(p, qn("w:pPr"))
         if look.keep:
-            fmt.keep_with_next = True
+            etree.SubElement(pPr, qn("w:keepNext"))
+        if look.page_break:
+            etree.SubElement(pPr, qn("w:pageBreakBefore"))
+        before, box.pending_before = max(look.before, box.pending_before), 0
+        if before or look.after or look.line:
+            spacing = etree.SubElement(pPr, qn("w:spacing"))
+            if before:
+                spacing.set(qn("w:before"), str(round(before * 20)))
+            if look.after:
+                spacing.set(qn("w:after"), str(round(look.after * 20)))
+            if look.line:
+                spacing.set(qn("w:line"), str(round(look.line * 240)))
+                spacing.set(qn("w:lineRule"), "auto")
+        if look.indent or box.left:
+            ind = etree.SubElement(pPr, qn("w:ind"))
+            if box.left:
+                ind.set(qn("w:left"), str(round(box.left * 20)))
+            if look.indent:
+                ind.set(qn("w:firstLine"), str(round(look.indent * 20)))
+        if look.align:
+            etree.SubElement(pPr, qn("w:jc")).set(qn("w:val"), JC[look.align])
+        # The paragraph mark in the text's size: Word gives the last line the mark's height too.
+        etree.SubElement(etree.SubElement(pPr, qn("w:rPr")), qn("w:sz")).set(qn("w:val"), str(round(look.size * 2)))
+        run = None
         for segment in segments:
             if segment is BREAK:
-                (paragraph.runs[-1] if paragraph.runs else paragraph.add_run()).add_break()
+                etree.SubElement(run if run is not None else _run(p, "", look), qn("w:br"))
             else:
-                _run_look(paragraph.add_run(segment[0]), segment[1])
+                run = _run(p, *segment)
+        paragraph = self._new_paragraph(box, p)
         classes = _classes(element) if element is not None else []
+        widest = max(_line_widths(segments))
         if "motto" in classes:
-            self._rule_under(paragraph, box, max(_line_widths(segments)))
+            self._rule_under(paragraph, box, widest)
         if "superseded-mark" in classes:
             _paragraph_border(
                 paragraph, ["top", "left", "bottom", "right"], val="single", sz="10", space="3", color="B00000"
             )
-        box.last_width = max(_line_widths(segments))
+        box.last_width = widest
         return paragraph
 
     def _rule_under(self, paragraph, box, text_width):
@@ -688,17 +791,15 @@ class _Writer:
 
     # --- tables ---
 
-    def _new_table(self, box, columns, widths, *, borders, align="center"):
-        if box.fresh is not None:  # a table first in a cell: the cell's paragraph comes after it
-            box.fresh._p.getparent().remove(box.fresh._p)
-            box.fresh = None
-        elif self._last_block(box) == qn("w:tbl"):  # two tables in a row would merge into one
+    def _new_table(self, box, widths, *, border=None, padding=(0, 0), align="center"):
+        """An empty table of `widths` (EMU) in `box`: fixed layout, `border` on every edge (none
+        when None), `padding` (pt: above and below, left and right) in every cell."""
+        if box.last_block() == qn("w:tbl"):  # two tables in a row would merge into one
             separator = self._new_paragraph(box)
             separator.paragraph_format.line_spacing = Pt(max(box.pending_before, 1))
             separator._p.get_or_add_pPr().append(_rpr_of_size(1))
         box.pending_before = 0
-        table = box.container.add_table(0, len(widths))
-        tbl = table._tbl
+        tbl = CT_Tbl.new_tbl(0, len(widths), Emu(sum(widths)))
         tblPr = tbl.tblPr
         for child in list(tblPr):
             tblPr.remove(child)
@@ -706,22 +807,16 @@ class _Writer:
         _set(tblPr, "w:tblW", w=str(int(Emu(sum(widths)).twips)), type="dxa")
         _set(tblPr, "w:jc", val=align)
         sides = ["top", "left", "bottom", "right", "insideH", "insideV"]
-        tblPr.append(_borders(tblPr, "w:tblBorders", sides, **(BORDER if borders else {})))
+        tblPr.append(_borders(tblPr, "w:tblBorders", sides, **(border or {})))
         _set(tblPr, "w:tblLayout", type="fixed")
         margins = _set(tblPr, "w:tblCellMar")
-        padding = Emu(CELL_PADDING).twips if borders else 0
-        upright = Emu(CELL_PADDING_TOP).twips if borders else 0
-        for side, value in (("top", upright), ("left", padding), ("bottom", upright), ("right", padding)):
-            _set(margins, f"w:{side}", w=str(int(value)), type="dxa")
+        upright, sideways = (round(points * 20) for points in padding)
+        for side, value in (("top", upright), ("left", sideways), ("bottom", upright), ("right", sideways)):
+            _set(margins, f"w:{side}", w=str(value), type="dxa")
         for column, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
             column.set(qn("w:w"), str(int(Emu(int(width)).twips)))
-        return table
-
-    @staticmethod
-    def _last_block(box):
-        container = box.container._element if isinstance(box.container, _Cell) else box.container.element.body
-        blocks = [child.tag for child in container if child.tag in (qn("w:p"), qn("w:tbl"))]
-        return blocks[-1] if blocks else None
+        box.add(tbl)
+        return tbl
 
     def _rows(self, element):
         """The table's rows as (tr, is_header), thead first, tfoot last, as a browser orders them."""
@@ -760,69 +855,66 @@ class _Writer:
         columns = max((c for _r, c in taken), default=-1) + 1
         return placed, columns
 
-    def _fill(self, table, rows, placed, columns, widths, cell_look, *, header_rows=True, valign="top", padding=0):
-        """Write the rows: cells merged across (gridSpan) and down (vMerge), content laid out."""
+    def _fill(self, tbl, rows, placed, columns, widths, cell_look, *, header_rows=True, valign="top", **options):
+        """Write the rows: cells merged across (gridSpan) and down (vMerge), content laid out.
+        Yields (td, the cell's box) once its content is in. Options: `padding` (pt, each side),
+        `scope` (the table's own classes), `shaded` (row classes whose cells are shaded)."""
+        padding, scope, shaded = options.get("padding", 0), options.get("scope", ()), options.get("shaded", ())
         by_row = {}
         for item in placed:
             by_row.setdefault(item[0], []).append(item)
-        covered = {}  # (row, column) -> (colspan) for the continuation of a rowspan
+        covered = {}  # (row, column) -> colspan, for the continuation of a rowspan
         for r, column, colspan, rowspan, _td in placed:
             for dr in range(1, rowspan):
                 covered[r + dr, column] = colspan
-        cells = []
-        for r, (_tr, is_header) in enumerate(rows):
-            tr = OxmlElement("w:tr")
-            trPr = OxmlElement("w:trPr")
-            _set(trPr, "w:cantSplit")
+        for r, (source, is_header) in enumerate(rows):
+            tr = etree.SubElement(tbl, qn("w:tr"))
+            trPr = etree.SubElement(tr, qn("w:trPr"))
+            etree.SubElement(trPr, qn("w:cantSplit"))
             if is_header and header_rows:
-                _set(trPr, "w:tblHeader")
-            tr.append(trPr)
-            starts = {c: item for item in by_row.get(r, []) for c in [item[1]]}
+                etree.SubElement(trPr, qn("w:tblHeader"))
+            row_look = _look_of(source, cell_look, scope)
+            shade = any(_has_class(source, name) for name in shaded)
+            starts = {item[1]: item for item in by_row.get(r, [])}
             column = 0
             while column < columns:
                 if column in starts:
                     _r, _c, colspan, rowspan, td = starts[column]
-                    tc = _tc(
-                        sum(widths[column : column + colspan]), colspan, "restart" if rowspan > 1 else None, valign
-                    )
-                    tr.append(tc)
-                    cells.append((tc, td, sum(widths[column : column + colspan])))
+                    width = sum(widths[column : column + colspan])
+                    tc = _tc(tr, width, colspan, "restart" if rowspan > 1 else None, valign, shade)
+                    look = _look_of(td, row_look, scope)
+                    box = _Box(tc, int(width - 2 * Pt(padding)))
+                    box.left = next((pt - padding for name, pt in CELL_INDENTS.items() if _has_class(td, name)), 0)
+                    self._flow(td, box, look, scope)
+                    if box.last_block() != qn("w:p"):  # a cell ends with a paragraph
+                        _empty_paragraph(tc, look)
+                    yield td, box
                 elif (r, column) in covered:
                     colspan = covered[r, column]
-                    tr.append(_tc(sum(widths[column : column + colspan]), colspan, "continue", valign))
+                    merged = _tc(tr, sum(widths[column : column + colspan]), colspan, "continue", valign)
+                    _empty_paragraph(merged, row_look)
                 else:  # a short row: an empty cell, as a browser leaves the gap
                     colspan = 1
-                    tr.append(_tc(widths[column], 1, None, valign))
+                    _empty_paragraph(_tc(tr, widths[column], 1, None, valign), row_look)
                 column += colspan
-            table._tbl.append(tr)
-        for tc, td, width in cells:
-            cell = _Cell(tc, table)
-            look = _look_of(td, cell_look)
-            box = _Box(cell, int(width - 2 * padding), cell.paragraphs[0])
-            self._flow(td, box, look)
-            if box.fresh is not None:
-                box.paragraphs.append(box.fresh)
-            for paragraph in box.paragraphs:
-                if paragraph.paragraph_format.alignment is None and look.align:
-                    paragraph.paragraph_format.alignment = ALIGN[look.align]
-            yield tc, td, box
 
     def _header_table(self, element, box, look):
         rows = self._rows(element)
         placed, columns = self._grid(rows)
         if columns == 0:
             return
-        shares = [0.5, 0.5] if self.landscape or columns != 2 else [0.42, 0.58]
+        shares = [0.5, 0.5] if self.landscape else [0.42, 0.58]
         if columns != 2:
             shares = [1 / columns] * columns
         widths = [int(box.width * share) for share in shares]
         self.small_header = self._left_fits_at_12_only(element, look, widths[0])
-        table = self._new_table(box, columns, widths, borders=False)
+        tbl = self._new_table(box, widths)
         cell_look = replace(look.inherit(), align="center", indent=0)
-        for _tc, td, cell_box in self._fill(table, rows, placed, columns, widths, cell_look, header_rows=False):
+        for td, cell_box in self._fill(tbl, rows, placed, columns, widths, cell_look, header_rows=False):
             if td.getparent() is not None and _has_class(td.getparent(), "refs"):
                 for paragraph in cell_box.paragraphs[:1]:
                     paragraph.paragraph_format.space_before = Pt(6)
+        self.small_header = False
         self._after_table(box)
         if box is self.body_box:
             self._marks(box, look.inherit())
@@ -852,9 +944,10 @@ class _Writer:
         widths = [int(box.width * share) for share in shares]
         if not covenant and box.paragraphs:  # the signatures stay with the paragraph they close
             box.paragraphs[-1].paragraph_format.keep_with_next = True
-        table = self._new_table(box, columns, widths, borders=False)
+        previous = box.paragraphs[-1] if box.paragraphs else None
+        tbl = self._new_table(box, widths)
         cell_look = replace(look.inherit(), align="center", indent=0)
-        for _tc, _td, cell_box in self._fill(table, rows, placed, columns, widths, cell_look, header_rows=False):
+        for _td, cell_box in self._fill(tbl, rows, placed, columns, widths, cell_look, header_rows=False):
             # A row never splits (cantSplit); one row of blocks stays with its paragraph. A
             # covenant's rows may run over pages: Word keeps a row whose paragraphs "keep with
             # next" with the next row, so they do not.
@@ -863,7 +956,7 @@ class _Writer:
                     paragraph.paragraph_format.keep_with_next = True
             if covenant and cell_box.paragraphs:
                 cell_box.paragraphs[-1].paragraph_format.space_after = Pt(14)
-        self._space_before_table(box, table, 12)
+        self._space_before_table(previous, tbl, 12)
         self._after_table(box)
 
     def _data_table(self, element, box, look):
@@ -871,35 +964,62 @@ class _Writer:
         placed, columns = self._grid(rows)
         if columns == 0:
             return
-        cell_look = replace(look.inherit(), size=12, indent=0)
         classes = _classes(element)
+        if "detail" in classes:  # the detailed score table: small type, thin rules, tight cells
+            scope = ("detail", "dense") if "dense" in classes else ("detail",)
+            size, padding = (8, (1, 1.5)) if "dense" in classes else (9.5, (1, 2))
+            cell_look = replace(look.inherit(), size=size, indent=0, line=1.0)
+            border, shaded = DETAIL_BORDER, ("s",)
+        else:
+            scope, padding, shaded = (), (CELL_PADDING_TOP.pt, CELL_PADDING.pt), ()
+            cell_look, border = replace(look.inherit(), size=12, indent=0), BORDER
         available = box.width * (0.6 if "counts" in classes else 1)
-        widths = self._column_widths(rows, placed, columns, cell_look, available, counts="counts" in classes)
-        table = self._new_table(box, columns, widths, borders=True)
-        cells = self._fill(table, rows, placed, columns, widths, cell_look, valign="center", padding=CELL_PADDING)
-        for _tc, td, cell_box in cells:
+        widths = self._column_widths(element, rows, placed, columns, cell_look, available, scope, padding[1])
+        previous = box.paragraphs[-1] if box.paragraphs else None
+        tbl = self._new_table(box, widths, border=border, padding=padding)
+        cells = self._fill(
+            tbl,
+            rows,
+            placed,
+            columns,
+            widths,
+            cell_look,
+            valign="center",
+            padding=padding[1],
+            scope=scope,
+            shaded=shaded,
+        )
+        for td, cell_box in cells:
             if "counts" in classes and _has_class(td, "num"):
                 for paragraph in cell_box.paragraphs:
                     paragraph.paragraph_format.alignment = ALIGN["center"]
         if "keep" in classes:  # the table stays on one page: each row keeps with the next
-            for tr in table._tbl.findall(qn("w:tr"))[:-1]:
+            for tr in tbl.findall(qn("w:tr"))[:-1]:
                 for p in tr.iter(qn("w:p")):
                     Paragraph(p, None).paragraph_format.keep_with_next = True
-        self._space_before_table(box, table, 4)
+        self._space_before_table(previous, tbl, 4)
         self._after_table(box, after=8)
 
-    def _column_widths(self, rows, placed, columns, cell_look, available, *, counts=False):
-        """Column widths as a browser's automatic table layout gives them: each column between
-        its longest word and its longest line, the table `available` wide."""
-        padding = 2 * CELL_PADDING.pt + 1
-        low, high = [padding] * columns, [padding] * columns
+    def _column_widths(self, element, rows, placed, columns, cell_look, available, scope, padding):
+        """Column widths as a browser's automatic table layout gives them: widths the table's
+        <col>s set, the others between their longest word and their longest line; the table
+        `available` wide."""
+        target = Emu(int(available)).pt
+        fixed = _col_widths(element, columns, target)
+        if "counts" in _classes(element):  # a vote count's figures: a quarter of the table each
+            fixed |= {column: target / 4 for _r, column, _cs, _rs, td in placed if _has_class(td, "num")}
+        room = 2 * padding + 1
+        low, high = [room] * columns, [room] * columns
         spanned = []
         for r, column, colspan, _rowspan, td in placed:
-            header = rows[r][1]
-            look = _look_of(td, replace(cell_look, bold=cell_look.bold or header))
-            segments = _tidy(_inline_of(td, look))
-            lowest = _longest_word(segments) + padding
-            highest = max(_line_widths(segments)) + padding
+            if colspan == 1 and column in fixed:
+                continue
+            look = _look_of(td, _look_of(rows[r][0], cell_look, scope), scope)
+            segments = _tidy(_inline_of(td, look, scope))
+            lowest = (
+                _longest_word(segments) + room + next((pt for n, pt in CELL_INDENTS.items() if _has_class(td, n)), 0)
+            )
+            highest = max(_line_widths(segments)) + room
             if colspan == 1:
                 low[column], high[column] = max(low[column], lowest), max(high[column], highest)
             else:
@@ -911,19 +1031,15 @@ class _Writer:
                     for c in range(column, column + colspan):
                         bounds[c] += (need - have) / colspan
         high = [max(h, lo) for h, lo in zip(high, low, strict=True)]
-        target = Emu(int(available)).pt
-        # A vote-count table's figures take a quarter of its width each (table.counts td.num).
-        fixed = {column: target / 4 for _r, column, colspan, _rs, td in placed if counts and _has_class(td, "num")}
         free = [c for c in range(columns) if c not in fixed]
-        shares = _distribute([low[c] for c in free], [high[c] for c in free], target - sum(fixed.values()))
+        shares = _distribute([low[c] for c in free], [high[c] for c in free], max(target - sum(fixed.values()), 0))
         points = dict(zip(free, shares, strict=True)) | fixed
         return [int(Pt(points[c])) for c in range(columns)]
 
     @staticmethod
-    def _space_before_table(box, table, points):
-        """Room above a table: on the paragraph before it (Word has no table margin)."""
-        previous = box.paragraphs[-1] if box.paragraphs else None
-        if previous is not None and previous._p is table._tbl.getprevious():
+    def _space_before_table(previous, tbl, points):
+        """Room above a table: on the paragraph just before it (Word has no table margin)."""
+        if previous is not None and previous._p is tbl.getprevious():
             after = previous.paragraph_format.space_after
             if after is None or after.pt < points:
                 previous.paragraph_format.space_after = Pt(points)
@@ -932,6 +1048,35 @@ class _Writer:
     def _after_table(box, after=0):
         """The paragraph after a table leaves `after` points above it (the table's margin)."""
         box.pending_before = after
+
+
+def _col_widths(table, columns, target):
+    """{column: width in pt} that the table's <col> elements set (mm, cm, pt, px or %)."""
+    cols = table.findall("col") + table.findall("colgroup/col")
+    widths, column = {}, 0
+    for col in cols:
+        span = _span(col, "span")
+        value = None
+        for declaration in (col.get("style") or "").split(";"):
+            name, _, raw = declaration.partition(":")
+            if name.strip().lower() == "width":
+                value = _length(raw.strip().lower(), target)
+        if value is None and col.get("width"):
+            value = _length(col.get("width").strip().lower(), target)
+        for c in range(column, min(column + span, columns)):
+            if value is not None:
+                widths[c] = value
+        column += span
+    return widths
+
+
+def _length(value, whole):
+    """A CSS length in points (a percentage of `whole`), or None."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(mm|cm|pt|px|%)?", value)
+    if not match:
+        return None
+    number, unit = float(match[1]), match[2] or "px"
+    return number * {"mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1, "px": 0.75, "%": whole / 100}[unit]
 
 
 def _distribute(low, high, target):
@@ -948,17 +1093,29 @@ def _distribute(low, high, target):
     return [lo * target / sum(low) for lo in low]
 
 
-def _span(td, name):
+def _span(element, name):
     try:
-        return max(1, min(int(td.get(name, "1")), 100))
+        return max(1, min(int(element.get(name, "1")), 100))
     except ValueError:
         return 1
 
 
-def _inline_of(element, look):
+def _inline_of(element, look, scope=()):
     out = []
-    _inline(element, look, out)
+    _inline(element, look, out, scope)
     return out
+
+
+def _empty_paragraph(parent, look):
+    """An empty paragraph as tall as a line of `look` (an empty table cell)."""
+    p = etree.SubElement(parent, qn("w:p"))
+    pPr = etree.SubElement(p, qn("w:pPr"))
+    if look.line:
+        spacing = etree.SubElement(pPr, qn("w:spacing"))
+        spacing.set(qn("w:line"), str(round(look.line * 240)))
+        spacing.set(qn("w:lineRule"), "auto")
+    etree.SubElement(etree.SubElement(pPr, qn("w:rPr")), qn("w:sz")).set(qn("w:val"), str(round(look.size * 2)))
+    return p
 
 
 def _size_element(points):
@@ -973,17 +1130,22 @@ def _rpr_of_size(points):
     return rpr
 
 
-def _tc(width, colspan, vmerge, valign):
-    tc = OxmlElement("w:tc")
-    tcPr = OxmlElement("w:tcPr")
-    _set(tcPr, "w:tcW", w=str(int(Emu(int(width)).twips)), type="dxa")
+def _tc(tr, width, colspan, vmerge, valign, shade=False):
+    """A cell appended to the row `tr`, its properties in the schema's order (no paragraph yet)."""
+    tc = etree.SubElement(tr, qn("w:tc"))
+    tcPr = etree.SubElement(tc, qn("w:tcPr"))
+    tcW = etree.SubElement(tcPr, qn("w:tcW"))
+    tcW.set(qn("w:w"), str(int(Emu(int(width)).twips)))
+    tcW.set(qn("w:type"), "dxa")
     if colspan > 1:
-        _set(tcPr, "w:gridSpan", val=str(colspan))
+        etree.SubElement(tcPr, qn("w:gridSpan")).set(qn("w:val"), str(colspan))
     if vmerge == "restart":
-        _set(tcPr, "w:vMerge", val="restart")
+        etree.SubElement(tcPr, qn("w:vMerge")).set(qn("w:val"), "restart")
     elif vmerge == "continue":
-        _set(tcPr, "w:vMerge")
-    _set(tcPr, "w:vAlign", val=valign)
-    tc.append(tcPr)
-    tc.append(OxmlElement("w:p"))
+        etree.SubElement(tcPr, qn("w:vMerge"))
+    if shade:
+        shd = etree.SubElement(tcPr, qn("w:shd"))
+        for name, value in (("val", "clear"), ("color", "auto"), ("fill", "ECECEC")):
+            shd.set(qn(f"w:{name}"), value)
+    etree.SubElement(tcPr, qn("w:vAlign")).set(qn("w:val"), valign)
     return tc

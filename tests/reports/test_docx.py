@@ -240,6 +240,26 @@ def test_year_report_leaves_the_chart_out_its_table_has_the_figures(demo_2014, d
     assert not list(document.element.body.iter(qn("w:drawing")))
 
 
+def test_the_detailed_score_table_keeps_its_column_widths_and_small_type(demo_2014, demo_user):
+    html, _data, document = word_of(DocumentKind.SCORE_DETAIL, year(2014), demo_user("phutho"))
+    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    detail = next(t for t in document.tables if t.rows[0].cells[0].text == "Mã")
+    rows = detail._tbl.findall(qn("w:tr"))
+    assert [r.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None for r in rows[:3]] == [True, True, False]
+    widths = [int(col.get(qn("w:w"))) for col in detail._tbl.tblGrid.findall(qn("w:gridCol"))]
+    first_col = re.search(r'<col style="width:([\d.]+)mm">', html)
+    assert abs(widths[0] / 56.7 - float(first_col[1])) < 0.1  # as the table's <col> says
+    assert abs(sum(widths) / 56.7 - 250) < 1  # the whole landscape text width
+    names = ["Thái Nguyên", "Phú Thọ", "Hòa Bình", "Bắc Giang", "Tuyên Quang", "Bắc Kạn", "Yên Bái"]
+    assert [c.text for c in detail.rows[0].cells[3::2]] == names
+    first_score = detail.rows[3].cells[3].paragraphs[0]
+    assert first_score.runs[0].font.size.pt <= 9.5
+    assert first_score.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
+    squeezed = re.sub(r"\s+", "", word_text(document))
+    for paragraph in paragraphs_of(html):
+        assert re.sub(r"\s+", "", paragraph) in squeezed, paragraph
+
+
 def test_a_superseded_document_says_so_on_every_page_and_first(demo_2014, demo_user):
     mark = "ĐÃ ĐƯỢC THAY THẾ BẰNG VĂN BẢN SỐ 02/BB-CTĐ"
     _html, _data, document = word_of(DocumentKind.MINUTES, year(2014), demo_user("phutho"), superseded_mark=mark)
