@@ -44,14 +44,6 @@ def legal_bases(day: datetime.date) -> list[str]:
     return [law, decree] if decree else [law]
 
 
-def decree_short(day: datetime.date) -> str:
-    """ "152/2025/NĐ-CP": the decree whose forms the dossier follows on `day`."""
-    for start, text in DECREES:
-        if day >= start:
-            return DOCUMENT_NUMBER.search(text).group()
-    return ""
-
-
 def source_basis(source_document: str, bases: list[str]) -> str:
     """The rule set's own source as one more "Căn cứ" line, unless it names a document the
     bases cite already ("Nghị định 98/2023/NĐ-CP, Điều 30" beside decree 98/2023): "" then."""

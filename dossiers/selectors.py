@@ -446,12 +446,9 @@ def achievement_context(nomination):
         "meeting": meeting,
         "meeting_day": day,
         "meeting_place_date": place_date_line(meeting.place, day) if meeting else "",
-        "members": cluster_selectors.members_of(emulation_year)
-        if hasattr(emulation_year, "_prefetched_objects_cache")
-        else list(emulation_year.memberships.select_related("province").order_by("province__name")),
+        "members": list(emulation_year.memberships.select_related("province").order_by("province__name")),
         "facts": submission_facts(nomination),
         "commitments": list(covenant.commitments.all()) if covenant else [],
         "earlier_awards": earlier_awards(nomination),
-        "decree": legal.decree_short(day),
         "province_block": {"authority": ["TM. ỦY BAN NHÂN DÂN"], "post": "CHỦ TỊCH", "name": "", "below": ""},
     }
