@@ -12,6 +12,7 @@ class CovenantForm(forms.ModelForm):
         model = Covenant
         fields = ["title", "place", "signing_date", "host_province"]
         widgets = {"signing_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})}
+        labels = {"title": _("Name of the covenant")}
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
