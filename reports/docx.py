@@ -3,11 +3,12 @@ laid out with python-docx in the layout of decree 30/2020/NĐ-CP (annex I).
 
 One public function, `html_to_docx`. It reads the small vocabulary of
 templates/reports/pdf/base.html (the two-column header, `p.flat`, `table.data`,
-`table.signatures`, `.sig-*`, `.superseded-mark`, ...) and lays out anything else as paragraphs of
-its text, whitespace collapsed as a browser does. Widths that a browser computes (a table's
-columns, the rules under the issuing body and the motto) are measured with the metrics of
-Liberation Serif, the metric twin of Times New Roman, so Word and LibreOffice break the lines
-where the PDF does.
+`table.signatures`, `.sig-*`, `.superseded-mark`, the detailed score table's `table.detail`, ...)
+and lays out anything else as paragraphs of its text, whitespace collapsed as a browser does.
+Widths that a browser computes (a table's columns, the rules under the issuing body and the
+motto) are measured with the metrics of Liberation Serif, the metric twin of Times New Roman, so
+Word and LibreOffice break the lines where the PDF does. An inline SVG (the year report's chart)
+is left out: the table before it has the same figures.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ PAGE_PORTRAIT = (Mm(210), Mm(297))
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(17)}
 HEADER_DISTANCE = Mm(10)
 PAGE_NUMBER_SIZE = 13
+BODY_SIZE, BODY_SIZE_LANDSCAPE = 14, 13  # as the PDF: a landscape page's body is set a size smaller
 MARK_COLOUR = RGBColor(0xB0, 0x00, 0x00)
 ISSUER_RULE = 0.4  # the rule under the issuing body: 40 % of its line (decree 30: a third to a half)
 # Word's "multiple" line spacing scales the font's own line height (1.15 em for Times New Roman and
@@ -135,6 +137,7 @@ CLASS_LOOKS = {
     "sig-post": {"size": 13, "bold": True, "upper": True},
     "sig-below": {"size": 13, "bold": True, "upper": True},
     "sig-note": {"size": 13, "italic": True},
+    "sig-unit": {"size": 13, "upper": True},
     "sig-name": {"size": 14, "bold": True},
     "nowrap": {"nowrap": True, "nbsp": True},
     "num": {"align": "right", "nowrap": True},
@@ -513,7 +516,7 @@ class _Writer:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         box = _Box(body, section.page_width - section.left_margin - section.right_margin, anchor=body.sectPr)
-        base = Look()
+        base = Look(size=BODY_SIZE_LANDSCAPE if self.landscape else BODY_SIZE)
         self.body_box = box
         first = next((child for child in self.body if isinstance(child.tag, str)), None)
         if first is None or not (first.tag == "table" and _has_class(first, "header")):
@@ -565,7 +568,7 @@ class _Writer:
             _set(rpr, "w:lang", val=LANGUAGE, eastAsia=LANGUAGE, bidi=LANGUAGE)
         _set(pPr, "w:spacing", after="0", line="240", lineRule="auto")
         normal = styles["Normal"]
-        normal.font.size = Pt(14)
+        normal.font.size = Pt(BODY_SIZE_LANDSCAPE if self.landscape else BODY_SIZE)
         normal.paragraph_format.widow_control = True
         normal.paragraph_format.space_after = 0
         normal.paragraph_format.line_spacing = LINE_SPACING

@@ -180,6 +180,7 @@ def test_score_summary_is_landscape_with_its_table_and_recipients(demo_2014, dem
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert (mm(section.page_width), mm(section.page_height)) == (297, 210)
     assert [mm(m) for m in (section.left_margin, section.right_margin)] == [30, 17]
+    assert document.styles["Normal"].font.size.pt == 13  # a landscape body a size smaller, as the PDF
     text = flat(word_text(document))
     for expected in [
         "BẢNG TỔNG HỢP ĐIỂM",
