@@ -522,6 +522,10 @@ class _Writer:
         if first is None or not (first.tag == "table" and _has_class(first, "header")):
             self._marks(box, base)
         self._flow(self.body, box, base)
+        if box.last_block() == qn("w:tbl"):  # Word ends a body with a paragraph: a tiny one, not a blank page
+            ending = self._new_paragraph(box)
+            ending.paragraph_format.line_spacing = Pt(1)
+            ending._p.get_or_add_pPr().append(_rpr_of_size(1))
         self._headers(section)
         out = io.BytesIO()
         self.document.save(out)
