@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 FORMAT_VERSION = 1
 #: The apps whose rows make a cluster's history: an archive naming a model of any other app
 #: (auth, contenttypes, sessions, axes, admin...) is refused whole.
-ARCHIVED_APPS = frozenset({"accounts", "provinces", "cluster", "scoring", "covenants", "awards", "reports", "dossiers"})
+ARCHIVED_APPS = frozenset(
+    {"accounts", "provinces", "cluster", "scoring", "covenants", "awards", "reports", "dossiers", "signatures"}
+)
 
 
 class ExactEncoder(json.JSONEncoder):
@@ -60,11 +62,12 @@ def _collect(cluster):
         WrittenVote,
     )
     from cluster.models import EmulationYear, Membership, Person, RuleSet
-    from covenants.models import Commitment, Covenant, Signatory
+    from covenants.models import Commitment, Covenant, ReplacedScan, Signatory
     from dossiers.models import Dossier, DossierPaper
     from provinces.models import Province
-    from reports.models import DocumentCounter, Report
+    from reports.models import DocumentCounter, DocumentText, Report
     from scoring.models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
+    from signatures.models import OrganisationCertificate, SignedCopy
 
     years = EmulationYear.objects.filter(cluster=cluster)
     province_ids = set(Membership.objects.filter(emulation_year__in=years).values_list("province_id", flat=True))
@@ -104,6 +107,7 @@ def _collect(cluster):
         ("covenants", covenants),
         ("commitments", Commitment.objects.filter(covenant__in=covenants)),
         ("signatories", Signatory.objects.filter(covenant__in=covenants)),
+        ("replaced scans", ReplacedScan.objects.filter(signatory__covenant__in=covenants)),
         ("award types", AwardType.objects.all()),
         ("award quotas", AwardQuota.objects.filter(emulation_year__in=years)),
         ("meetings", meetings),
@@ -119,7 +123,12 @@ def _collect(cluster):
         ),
         ("ballot results", BallotResult.objects.filter(ballot_round__meeting__in=meetings)),
         ("document counters", DocumentCounter.objects.filter(cluster=cluster)),
-        ("documents", Report.objects.filter(emulation_year__in=years)),
+        ("documents", _parents_first(Report.objects.filter(emulation_year__in=years).order_by("pk"), "replaces_id")),
+        ("document texts", DocumentText.objects.filter(emulation_year__in=years)),
+        # Encrypted with this server's SIGNING_KEY: restored elsewhere they stay unusable until the
+        # same key is set (the page says so), which is what a backup of a key should do.
+        ("signing certificates", OrganisationCertificate.objects.filter(cluster=cluster)),
+        ("signed copies", SignedCopy.objects.filter(report__emulation_year__in=years)),
         ("dossiers", Dossier.objects.filter(nomination__emulation_year__in=years)),
         ("dossier papers", DossierPaper.objects.filter(dossier__nomination__emulation_year__in=years)),
     ]
@@ -139,6 +148,7 @@ def _collect(cluster):
         ("history: delegations", Delegation.history.filter(meeting__emulation_year__in=years)),
         ("history: nominations", Nomination.history.filter(emulation_year__in=years)),
         ("history: people", Person.history.filter(emulation_year__in=years)),
+        ("history: document texts", DocumentText.history.filter(emulation_year__in=years)),
         (
             "history: vote-counting committees",
             CountingCommitteeMember.history.filter(meeting__emulation_year__in=years),
@@ -162,11 +172,14 @@ def _parents_first(queryset, parent="parent_id"):
 
 
 FILE_FIELDS = {
-    "scoring.evidence": "file",
-    "covenants.signatory": "scan",
-    "reports.report": "file",
-    "dossiers.dossier": "pack",
-    "dossiers.dossierpaper": "file",
+    "scoring.evidence": ("file",),
+    "covenants.signatory": ("scan",),
+    "covenants.replacedscan": ("scan",),
+    "reports.report": ("file", "docx_file"),
+    "dossiers.dossier": ("pack",),
+    "dossiers.dossierpaper": ("file",),
+    "signatures.signedcopy": ("file",),
+    "signatures.organisationcertificate": ("signer_image", "seal_image"),
 }
 
 
@@ -189,12 +202,12 @@ def cluster_export(*, cluster, path, with_passwords=False):
             archive.writestr(name, json.dumps(data, cls=ExactEncoder, ensure_ascii=False))
             manifest["parts"].append({"name": part, "file": name, "rows": len(rows)})
             for row in rows:
-                field = FILE_FIELDS.get(row._meta.label_lower)
-                value = getattr(row, field, None) if field else None
-                if value and value.name and value.name not in files and default_storage.exists(value.name):
-                    with default_storage.open(value.name, "rb") as handle:
-                        archive.writestr(f"files/{value.name}", handle.read())
-                    files.add(value.name)
+                for field in FILE_FIELDS.get(row._meta.label_lower, ()):
+                    value = getattr(row, field, None)
+                    if value and value.name and value.name not in files and default_storage.exists(value.name):
+                        with default_storage.open(value.name, "rb") as handle:
+                            archive.writestr(f"files/{value.name}", handle.read())
+                        files.add(value.name)
         manifest["files"] = sorted(files)
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return counts

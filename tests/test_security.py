@@ -43,6 +43,7 @@ TABLE = {
     "cluster:people": (year_kwargs(2015), MEMBERS),  # each member keeps its own people there
     "cluster:history": (lambda o: {"cluster_id": o["cluster"].pk}, MEMBERS),
     "cluster:rotation": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 403, 403, 403, 200, 403)),
+    "cluster:settings": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 403, 403, 403, 200, 403)),
     "provinces:list": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
     "provinces:detail": (lambda o: {"code": "06"}, (302, 200, 200, 200, 200, 200)),
     "scoring:scorecards": (year_kwargs(2015), MEMBERS),
@@ -87,6 +88,12 @@ TABLE = {
     "reports:documents": (year_kwargs(2014), MEMBERS),
     "reports:report": (lambda o: {"pk": o["report"].pk}, MEMBERS),
     "reports:download": (lambda o: {"pk": o["report"].pk}, MEMBERS),
+    "reports:texts": (lambda o: {**year_kwargs(2014)(o), "kind": "minutes"}, MEMBERS),  # members read them
+    "signatures:upload": (lambda o: {"pk": o["report"].pk}, (302, 403, 403, 403, 405, 404)),
+    "signatures:sign": (lambda o: {"pk": o["report"].pk}, (302, 403, 403, 403, 405, 404)),
+    "signatures:download": (lambda o: {"pk": 999999}, (302, 404, 404, 404, 404, 404)),
+    "signatures:certificates": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 404, 404, 200, 200, 404)),
+    "signatures:deactivate": (lambda o: {"pk": 999999}, (302, 404, 404, 404, 404, 404)),
     "dossiers:dossier": (lambda o: {"pk": o["nomination"].pk}, MEMBERS),
     "dossiers:pack": (lambda o: {"pk": o["nomination"].pk}, (302, 404, 404, 404, 404, 404)),  # not built yet
     "dossiers:paper": (lambda o: {"pk": dossier_paper(o["nomination"]).pk}, MEMBERS),

@@ -23,6 +23,7 @@ PROJECT_APPS = {
     "awards",
     "reports",
     "dossiers",
+    "signatures",
     "archive",
     "demo",
 }
@@ -72,11 +73,21 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, media, d
 
     # Provinces that were never members (nor successors of one) are not the cluster's history.
     Province.objects.filter(code__in=["20", "02", "26"]).delete()
+    chair, year_2014 = demo_user("phutho"), demo_2014.years.get(year=2014)
+    minutes = report_services.report_request(kind=DocumentKind.MINUTES, emulation_year=year_2014, user=chair)
+    # An issued document, its replacement, a written part, and a copy signed elsewhere.
+    minutes = report_services.report_issue(report=minutes, user=chair)
     report_services.report_request(
-        kind=DocumentKind.MINUTES, emulation_year=demo_2014.years.get(year=2014), user=demo_user("phutho")
+        kind=DocumentKind.MINUTES, emulation_year=year_2014, user=chair, replaces=minutes, reason="Sửa tên"
     )
+    report_services.document_texts_save(
+        emulation_year=year_2014, kind=DocumentKind.MINUTES, texts={"guidance": "Đồng chí Thứ trưởng phát biểu."}
+    )
+    _signed_copy(settings, tmp_path, minutes, chair)
     before_rows, before_files = every_row(), every_file()
     assert before_files, "the demo has evidence files, scans and a document"
+    for label in ("reports.DocumentText", "reports.HistoricalDocumentText", "signatures.SignedCopy"):
+        assert before_rows[label], label
     assert all(before_rows[label] for label in ("scoring.Score", "awards.BallotResult", "scoring.HistoricalScore"))
     archive = tmp_path / "cum-thi-dua.zip"
     call_command("export_cluster", str(archive), "--with-passwords", verbosity=0)
@@ -104,6 +115,22 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, media, d
 
     assert Scorecard.objects.get(emulation_year__year=2014, province__name="Thái Nguyên").rank == 1
     assert demo_user("phutho").check_password("thidua2015")
+
+
+def _signed_copy(settings, tmp_path, report, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from signatures import services as signature_services
+    from tests.signatures import pki
+
+    authority = pki.make_authority()
+    (tmp_path / "ca.pem").write_bytes(authority.pem)
+    settings.SIGNATURE_TRUST_ROOTS = [str(tmp_path / "ca.pem")]
+    with report.file.open("rb") as handle:
+        signed = pki.sign_elsewhere(handle.read(), pki.make_holder(authority))
+    signature_services.signed_copy_upload(
+        report=report, upload=SimpleUploadedFile("ky-so.pdf", signed, content_type="application/pdf"), user=user
+    )
 
 
 @pytest.mark.django_db(transaction=True)
