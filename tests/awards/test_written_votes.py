@@ -348,7 +348,8 @@ def test_the_documents_print_the_written_opinion(meeting_2015, demo_user):
         "thành viên vắng mặt được gửi ý kiến bằng văn bản",
         "Tỉnh Yên Bái vắng mặt, gửi ý kiến bằng văn bản: đồng ý đề nghị tỉnh Thái Nguyên (Cờ thi đua của Chính phủ)",
         "đồng ý đề nghị tỉnh Bắc Giang (Bằng khen của Thủ tướng Chính phủ)",
-        "Tỉnh Thái Nguyên: 6/7 phiếu (trong đó 1 ý kiến bằng văn bản), đạt 85,7%, được suy tôn.",
+        "Tỉnh Thái Nguyên đạt 6/7 phiếu (85,7%), trong đó 1 ý kiến bằng văn bản, được suy tôn đề nghị "
+        "Chính phủ tặng Cờ thi đua.",
     ]:
         assert expected in minutes, expected
     record = made(DocumentKind.BALLOT_RECORD, ballot_round=ballot_round)
