@@ -10,7 +10,15 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 
 
+def person_label(person):
+    where = person.province.name if person.province_id else _("central delegate")
+    return f"{person.full_name} – {person.post} ({where})" if person.post else f"{person.full_name} ({where})"
+
+
 class MeetingForm(forms.ModelForm):
+    """The meeting's time, place and host; its presiding person and secretary are picked among
+    the people of the year (`people`), or typed once (the service adds them to the people)."""
+
     class Meta:
         model = ReviewMeeting
         fields = [
@@ -18,15 +26,49 @@ class MeetingForm(forms.ModelForm):
             "ends_at",
             "place",
             "host_province",
+            "presiding_person",
             "presiding_name",
             "presiding_post",
+            "secretary_person",
             "secretary_name",
             "secretary_post",
         ]
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host_province"].queryset = Province.objects.filter(pk__in=[m.province_id for m in members])
+        for role, label in (("presiding", _("Presiding person")), ("secretary", _("Secretary"))):
+            picker = self.fields[f"{role}_person"]
+            picker.queryset, picker.label = people, label
+            picker.label_from_instance = person_label
+            picker.help_text = _("Among the people of the year; the minutes print the name and post.")
+            self.fields[f"{role}_name"].required = False
+            self.fields[f"{role}_name"].label = _("Or someone not on the list: full name")
+            self.fields[f"{role}_post"].label = _("Their post")
+            self.fields[f"{role}_post"].help_text = _("Only for someone typed here.")
+
+    def clean(self):
+        data = super().clean()
+        for role in ("presiding", "secretary"):
+            person = data.get(f"{role}_person")
+            if person is None and not (data.get(f"{role}_name") or "").strip():
+                message = (
+                    _("Choose the presiding person, or type their name.")
+                    if role == "presiding"
+                    else _("Choose the secretary, or type their name.")
+                )
+                self.add_error(f"{role}_person", message)
+        return data
+
+    def _post_clean(self):
+        # The names the model requires are copied from the person picked (meeting_save does it
+        # again on the stored row); checked here only so that the form can say what is missing.
+        for role in ("presiding", "secretary"):
+            person = self.cleaned_data.get(f"{role}_person")
+            if person is not None:
+                self.cleaned_data[f"{role}_name"] = person.full_name
+                self.cleaned_data[f"{role}_post"] = person.post
+        super()._post_clean()
         self.fields["starts_at"].input_formats = DATETIME_FORMATS
         self.fields["starts_at"].widget = forms.DateTimeInput(
             format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"}
@@ -121,11 +163,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, person):
         return person_label(person)
-
-
-def person_label(person):
-    where = person.province.name if person.province_id else _("central delegate")
-    return f"{person.full_name} – {person.post} ({where})" if person.post else f"{person.full_name} ({where})"
 
 
 class CommitteeForm(forms.Form):

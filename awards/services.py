@@ -53,6 +53,7 @@ def meeting_save(*, emulation_year, user=None, **fields):
     meeting = ReviewMeeting.objects.filter(emulation_year=emulation_year).first()
     created = meeting is None
     meeting = meeting or ReviewMeeting(emulation_year=emulation_year)
+    fields = _meeting_people(emulation_year, fields, user)
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.full_clean()
@@ -63,6 +64,44 @@ def meeting_save(*, emulation_year, user=None, **fields):
             [Delegation(meeting=meeting, province=m.province) for m in cluster_selectors.members_of(emulation_year)]
         )
     return meeting
+
+
+def _meeting_people(emulation_year, fields, user):
+    """The presiding person and the secretary: a person of the year picked (their name and post
+    are copied, so the minutes keep them), or a name typed once, which is linked to the year's
+    person of that name or added to the host province's people."""
+    fields = dict(fields)
+    for role in ("presiding", "secretary"):
+        key, name_key, post_key = f"{role}_person", f"{role}_name", f"{role}_post"
+        if key not in fields and name_key not in fields:
+            continue
+        person = fields.get(key)
+        if person is not None:
+            if person.emulation_year_id != emulation_year.pk:
+                raise ValidationError(
+                    {key: _("This person is not among the people of %(year)s.") % {"year": emulation_year.year}}
+                )
+            fields[name_key], fields[post_key] = person.full_name, person.post
+            continue
+        name = " ".join((fields.get(name_key) or "").split())
+        if not name:
+            continue
+        found = cluster_selectors.people_of(emulation_year).filter(full_name=name)
+        host = fields.get("host_province")
+        person = found.filter(province=host).first() or found.first()
+        if person is None and host is not None:
+            try:
+                person = cluster_services.person_save(
+                    emulation_year=emulation_year,
+                    user=user,
+                    province=host,
+                    full_name=name,
+                    post=fields.get(post_key) or "",
+                )
+            except ValidationError as error:
+                raise ValidationError({name_key: error.messages}) from None
+        fields[key], fields[name_key] = person, name
+    return fields
 
 
 def parse_people(text):

@@ -123,7 +123,8 @@ class MeetingEditView(MeetingMixin, TemplateView):
                     "place": _("Head office of the People's Committee of %(province)s")
                     % {"province": chair.province.name},
                 }
-        return MeetingForm(data, instance=meeting, initial=initial, members=members)
+        people = cluster_selectors.people_of(self.emulation_year)
+        return MeetingForm(data, instance=meeting, initial=initial, members=members, people=people)
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)

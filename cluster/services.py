@@ -404,8 +404,16 @@ def person_save(
 #: class attribute `PERSON_FROZEN`, a Q on its own rows; without it every row that names the
 #: person counts. Read through the reverse relations: this app imports none of those apps.
 def _frozen_uses(person):
+    from django.db.models import DO_NOTHING
+
     uses = []
-    for relation in Person._meta.related_objects:
+    # The records' links are hidden (related_name "+"); the history's copies (DO_NOTHING) do not count.
+    relations = [
+        f
+        for f in Person._meta.get_fields(include_hidden=True)
+        if f.one_to_many and f.auto_created and f.on_delete is not DO_NOTHING
+    ]
+    for relation in relations:
         model = relation.related_model
         rows = model._default_manager.filter(**{relation.field.name: person})
         frozen = getattr(model, "PERSON_FROZEN", None)

@@ -206,3 +206,62 @@ def test_nothing_changes_once_the_year_is_closed(covenant_2016):
     with pytest.raises(ValidationError, match="Năm thi đua 2016 đã khóa sổ."):
         services.covenant_update(covenant=Covenant.objects.get(pk=covenant_2016.pk), title="x")
     assert not row(covenant_2016, "15").signed
+
+
+# --- The representative, picked among the people of the year ----------------------------------------
+
+
+def people_2016(code):
+    from cluster import selectors as cluster_selectors
+
+    return {p.full_name: p for p in cluster_selectors.people_of(EmulationYear.objects.get(year=2016), code)}
+
+
+def test_a_member_picks_its_leader_and_the_signed_row_keeps_the_words_it_was_signed_with(covenant_2016, demo_user):
+    from provinces.models import Province
+
+    leader = people_2016(Province.objects.get(code="15"))["Vũ Thị Giang"]  # copied from 2015 when 2016 opened
+    services.signatory_update(
+        signatory=row(covenant_2016, "15"),
+        user=demo_user("yenbai"),
+        person=leader,
+        signed=True,
+        signed_on=datetime.date(2016, 3, 10),
+    )
+    signed = row(covenant_2016, "15")
+    assert (signed.person, signed.representative, signed.post, signed.authority) == (
+        leader,
+        "Vũ Thị Giang",
+        "Phó Chủ tịch UBND tỉnh Yên Bái",
+        "vice_chairman",
+    )
+    cluster_services.person_save(
+        emulation_year=leader.emulation_year, person=leader, full_name=leader.full_name, post="Chủ tịch UBND tỉnh"
+    )
+    assert row(covenant_2016, "15").post == "Phó Chủ tịch UBND tỉnh Yên Bái"
+
+
+def test_another_provinces_person_is_refused_and_a_typed_name_joins_the_people_once(covenant_2016, demo_user):
+    from cluster.models import Person
+    from provinces.models import Province
+
+    bac_giang = people_2016(Province.objects.get(code="24"))["Nguyễn Văn An"]
+    with pytest.raises(ValidationError) as refused:
+        services.signatory_update(
+            signatory=row(covenant_2016, "15"), user=demo_user("yenbai"), person=bac_giang, signed=False, signed_on=None
+        )
+    assert (
+        "Nguyễn Văn An không có trong danh sách nhân sự của Yên Bái năm 2016." in refused.value.message_dict["person"]
+    )
+    assert row(covenant_2016, "15").representative == ""
+    for _time in range(2):  # typed twice: one person
+        services.signatory_update(
+            signatory=row(covenant_2016, "15"),
+            user=demo_user("yenbai"),
+            representative="Lê Thị Mới",
+            post="Phó Chủ tịch UBND tỉnh Yên Bái",
+            signed=False,
+            signed_on=None,
+        )
+    added = Person.objects.get(emulation_year__year=2016, full_name="Lê Thị Mới")
+    assert added.province.code == "15" and row(covenant_2016, "15").person == added

@@ -167,6 +167,16 @@ def test_an_absent_members_written_vote_and_a_departure_from_the_ranking_reach_t
     expect(alert(page).filter(has_text="Đã xác nhận danh sách đề nghị: có thể tiến hành bỏ phiếu.")).to_be_visible()
     expect(step(page, "nominations")).to_have_attribute("data-done", "yes")
 
+    # 4b. The vote-counting committee, among the delegations present: nobody of absent Yên Bái.
+    page.get_by_role("link", name="Bầu Ban kiểm phiếu").click()
+    head = field(page, "Trưởng Ban kiểm phiếu")
+    expect(head.locator("option", has_text="Yên Bái")).to_have_count(0)
+    head.select_option(label="Dương Văn Hùng – Trưởng Ban Thi đua - Khen thưởng tỉnh Thái Nguyên (Thái Nguyên)")
+    page.get_by_label("Ma Văn Khánh – Trưởng Ban Thi đua - Khen thưởng tỉnh Bắc Kạn (Bắc Kạn)", exact=True).check()
+    page.get_by_role("button", name="Ghi nhận Ban kiểm phiếu").click()
+    expect(alert(page).filter(has_text="Đã ghi nhận Ban kiểm phiếu.")).to_be_visible()
+    expect(step(page, "committee")).to_have_attribute("data-done", "yes")
+
     # 5. The flag round: the paper ballots only, the written opinion is added by the app.
     page.get_by_role("link", name=f"Ghi nhận vòng bỏ phiếu: {FLAG}").click()
     expect(page.get_by_test_id("written-opinions")).to_contain_text("Yên Bái: Bắc Giang")
@@ -203,6 +213,6 @@ def test_an_absent_members_written_vote_and_a_departure_from_the_ranking_reach_t
     text = " ".join(pdf_text(target.read_bytes()).split())
     assert "Tỉnh Yên Bái: vắng mặt (gửi ý kiến bằng văn bản)." in text
     assert f"Tỉnh Yên Bái vắng mặt, gửi ý kiến bằng văn bản: đồng ý đề nghị tỉnh Bắc Giang ({FLAG})." in text
-    assert "Tỉnh Bắc Giang: 6/7 phiếu (trong đó 1 ý kiến bằng văn bản)" in text
+    assert "Tỉnh Bắc Giang đạt 6/7 phiếu (85,7%), trong đó 1 ý kiến bằng văn bản" in text
     assert f"{FLAG}: tỉnh Bắc Giang (xếp hạng thứ 2; lý do đề nghị khác với kết quả xếp hạng: {DEPARTURE})." in text
     assert f"căn cứ {SOURCE}" in text

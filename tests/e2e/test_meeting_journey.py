@@ -1,9 +1,11 @@
 """The review meeting of 2015, in Vietnamese: the chair (Bắc Giang's staff) sets up the
 meeting, records the attendance (first without Yên Bái: no quorum, then all seven with
 their delegates and a guest), adopts the ranking, nominates from it and adds Hòa Bình for
-the certificate, records the flag round, a refused and then a tied certificate round and
-the second round between the tied, elects 2016's chair and vice-chair, draws up and signs
-the 2016 covenant, and closes 2015; the closed year then refuses changes with a 403 page."""
+the certificate, elects the vote-counting committee among the people present (refused with
+its head alone), records the flag round, a refused and then a tied certificate round and
+the second round between the tied, elects 2016's chair and vice-chair, draws up the 2016
+covenant, which each member signs picking its leader among the people of 2016, and closes
+2015; the closed year then refuses changes with a 403 page."""
 
 import datetime
 import re
@@ -36,6 +38,12 @@ DELEGATIONS = {
     "Yên Bái": "Vũ Thị Giang – Phó Chủ tịch UBND tỉnh Yên Bái",
 }
 GUEST = "Trần Thị Hà – Phó Trưởng Ban Thi đua - Khen thưởng Trung ương"
+#: The vote-counting committee the meeting elects (the head first), among 2015's people.
+COMMITTEE = [
+    "Đỗ Thị Hạnh – Trưởng Ban Thi đua - Khen thưởng tỉnh Bắc Giang",
+    "Nông Thị Mai – Trưởng Ban Thi đua - Khen thưởng tỉnh Tuyên Quang",
+    "Hà Văn Nam – Trưởng Ban Thi đua - Khen thưởng tỉnh Yên Bái",
+]
 COMMITMENT = "Tham gia đầy đủ các hoạt động của Cụm, gửi báo cáo đúng thời hạn theo quy chế."
 SIGNERS = {name: lines.splitlines()[0].split(" – ") for name, lines in DELEGATIONS.items()}
 
@@ -95,8 +103,8 @@ def sign_own_row(browser, base_url, covenant_url, username, province, name, post
     expect(rows.get_by_role("link", name="Sửa")).to_have_count(1)  # its own row, nobody else's
     rows.filter(has_text=province).get_by_role("link", name="Sửa").click()
     expect(member.get_by_role("heading", name=f"Chữ ký của {province}")).to_be_visible()
-    field(member, "Họ và tên người đại diện").fill(name)
-    field(member, "Chức vụ").fill(post)
+    # 2016 started with a copy of 2015's people: the member picks its leader, typed nowhere.
+    field(member, "Người đại diện").select_option(label=f"{name} – {post}")
     field(member, "Đã ký").check()
     field(member, "Ngày ký").fill("10/03/2016")
     member.get_by_role("button", name="Lưu").click()
@@ -121,13 +129,16 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     field(page, "Thời điểm kết thúc").fill("10/03/2016 11:30")
     field(page, "Địa điểm").fill("Trụ sở UBND tỉnh Bắc Giang, thành phố Bắc Giang")
     field(page, "Tỉnh đăng cai").select_option(label="Bắc Giang")
-    field(page, "Người chủ trì").fill("Nguyễn Văn An")
-    field(page, "Chức vụ của người chủ trì").fill("Phó Chủ tịch UBND tỉnh Bắc Giang")
-    field(page, "Thư ký").fill("Trần Văn Bảo")
-    field(page, "Chức vụ của thư ký").fill("Chuyên viên Ban Thi đua - Khen thưởng tỉnh Bắc Giang")
+    # The presiding person and the secretary are picked among Bắc Giang's people, not typed.
+    field(page, "Người chủ trì").select_option(label="Nguyễn Văn An – Phó Chủ tịch UBND tỉnh Bắc Giang (Bắc Giang)")
+    field(page, "Thư ký").select_option(
+        label="Trần Văn Bảo – Chuyên viên Ban Thi đua - Khen thưởng tỉnh Bắc Giang (Bắc Giang)"
+    )
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_test_id("meeting-time")).to_have_text("08:00 10/03/2016 – 11:30 10/03/2016")
     expect(step(page, "meeting")).to_have_attribute("data-done", "yes")
+    expect(page.locator("#meeting")).to_contain_text("Nguyễn Văn An, Phó Chủ tịch UBND tỉnh Bắc Giang")
+    expect(page.locator("#meeting")).to_contain_text("Trần Văn Bảo, Chuyên viên Ban Thi đua - Khen thưởng tỉnh")
 
     # 2. Attendance without Yên Bái: recorded, but no quorum (the rule set asks 100%).
     page.get_by_role("link", name="Ghi nhận thành phần tham dự").click()
@@ -150,7 +161,7 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     expect(field(page, "Đại biểu của Bắc Giang")).to_have_value(DELEGATIONS["Bắc Giang"])
     field(page, "Yên Bái").check()
     field(page, "Đại biểu của Yên Bái").fill(DELEGATIONS["Yên Bái"])
-    field(page, "Khách mời").fill(GUEST)
+    field(page, "Đại biểu Trung ương").fill(GUEST)
     page.get_by_role("button", name="Xác nhận thành phần tham dự").click()
     expect(
         alert(page).filter(has_text="Đã xác nhận thành phần tham dự; hội nghị đủ điều kiện tiến hành.")
@@ -191,6 +202,29 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     expect(alert(page).filter(has_text="Đã xác nhận danh sách đề nghị: có thể tiến hành bỏ phiếu.")).to_be_visible()
     expect(step(page, "nominations")).to_have_attribute("data-done", "yes")
     assert Nomination.objects.filter(emulation_year=year_2015).count() == 4
+
+    # 3b. No ballot before the vote-counting committee: the meeting elects it among the people present.
+    expect(page.get_by_test_id("ballot-blockers")).to_contain_text("Chưa bầu Ban kiểm phiếu.")
+    expect(page.get_by_role("link", name=f"Ghi nhận vòng bỏ phiếu: {FLAG}")).to_have_count(0)
+    page.get_by_role("link", name="Bầu Ban kiểm phiếu").click()
+    field(page, "Trưởng Ban kiểm phiếu").select_option(label=f"{COMMITTEE[0]} (Bắc Giang)")
+    page.get_by_role("button", name="Ghi nhận Ban kiểm phiếu").click()
+    # Alone, the head is refused, next to the members, the choice kept.
+    expect(page.locator("#div_id_members")).to_contain_text("Ban kiểm phiếu có ít nhất hai người")
+    expect(field(page, "Trưởng Ban kiểm phiếu").locator("option:checked")).to_have_text(f"{COMMITTEE[0]} (Bắc Giang)")
+    page.get_by_label(f"{COMMITTEE[1]} (Tuyên Quang)", exact=True).check()
+    page.get_by_label(f"{COMMITTEE[2]} (Yên Bái)", exact=True).check()
+    page.get_by_role("button", name="Ghi nhận Ban kiểm phiếu").click()
+    expect(alert(page).filter(has_text="Đã ghi nhận Ban kiểm phiếu.")).to_be_visible()
+    committee = page.get_by_test_id("committee")
+    expect(committee).to_contain_text(f"Trưởng Ban kiểm phiếu: {COMMITTEE[0].replace(' – ', ', ')}")
+    expect(committee).to_contain_text(f"Thành viên Ban kiểm phiếu: {COMMITTEE[2].replace(' – ', ', ')}")
+    expect(step(page, "committee")).to_have_attribute("data-done", "yes")
+    assert list(meeting.committee_members.values_list("role", "full_name")) == [
+        ("head", "Đỗ Thị Hạnh"),
+        ("member", "Nông Thị Mai"),
+        ("member", "Hà Văn Nam"),
+    ]
 
     # 4a. The flag: Thái Nguyên 6/7.
     page.get_by_role("link", name=f"Ghi nhận vòng bỏ phiếu: {FLAG}").click()
