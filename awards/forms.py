@@ -90,17 +90,30 @@ class AttendanceForm(forms.Form):
         help_text=_("One per line: full name – post."),
     )
 
-    def __init__(self, *args, delegations, written_awards=None, **kwargs):
-        """`written_awards`: [(award type, seats)] when the rule set allows written votes
+    def __init__(self, *args, delegations, people=None, written_awards=None, **kwargs):
+        """`people`: {province id: [the province's people of the year]}, the delegates to pick
+        from; `written_awards`: [(award type, seats)] when the rule set allows written votes
         (`awards.selectors.written_vote_awards`), else None: no written-opinion fields."""
         super().__init__(*args, **kwargs)
         self.delegations = delegations
         self.written_awards = written_awards
+        self.people = people or {}
         members = [(d.province_id, d.province.name) for d in delegations]
         for d in delegations:
             self.fields[f"present_{d.province_id}"] = forms.BooleanField(label=d.province.name, required=False)
-            self.fields[f"delegates_{d.province_id}"] = forms.CharField(
+            self.fields[f"people_{d.province_id}"] = forms.TypedMultipleChoiceField(
                 label=_("Delegates of %(province)s") % {"province": d.province.name},
+                choices=[(p.pk, str(p)) for p in self.people.get(d.province_id, ())],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                error_messages={
+                    "invalid_choice": _("Only the people of %(province)s can be its delegates.")
+                    % {"province": d.province.name}
+                },
+            )
+            self.fields[f"delegates_{d.province_id}"] = forms.CharField(
+                label=_("Other delegates of %(province)s") % {"province": d.province.name},
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
@@ -120,7 +133,15 @@ class AttendanceForm(forms.Form):
                 )
 
     def rows(self):
-        return [(d, self[f"present_{d.province_id}"], self[f"delegates_{d.province_id}"]) for d in self.delegations]
+        return [
+            (d, self[f"present_{d.province_id}"], self[f"people_{d.province_id}"], self[f"delegates_{d.province_id}"])
+            for d in self.delegations
+        ]
+
+    def picked(self, delegation):
+        """The people of the year ticked as the delegation's delegates."""
+        by_pk = {p.pk: p for p in self.people.get(delegation.province_id, ())}
+        return [by_pk[pk] for pk in self.cleaned_data.get(f"people_{delegation.province_id}") or () if pk in by_pk]
 
     def written_rows(self):
         """(delegation, "sent" bound field, [(award type, seats, choices bound field)]) per member."""

@@ -134,6 +134,32 @@ def _people_rows(people):
     return rows
 
 
+def _delegate_people(emulation_year, province, rows, user):
+    """Each delegate a person of the province's people of the year: a name typed is the person
+    of that name, or is added to the people once (the next meeting, covenant or committee picks
+    them). A person named twice is kept once."""
+    known = {p.full_name: p for p in cluster_selectors.people_of(emulation_year, province)}
+    result, seen = [], set()
+    for person, name, post in rows:
+        if person is None:
+            name = " ".join(name.split())
+            person = known.get(name)
+            if person is None:
+                try:
+                    person = cluster_services.person_save(
+                        emulation_year=emulation_year, user=user, province=province, full_name=name, post=post
+                    )
+                except ValidationError as error:
+                    raise ValidationError({f"delegates_{province.pk}": error.messages}) from None
+                known[name] = person
+            post = post or person.post
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        result.append((person, person.full_name, post))
+    return result
+
+
 def _written_opinion_errors(*, emulation_year, rule_set, delegations, present, written, awards):
     """What is wrong with the written opinions given to `attendance_confirm`, by form field."""
     errors = {}
@@ -237,10 +263,13 @@ def attendance_confirm(*, meeting, present, delegates, guests, written=None, use
         set_change_reason(delegation, _("Attendance confirmed"), user)
         delegation.save(update_fields=["present", "written_opinion"])
         delegation.delegates.all().delete()
+        rows = _delegate_people(
+            emulation_year, delegation.province, _people_rows(delegates.get(delegation.province_id, [])), user
+        )
         Delegate.objects.bulk_create(
             [
                 Delegate(delegation=delegation, person=person, full_name=name, post=post, order=i)
-                for i, (person, name, post) in enumerate(_people_rows(delegates.get(delegation.province_id, [])))
+                for i, (person, name, post) in enumerate(rows)
             ]
         )
         delegation.written_votes.all().delete()

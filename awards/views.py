@@ -157,17 +157,23 @@ class AttendanceView(MeetingMixin, TemplateView):
             if self.emulation_year.rule_set.written_votes_allowed
             else None
         )
+        people = {}
+        for person in cluster_selectors.people_of(self.emulation_year).exclude(province=None):
+            people.setdefault(person.province_id, []).append(person)
         for d in delegations:
             initial[f"present_{d.province_id}"] = d.present
+            initial[f"people_{d.province_id}"] = [p.person_id for p in d.delegates.all() if p.person_id]
             initial[f"delegates_{d.province_id}"] = "\n".join(
-                f"{p.full_name} – {p.post}" if p.post else p.full_name for p in d.delegates.all()
+                f"{p.full_name} – {p.post}" if p.post else p.full_name for p in d.delegates.all() if not p.person_id
             )
             initial[f"written_{d.province_id}"] = d.written_opinion
             for award_type, _seats in written_awards or ():
                 initial[f"written_{d.province_id}_{award_type.code}"] = [
                     v.province_id for v in d.written_votes.all() if v.award_type_id == award_type.pk
                 ]
-        return AttendanceForm(data, initial=initial, delegations=delegations, written_awards=written_awards)
+        return AttendanceForm(
+            data, initial=initial, delegations=delegations, people=people, written_awards=written_awards
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -188,7 +194,7 @@ class AttendanceView(MeetingMixin, TemplateView):
         if form.is_valid():
             present = {d.province_id for d in form.delegations if form.cleaned_data[f"present_{d.province_id}"]}
             delegates = {
-                d.province_id: services.parse_people(form.cleaned_data[f"delegates_{d.province_id}"])
+                d.province_id: form.picked(d) + services.parse_people(form.cleaned_data[f"delegates_{d.province_id}"])
                 for d in form.delegations
             }
             try:

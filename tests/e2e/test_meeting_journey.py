@@ -19,7 +19,7 @@ from awards.models import BallotRound, Delegate, Guest, Nomination, ReviewMeetin
 from cluster.demo import ADMIN_PASSWORD, DEMO_PASSWORD
 from cluster.demo import PROVINCES as DEMO_PROVINCES
 from cluster.enums import Role
-from cluster.models import EmulationYear, Membership, RuleSet
+from cluster.models import EmulationYear, Membership, Person, RuleSet
 from covenants.models import Covenant, CovenantStatus
 from scoring.models import Scorecard
 
@@ -142,10 +142,14 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
 
     # 2. Attendance without Yên Bái: recorded, but no quorum (the rule set asks 100%).
     page.get_by_role("link", name="Ghi nhận thành phần tham dự").click()
+    # Each delegation's leader is ticked among the province's people; a new delegate is typed once.
     for province, lines in DELEGATIONS.items():
         if province != "Yên Bái":
             field(page, province).check()
-            field(page, f"Đại biểu của {province}").fill(lines)
+            leader, *others = lines.splitlines()
+            page.get_by_label(leader, exact=True).check()
+            if others:
+                field(page, f"Đại biểu khác của {province}").fill("\n".join(others))
     expect(field(page, "Yên Bái")).not_to_be_checked()
     page.get_by_role("button", name="Xác nhận thành phần tham dự").click()
     no_quorum = "Không đủ điều kiện tiến hành: có 6/7 thành viên có mặt, bộ quy tắc yêu cầu 100%."
@@ -158,9 +162,12 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
 
     # ... then all seven, with their delegates and a guest.
     page.get_by_role("link", name="Ghi nhận thành phần tham dự").click()
-    expect(field(page, "Đại biểu của Bắc Giang")).to_have_value(DELEGATIONS["Bắc Giang"])
+    # The delegate typed the first time is now one of Bắc Giang's people, ticked like the leader.
+    for line in DELEGATIONS["Bắc Giang"].splitlines():
+        expect(page.get_by_label(line, exact=True)).to_be_checked()
+    expect(field(page, "Đại biểu khác của Bắc Giang")).to_have_value("")
     field(page, "Yên Bái").check()
-    field(page, "Đại biểu của Yên Bái").fill(DELEGATIONS["Yên Bái"])
+    page.get_by_label(DELEGATIONS["Yên Bái"], exact=True).check()
     field(page, "Đại biểu Trung ương").fill(GUEST)
     page.get_by_role("button", name="Xác nhận thành phần tham dự").click()
     expect(
@@ -173,6 +180,8 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     assert meeting.quorum_met is True
     assert meeting.delegations.filter(present=True).count() == 7
     assert Delegate.objects.filter(delegation__meeting=meeting).count() == 8
+    assert not Delegate.objects.filter(delegation__meeting=meeting, person=None).exists()
+    assert Person.objects.get(emulation_year=year_2015, full_name="Đỗ Thị Lan").province.name == "Bắc Giang"
     assert Guest.objects.get(meeting=meeting).post == "Phó Trưởng Ban Thi đua - Khen thưởng Trung ương"
 
     # 3. Ranking, nominations from it, Hòa Bình added for the certificate, confirmed.
