@@ -223,10 +223,8 @@ class CommitteeView(MeetingMixin, TemplateView):
     template_name = "awards/committee.html"
 
     def get_form(self, meeting, data=None):
-        from cluster.models import Person
-
         ids = [p.pk for p in selectors.committee_candidates(meeting)]
-        people = Person.objects.filter(pk__in=ids).select_related("province").order_by("province__name", "order")
+        people = cluster_selectors.people_of(self.emulation_year).filter(pk__in=ids)
         current = list(meeting.committee_members.all())
         initial = {
             "head": next((m.person_id for m in current if m.role == "head"), None),

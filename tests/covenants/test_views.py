@@ -172,3 +172,26 @@ def test_the_scan_is_downloaded_as_an_attachment(
 def test_no_scan_no_download(client, covenant_2016, demo_user):
     client.force_login(demo_user("yenbai"))
     assert client.get(reverse("covenants:signatory_scan", args=[row(covenant_2016, "15").pk])).status_code == 404
+
+
+def test_a_member_picks_its_representative_among_its_people_of_the_year(client, covenant_2016, demo_user):
+    from cluster.models import Person
+
+    signatory = row(covenant_2016, "15")
+    client.force_login(demo_user("yenbai"))
+    url = reverse("covenants:signatory_edit", args=[signatory.pk])
+    page = text(client.get(url))
+    options = re.findall(r"<option value=\"\d+\">([^<]+)</option>", page)
+    assert options == [
+        "Vũ Thị Giang – Phó Chủ tịch UBND tỉnh Yên Bái",
+        "Hà Văn Nam – Trưởng Ban Thi đua - Khen thưởng tỉnh Yên Bái",
+    ]
+    leader = Person.objects.get(emulation_year__year=2016, full_name="Vũ Thị Giang")
+    client.post(url, {"person": leader.pk, "signed": "on", "signed_on": "10/03/2016"})
+    signatory.refresh_from_db()
+    assert (signatory.signed, signatory.representative, signatory.post, signatory.authority) == (
+        True,
+        "Vũ Thị Giang",
+        "Phó Chủ tịch UBND tỉnh Yên Bái",
+        "vice_chairman",
+    )
