@@ -42,10 +42,14 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-* && touch "$stamp"
 fi
 
-if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.lock-installed; then
+# The test mode also takes the development packages (axe-core, for the accessibility checks).
+npm_mode="--omit=dev"
+[ "$mode" = "test" ] && npm_mode="--include=dev"
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json "node_modules/.lock-installed$npm_mode"; then
   echo ">> Installing the front-end packages of package-lock.json"
-  npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
-  cp package-lock.json node_modules/.lock-installed
+  npm ci "$npm_mode" --ignore-scripts --no-audit --no-fund --loglevel=error
+  rm -f node_modules/.lock-installed*
+  cp package-lock.json "node_modules/.lock-installed$npm_mode"
 fi
 
 echo ">> Compiling translations"
