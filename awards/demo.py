@@ -87,7 +87,7 @@ def load_awards_demo(cluster):
             meeting=meeting,
             present={p.pk for p in by_code.values()},
             delegates={by_code[code].pk: [people[name]] for code, name in DELEGATES.items()},
-            guests=[(people[GUEST].full_name, people[GUEST].post)],
+            guests=[people[GUEST]],
             user=chair,
         )
     meeting.refresh_from_db()

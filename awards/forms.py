@@ -82,12 +82,20 @@ class MeetingForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    guests = forms.CharField(
-        label=_("Guests"),
+    guest_people = forms.TypedMultipleChoiceField(
+        label=_("Central delegates and guests"),
+        coerce=int,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Among the central delegates of the year's people."),
+        error_messages={"invalid_choice": _("Choose guests among the central delegates of the year.")},
+    )
+    guests = forms.CharField(
+        label=_("Other guests"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
-        help_text=_("One per line: full name – post."),
+        help_text=_("One per line: full name – post. They join the central delegates of the year once."),
     )
 
     def __init__(self, *args, delegations, people=None, written_awards=None, **kwargs):
@@ -98,6 +106,10 @@ class AttendanceForm(forms.Form):
         self.delegations = delegations
         self.written_awards = written_awards
         self.people = people or {}
+        self.central = list(self.people.get(None, ()))
+        self.fields["guest_people"].choices = [(p.pk, str(p)) for p in self.central]
+        if not self.central:
+            del self.fields["guest_people"]
         members = [(d.province_id, d.province.name) for d in delegations]
         for d in delegations:
             self.fields[f"present_{d.province_id}"] = forms.BooleanField(label=d.province.name, required=False)
@@ -137,6 +149,11 @@ class AttendanceForm(forms.Form):
             (d, self[f"present_{d.province_id}"], self[f"people_{d.province_id}"], self[f"delegates_{d.province_id}"])
             for d in self.delegations
         ]
+
+    def picked_guests(self):
+        """The central delegates ticked as guests."""
+        by_pk = {p.pk: p for p in self.central}
+        return [by_pk[pk] for pk in self.cleaned_data.get("guest_people") or () if pk in by_pk]
 
     def picked(self, delegation):
         """The people of the year ticked as the delegation's delegates."""

@@ -268,9 +268,14 @@ class Guest(models.Model):
     meeting = models.ForeignKey(
         ReviewMeeting, on_delete=models.CASCADE, related_name="guests", verbose_name=_("meeting")
     )
+    person = models.ForeignKey(
+        "cluster.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("person")
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     post = models.CharField(_("post"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    PERSON_FROZEN = Q(meeting__attendance_confirmed_at__isnull=False)
 
     class Meta:
         verbose_name = _("guest")

@@ -134,11 +134,13 @@ def _people_rows(people):
     return rows
 
 
-def _delegate_people(emulation_year, province, rows, user):
-    """Each delegate a person of the province's people of the year: a name typed is the person
-    of that name, or is added to the people once (the next meeting, covenant or committee picks
-    them). A person named twice is kept once."""
-    known = {p.full_name: p for p in cluster_selectors.people_of(emulation_year, province)}
+def _delegate_people(emulation_year, province, rows, user, field=None):
+    """Each delegate (or guest: `province` None, the central delegates) a person of the
+    province's people of the year: a name typed is the person of that name, or is added to the
+    people once (the next meeting, covenant or committee picks them). A person named twice is
+    kept once."""
+    field = field or f"delegates_{province.pk}"
+    known = {p.full_name: p for p in cluster_selectors.people_of(emulation_year, province or "central")}
     result, seen = [], set()
     for person, name, post in rows:
         if person is None:
@@ -150,7 +152,7 @@ def _delegate_people(emulation_year, province, rows, user):
                         emulation_year=emulation_year, user=user, province=province, full_name=name, post=post
                     )
                 except ValidationError as error:
-                    raise ValidationError({f"delegates_{province.pk}": error.messages}) from None
+                    raise ValidationError({field: error.messages}) from None
                 known[name] = person
             post = post or person.post
         if person.pk in seen:
@@ -210,7 +212,8 @@ def _written_opinion_errors(*, emulation_year, rule_set, delegations, present, w
 @transaction.atomic
 def attendance_confirm(*, meeting, present, delegates, guests, written=None, user=None):
     """Record who is present (`present`: province ids), each delegation's delegates
-    ({province id: [(name, post)]}), the guests and, when the rule set allows written votes,
+    ({province id: [person of the province, or typed (name, post)]}: someone typed joins the
+    province's people once), the guests (central delegates, or typed) and, when the rule set allows written votes,
     the absent members' written opinions, then check the year's quorum.
 
     `written`: {province id: {"sent": bool, "choices": {award type id: {province ids}}}}: an
@@ -253,6 +256,16 @@ def attendance_confirm(*, meeting, present, delegates, guests, written=None, use
                 _("%(names)s is not among the people of %(province)s in %(year)s.")
                 % {"names": ", ".join(strangers), "province": delegation.province, "year": emulation_year.year}
             )
+    odd_guests = [
+        g.full_name
+        for g in guests
+        if hasattr(g, "full_name") and (g.emulation_year_id != emulation_year.pk or g.province_id is not None)
+    ]
+    if odd_guests:
+        errors["guests"] = _("%(names)s is not among the central delegates of %(year)s.") % {
+            "names": ", ".join(odd_guests),
+            "year": emulation_year.year,
+        }
     if errors:
         raise ValidationError(errors)
     award_ids = {award_type.pk for award_type, _seats in awards}
@@ -288,7 +301,13 @@ def attendance_confirm(*, meeting, present, delegates, guests, written=None, use
         set_change_reason(member, _("Attendance confirmed"), user)
         member.delete()
     meeting.guests.all().delete()
-    Guest.objects.bulk_create([Guest(meeting=meeting, full_name=n, post=p, order=i) for i, (n, p) in enumerate(guests)])
+    guest_rows = _delegate_people(emulation_year, None, _people_rows(guests), user, field="guests")
+    Guest.objects.bulk_create(
+        [
+            Guest(meeting=meeting, person=person, full_name=name, post=post, order=i)
+            for i, (person, name, post) in enumerate(guest_rows)
+        ]
+    )
     # Counted in the database: `meeting.delegations` may hold rows prefetched before this change.
     count_present = Delegation.objects.filter(meeting=meeting, present=True).count()
     members = Delegation.objects.filter(meeting=meeting).count()

@@ -149,8 +149,12 @@ class AttendanceView(MeetingMixin, TemplateView):
 
     def get_form(self, meeting, data=None):
         delegations = list(meeting.delegations.all())
+        guests = list(meeting.guests.all())
         initial = {
-            "guests": "\n".join(f"{g.full_name} – {g.post}" if g.post else g.full_name for g in meeting.guests.all())
+            "guest_people": [g.person_id for g in guests if g.person_id],
+            "guests": "\n".join(
+                f"{g.full_name} – {g.post}" if g.post else g.full_name for g in guests if not g.person_id
+            ),
         }
         written_awards = (
             selectors.written_vote_awards(self.emulation_year)
@@ -158,8 +162,8 @@ class AttendanceView(MeetingMixin, TemplateView):
             else None
         )
         people = {}
-        for person in cluster_selectors.people_of(self.emulation_year).exclude(province=None):
-            people.setdefault(person.province_id, []).append(person)
+        for person in cluster_selectors.people_of(self.emulation_year):
+            people.setdefault(person.province_id, []).append(person)  # None: the central delegates
         for d in delegations:
             initial[f"present_{d.province_id}"] = d.present
             initial[f"people_{d.province_id}"] = [p.person_id for p in d.delegates.all() if p.person_id]
@@ -202,7 +206,7 @@ class AttendanceView(MeetingMixin, TemplateView):
                     meeting=meeting,
                     present=present,
                     delegates=delegates,
-                    guests=services.parse_people(form.cleaned_data["guests"]),
+                    guests=form.picked_guests() + services.parse_people(form.cleaned_data["guests"]),
                     written=form.written(),
                     user=request.user,
                 )

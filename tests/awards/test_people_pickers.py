@@ -111,3 +111,18 @@ def test_a_person_of_another_province_is_refused_as_a_delegate(client, meeting_2
     assert not Delegate.objects.filter(delegation__meeting=meeting_2015).exists()
     meeting_2015.refresh_from_db()
     assert meeting_2015.attendance_confirmed_at is None
+
+
+def test_guests_are_ticked_among_the_central_delegates_and_a_new_one_is_entered_once(client, meeting_2015, demo_user):
+    client.force_login(demo_user("bacgiang"))
+    url = reverse("awards:attendance", args=[meeting_2015.emulation_year.cluster_id, 2015])
+    central = Person.objects.get(emulation_year__year=2015, province=None, full_name="Trần Thị Hà")
+    data = attendance_data(meeting_2015, guest_people=[central.pk], guests="Phạm Văn Khách – Vụ Thi đua - Khen thưởng")
+    for d in meeting_2015.delegations.all():
+        data[f"delegates_{d.province_id}"] = f"Đại biểu {d.province_id}"
+    client.post(url, data)
+    guests = [(g.full_name, g.person.province_id) for g in meeting_2015.guests.select_related("person")]
+    assert guests == [("Trần Thị Hà", None), ("Phạm Văn Khách", None)]
+    assert Person.objects.get(full_name="Phạm Văn Khách").post == "Vụ Thi đua - Khen thưởng"
+    page = client.get(url).content.decode()
+    assert re.search(rf'name="guest_people" value="{central.pk}"[^>]*checked', page)
