@@ -160,3 +160,19 @@ def test_the_people_page_makes_the_same_number_of_queries_at_two_sizes(
         )
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(people_url())
+
+
+PEOPLE_TABLE = {
+    #                           admin  bacgiang backan  yenbai phutho
+    ("Trần Thị Bình", 2015): (True, True, True, False, False),  # Bắc Kạn's: its staff and the chair
+    ("Trần Thị Hà", 2015): (True, True, False, False, False),  # central: the chair and admins
+    ("Trần Thị Bình", 2014): (False, False, False, False, False),  # 2014 is closed
+    ("Chu Ngọc Anh", 2014): (False, False, False, False, False),
+}
+
+
+@pytest.mark.parametrize(("name", "number"), list(PEOPLE_TABLE))
+def test_the_permission_to_keep_a_person(full_demo, demo_user, name, number):
+    target = Person.objects.select_related("emulation_year").get(emulation_year__year=number, full_name=name)
+    roles = ["admin", "bacgiang", "backan", "yenbai", "phutho"]
+    assert tuple(demo_user(r).has_perm("cluster.manage_person", target) for r in roles) == PEOPLE_TABLE[name, number]
