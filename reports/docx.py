@@ -70,6 +70,8 @@ SKIPPED_TAGS = {
 }  # fmt: skip
 SPACE = re.compile(r"[ \t\n\r\f]+")
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Line and paragraph separators typed into a field: a plain space in a document's line.
+SEPARATORS = re.compile("[\x85\u2028\u2029]")
 BREAK = object()  # a <br> among the inline segments
 
 
@@ -181,7 +183,7 @@ def _parse(html):
             raise ValueError(f"The document's HTML is not UTF-8 text: {error}") from None
     if not isinstance(html, str):
         raise ValueError(f"The document's HTML must be text, not {type(html).__name__}.")
-    html = NOT_XML.sub("", html)
+    html = SEPARATORS.sub(" ", NOT_XML.sub("", html))
     if not html.strip():
         raise ValueError("The document's HTML is empty: there is nothing to put in a Word file.")
     if not re.search(r"<\s*(html|body)[\s>/]", html, re.IGNORECASE):
@@ -273,9 +275,12 @@ def _width(text, look):
 @functools.lru_cache(maxsize=8192)
 def _em_width(text, bold, italic):
     font = _font(bold, italic)
-    if font is None:  # no metrics at hand: Times New Roman's average letter
-        return len(text) * (0.62 if text.isupper() else 0.5)
-    return font.getlength(text) / 1000
+    if font is not None:
+        try:
+            return font.getlength(text) / 1000
+        except (RuntimeError, OSError, ValueError):  # a text the shaper refuses: estimate it
+            pass
+    return len(text) * (0.62 if text.isupper() else 0.5)  # Times New Roman's average letter
 
 
 def _line_widths(segments):

@@ -1,6 +1,7 @@
 """Documents: issuing numbers, asking for a document, rendering it to PDF with WeasyPrint."""
 
 import datetime
+import io
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from common import events
 
 from . import selectors
 from .enums import SYMBOLS, DocumentKind, ReportStatus
@@ -213,6 +216,7 @@ def report_issue(*, report, user=None):
 
 def report_retry(*, report, user=None):
     """Queue a failed (or lost) render again, after commit; the document keeps its number."""
+    _ensure_owner(kind=report.kind, emulation_year=report.emulation_year, user=user)
     if report.issued_at is not None:
         raise ValidationError(_("An issued document is not rendered again."))
     if report.status not in (ReportStatus.FAILED,) and not report_is_stale(report):
@@ -348,21 +352,60 @@ def render_docx(html):
 
 
 def print_copy(report, word=False):
-    """The file a reader downloads (the PDF, or with `word` the .docx): the file as made, unless the
-    document has since been superseded (its count corrected, or an issued replacement): then a copy
-    marked so on every page, made from the same data; the stored file itself is never changed."""
+    """The file a reader downloads (the PDF, or with `word` the .docx): the stored file as it was
+    made, and once the document has been superseded (its count corrected, or an issued replacement)
+    the same file marked so at the top of every page. Nothing is rendered again from today's data,
+    and the stored file itself never changes."""
     mark = selectors.superseded_mark(report)
     stored = report.docx_file if word else report.file
     with stored.open("rb") as handle:
         data = handle.read()
     if not mark:
         return data
-    context = {**selectors.document_context(report), "superseded_mark": mark}
-    html = render_html(TEMPLATES[report.kind], context)
-    if word:
-        return render_docx(html)
-    pdf, _pages, _layout_ = render_pdf_document(html)
-    return pdf
+    return _mark_docx(data, mark) if word else _mark_pdf(data, mark)
+
+
+def _mark_pdf(data, mark):
+    """Lay a page holding only `mark` (top right, in the top margin) over every page of `data`."""
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    overlays = {}
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    for page in writer.pages:
+        size = (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2))
+        if size not in overlays:
+            html = render_html(
+                "reports/pdf/superseded_overlay.html", {"mark": mark, "width": size[0], "height": size[1]}
+            )
+            overlay = HTML(string=html, url_fetcher=document_fetcher()).write_pdf()
+            overlays[size] = PdfReader(io.BytesIO(overlay)).pages[0]
+        page.merge_page(overlays[size])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _mark_docx(data, mark):
+    """The Word file with `mark` first in every page header (first pages too)."""
+    import docx
+    from docx.shared import Pt, RGBColor
+
+    document = docx.Document(io.BytesIO(data))
+    for section in document.sections:
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        for header in headers:
+            header.is_linked_to_previous = False
+            first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            paragraph = first.insert_paragraph_before()
+            paragraph.alignment = 2  # right
+            run = paragraph.add_run(mark)
+            run.bold, run.font.size, run.font.color.rgb = True, Pt(10), RGBColor(0xB0, 0, 0)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 @transaction.atomic
@@ -434,4 +477,5 @@ def report_render(*, report_id):
     for name in old:
         if name not in (report.file.name, report.docx_file.name):
             report.file.storage.delete(name)
+    events.document_ready.send(sender=Report, report=report)
     return report

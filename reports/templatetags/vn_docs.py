@@ -55,6 +55,9 @@ def two_digits(number):
 
 @register.filter
 def css_string(text):
-    """Text safe inside a CSS string ("…"): quotes, backslashes and line ends escaped the CSS way."""
-    escaped = "".join(f"\\{ord(c):X} " if c in '"\\\n\r<>' else c for c in str(text or ""))
+    """Text safe inside a CSS string ("…"): quotes, backslashes, angle brackets and every control
+    character escaped the CSS way (a hexadecimal escape and a space)."""
+    escaped = "".join(
+        f"\\{ord(c):X} " if c in "\"'\\<>" or ord(c) < 0x20 or ord(c) == 0x7F else c for c in str(text or "")
+    )
     return mark_safe(escaped)  # noqa: S308 - every character that could end the string is escaped

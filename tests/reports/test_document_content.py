@@ -309,3 +309,24 @@ def test_numbers_and_user_text_in_prose():
     assert formatting.vn_amount("1234.25") == "1.234,25"
     assert formatting.sentence("Đếm lại.  ") == "Đếm lại"
     assert formatting.sentence("a;.") == "a"
+
+
+def test_a_superseded_print_is_the_issued_file_marked_not_a_new_render(demo_2014, demo_user):
+    chair = demo_user("phutho")
+    year_2014 = year(2014)
+    services.document_texts_save(
+        emulation_year=year_2014, kind=DocumentKind.YEAR_REPORT, texts={"proposals": "Nội dung ban đầu."}, user=chair
+    )
+    first = services.report_issue(report=make(DocumentKind.YEAR_REPORT, year_2014, chair), user=chair)
+    services.document_texts_save(
+        emulation_year=year_2014, kind=DocumentKind.YEAR_REPORT, texts={"proposals": "Nội dung mới."}, user=chair
+    )
+    replacement = services.report_request(
+        kind=DocumentKind.YEAR_REPORT, emulation_year=year_2014, user=chair, replaces=first, reason="Bổ sung"
+    )
+    services.report_issue(report=replacement, user=chair)
+    printed = flat(pdf_text(services.print_copy(Report.objects.get(pk=first.pk))))
+    assert "Nội dung ban đầu." in printed and "Nội dung mới." not in printed  # what was issued, as issued
+    assert printed.count("ĐÃ ĐƯỢC THAY THẾ BẰNG VĂN BẢN SỐ 02/BC-CTĐ") == first.pages
+    word = docx.Document(io.BytesIO(services.print_copy(Report.objects.get(pk=first.pk), word=True)))
+    assert "Nội dung ban đầu." in " ".join(p.text for p in word.paragraphs)
