@@ -55,11 +55,16 @@ class ScorecardForm(forms.Form):
         }
 
     def uploads(self):
-        return {
-            c.pk: [self.cleaned_data[f"evidence_{c.pk}"]]
-            for c in self.leaves
-            if self.cleaned_data.get(f"evidence_{c.pk}")
-        }
+        """{criterion id: [files]}: on a phone a criterion has two inputs of the same name (the
+        camera and the files), so every file sent under the name counts."""
+        uploads = {}
+        for c in self.leaves:
+            files = [f for f in self.files.getlist(f"evidence_{c.pk}") if f] if hasattr(self.files, "getlist") else []
+            if not files and self.cleaned_data.get(f"evidence_{c.pk}"):
+                files = [self.cleaned_data[f"evidence_{c.pk}"]]
+            if files:
+                uploads[c.pk] = files
+        return uploads
 
 
 class CrossCheckForm(forms.Form):

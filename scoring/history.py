@@ -1,9 +1,9 @@
 """The change history of a scorecard, read from the django-simple-history tables.
 
-Every save of a Score, Scorecard or Criterion leaves a historical row (services set the
+Every save of a Score, Scorecard, Evidence or Criterion leaves a historical row (services set the
 reason through `_change_reason`). A change is the difference between two consecutive
 rows of the same object; a creation is compared with nothing ("—" → new value).
-Three queries whatever the number of changes: the rows are paired in Python.
+Four queries whatever the number of changes: the rows are paired in Python.
 """
 
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .enums import ScorecardStatus
-from .models import Criterion, Score, Scorecard
+from .models import Criterion, Evidence, Score, Scorecard
 
 EMPTY = "—"
 
@@ -30,6 +30,7 @@ SCORECARD_FIELDS = (
     ("status", gettext_lazy("Status")),
     ("return_reason", gettext_lazy("Reason for returning")),
 )
+EVIDENCE_FIELDS = (("original_name", gettext_lazy("Evidence file")),)
 CRITERION_FIELDS = (
     ("title", gettext_lazy("Criterion title")),
     ("max_points", gettext_lazy("Maximum")),
@@ -116,13 +117,16 @@ def _entries(records, fields, label_of, *, skip_creation=False):
 def scorecard_history(scorecard):
     """Every recorded change of the scorecard, its scores and its year's criteria, newest first.
 
-    Three queries whatever the number of changes.
+    Four queries whatever the number of changes.
     """
     criterion_records = list(
         Criterion.history.filter(section__emulation_year_id=scorecard.emulation_year_id).select_related("history_user")
     )
     score_records = list(Score.history.filter(scorecard_id=scorecard.pk).select_related("history_user"))
     scorecard_records = list(Scorecard.history.filter(id=scorecard.pk).select_related("history_user"))
+    # Uploads and removals of evidence: an evidence row's score never changes criterion.
+    score_criteria = {r.id: r.criterion_id for r in score_records}
+    evidence_records = list(Evidence.history.filter(score_id__in=list(score_criteria)).select_related("history_user"))
 
     # A criterion is named by its latest code (a deleted criterion keeps the code it had).
     codes = {}
@@ -139,6 +143,11 @@ def scorecard_history(scorecard):
             lambda r, label: criterion_label(codes.get(r.criterion_id, "?"), label),
         ),
         *_entries(scorecard_records, SCORECARD_FIELDS, lambda r, label: str(label)),
+        *_entries(
+            evidence_records,
+            EVIDENCE_FIELDS,
+            lambda r, label: criterion_label(codes.get(score_criteria.get(r.score_id), "?"), label),
+        ),
         *_entries(
             criterion_records,
             CRITERION_FIELDS,

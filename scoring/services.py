@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cluster import selectors as cluster_selectors
 from cluster.services import year_ensure_open
+from common import events
 from common.history import set_change_reason
 from common.uploads import check_evidence_count, inspect_upload
 
@@ -196,12 +197,33 @@ def _evidence_store(*, score, upload, info, user):
         extension=info.extension,
         content_type=info.content_type,
         size=info.size,
-        uploaded_by=user,
+        uploaded_by=user if getattr(user, "pk", None) else None,
     )
     upload.seek(0)
     evidence.file.save(info.safe_name, upload, save=False)
+    set_change_reason(evidence, _("Evidence uploaded"), user)
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_upload(*, scorecard, criterion_id, upload, user):
+    """Store one evidence file for one criterion of a draft (or returned) scorecard, on its own:
+    the file is kept whatever happens later to the rest of the form.
+
+    The scorecard's version is not changed: the scores typed in the open form do not conflict
+    with a file, so the next save of that form goes through."""
+    _ensure_scoring_open(scorecard.emulation_year)
+    current = _lock_scorecard(scorecard, None)
+    if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
+        raise ValidationError(_("This scorecard has been submitted: it can no longer be changed by its province."))
+    criterion = _leaf_criteria(current.emulation_year).get(criterion_id)
+    if criterion is None:
+        raise ValidationError(_("A criterion of this form no longer exists. Reload the page."))
+    score, _created = Score.objects.get_or_create(scorecard=current, criterion=criterion)
+    check_evidence_count(stored=Evidence.objects.filter(score=score).count(), added=1)
+    info = inspect_upload(upload)
+    return _evidence_store(score=score, upload=upload, info=info, user=user)
 
 
 @transaction.atomic
@@ -212,6 +234,7 @@ def evidence_remove(*, evidence, user):
     if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
         raise ValidationError(_("This scorecard has been submitted: it can no longer be changed by its province."))
     name = evidence.file.name
+    set_change_reason(evidence, _("Evidence removed"), user)
     evidence.delete()
     transaction.on_commit(lambda: evidence.file.storage.delete(name))
     current.version += 1
@@ -221,23 +244,55 @@ def evidence_remove(*, evidence, user):
 def scorecard_missing(scorecard, *, table=None, scores=None):
     """What still blocks submitting: a list of messages (empty when complete). `table` and
     `scores` may be passed when the caller has read them already."""
+    return [message for _criterion, message in scorecard_missing_items(scorecard, table=table, scores=scores)]
+
+
+#: Criteria a province may leave blank: blank means 0 (no bonus earned, nothing deducted).
+BLANK_IS_ZERO = (calculations.BONUS, calculations.DEDUCTION)
+
+
+def scorecard_missing_items(scorecard, *, table=None, scores=None):
+    """(criterion or None, message) for each thing that blocks submitting."""
     table = table or selectors.criteria_table(scorecard.emulation_year)
     if not table.leaves:
-        return [_("The criteria of this year have not been set yet.")]
+        return [(None, _("The criteria of this year have not been set yet."))]
     scores = scores if scores is not None else selectors.scores_by_criterion(scorecard)
     missing = []
     for criterion in table.leaves:
         score = scores.get(criterion.pk)
-        if score is None or score.self_score is None:
-            missing.append(_("%(code)s: no self-score.") % {"code": criterion.code})
-        elif criterion.evidence_required and not score.evidence_files:
-            missing.append(_("%(code)s: evidence is required.") % {"code": criterion.code})
+        if (score is None or score.self_score is None) and criterion.kind not in BLANK_IS_ZERO:
+            missing.append((criterion, _("%(code)s: no self-score.") % {"code": criterion.code}))
+        elif criterion.evidence_required and (score is None or not score.evidence_files):
+            missing.append((criterion, _("%(code)s: evidence is required.") % {"code": criterion.code}))
         if score is not None and score.self_score is not None:
             try:  # the criteria may have changed since the score was typed
                 calculations.check_score(score.self_score, criterion.kind, criterion.max_points)
             except calculations.ScoreInputError as error:
-                missing.append(f"{criterion.code}: {score_error_message(error)}")
+                missing.append((criterion, f"{criterion.code}: {score_error_message(error)}"))
     return missing
+
+
+def _blank_lines_as_zero(scorecard, user):
+    """Bonus and deduction lines left blank are stored as 0 when the scorecard is submitted, so
+    the appraiser agrees a number and the history shows it."""
+    lines = [c for c in selectors.criteria_table(scorecard.emulation_year).leaves if c.kind in BLANK_IS_ZERO]
+    existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=scorecard, criterion__in=lines)}
+    created, changed = [], []
+    for criterion in lines:
+        score = existing.get(criterion.pk)
+        if score is None:
+            created.append(Score(scorecard=scorecard, criterion=criterion, self_score=calculations.ZERO))
+        elif score.self_score is None:
+            score.self_score = calculations.ZERO
+            changed.append(score)
+    reason = _("Left blank: 0")
+    history_user = user if getattr(user, "pk", None) else None
+    if created:
+        bulk_create_with_history(created, Score, default_user=history_user, default_change_reason=reason)
+    if changed:
+        bulk_update_with_history(
+            changed, Score, ["self_score"], default_user=history_user, default_change_reason=reason
+        )
 
 
 @transaction.atomic
@@ -249,12 +304,14 @@ def scorecard_submit(*, scorecard, user):
     missing = scorecard_missing(current)
     if missing:
         raise ValidationError([_("The scorecard is not complete:"), *missing])
+    _blank_lines_as_zero(current, user)
     current.status = ScorecardStatus.SUBMITTED
     current.submitted_at = timezone.now()
     current.return_reason = ""
     current.version += 1
     set_change_reason(current, _("Submitted"), user)
     current.save(update_fields=["status", "submitted_at", "return_reason", "version"])
+    events.scorecard_submitted.send(sender=Scorecard, scorecard=current, user=user)
     return current
 
 
@@ -287,6 +344,7 @@ def scorecard_return(*, scorecard, user, reason):
     current.version += 1
     set_change_reason(current, reason, user)
     current.save(update_fields=["status", "return_reason", "version"])
+    events.scorecard_returned.send(sender=Scorecard, scorecard=current, user=user, reason=reason)
     return current
 
 
@@ -324,6 +382,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         values[criterion_id] = (value, reason if value != self_score else reason)
     if errors:
         raise ValidationError(errors)
+    changed = []
     for criterion_id, (value, reason) in values.items():
         score = existing.get(criterion_id) or Score(scorecard=current, criterion_id=criterion_id)
         if score.pk and score.agreed_score == value and score.agreed_reason == reason:
@@ -332,6 +391,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         set_change_reason(score, reason or _("Agreed as self-scored"), user)
         score.save()
         existing[criterion_id] = score
+        changed.append(score)
     complete = all(
         existing.get(criterion_id) is not None and existing[criterion_id].agreed_score is not None
         for criterion_id in leaves
@@ -344,6 +404,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         fields.append("status")
         set_change_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
     current.save(update_fields=fields)
+    events.scores_changed.send(sender=Scorecard, scorecard=current, user=user, scores=changed)
     return current
 
 
@@ -425,6 +486,7 @@ def scoreboard_lock(*, emulation_year, user):
     board.locked_by = user
     set_change_reason(board, _("Scoring locked"), user)
     board.save(update_fields=["locked_at", "locked_by"])
+    events.scoring_locked.send(sender=Scoreboard, emulation_year=emulation_year, user=user)
     return board
 
 

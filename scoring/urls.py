@@ -32,6 +32,12 @@ urlpatterns = [
     ),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("evidence/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
+    path(
+        "scorecards/<int:pk>/criteria/<int:criterion_id>/evidence/",
+        views.evidence_upload,
+        name="evidence_upload",
+    ),
     path("provinces/<str:code>/results/", views.province_results, name="province_results"),
     path("scorecards/<int:pk>/history/", views_history.ScorecardHistoryView.as_view(), name="scorecard_history"),
     path(f"{year}scoreboard.xlsx", views_excel.ScoreboardExcelView.as_view(), name="scoreboard_xlsx"),

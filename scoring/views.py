@@ -1,19 +1,23 @@
+from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
-from common.downloads import private_file_response
+from common.downloads import CACHE_CONTROL, private_file_response
 
 from . import selectors, services
+from .charts import PHONE as PHONE_CHART
 from .charts import bar_chart
 from .forms import CriterionForm, CrossCheckForm, ReturnForm, ScorecardForm, SectionForm
 from .models import Criterion, Evidence, Section
@@ -64,12 +68,14 @@ class ScoreboardView(YearMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         table, rows = selectors.scoreboard_rows(self.emulation_year)
         board = selectors.scoreboard_of(self.emulation_year)
-        chart = bar_chart([(r.membership.province.name, r.agreed_total, r.rank) for r in rows])
+        bars = [(r.membership.province.name, r.agreed_total, r.rank) for r in rows]
+        chart, phone_chart = bar_chart(bars), bar_chart(bars, **PHONE_CHART)
         context.update(
             table=table,
             rows=rows,
             board=board,
             chart=chart,
+            phone_chart=phone_chart,
             can_lock=self.request.user.has_perm("scoring.lock_scoring", self.emulation_year),
             lock_blockers=services.scoreboard_lock_blockers(self.emulation_year) if not board.is_locked else [],
         )
@@ -310,6 +316,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
         )
         context["return_form"] = ReturnForm() if context["can_return"] else None
         context["tab"] = "scores"
+        context["error_summary"] = _error_summary(form, context["table"]) if form is not None else []
         return context
 
     def post(self, request, *args, **kwargs):
@@ -320,7 +327,9 @@ class ScorecardView(ScorecardMixin, TemplateView):
 
         def done(card):
             if "submit" in request.POST:
-                return self._submit(request)
+                # The draft is saved; submitting waits for the confirmation of the totals.
+                self.scorecard.refresh_from_db()
+                return _submit_confirmation(request, self.scorecard)
             messages.success(request, _("The draft is saved."))
             return redirect("scoring:scorecard", pk=self.scorecard.pk)
 
@@ -336,17 +345,55 @@ class ScorecardView(ScorecardMixin, TemplateView):
             done,
         )
 
-    def _submit(self, request):
-        self.scorecard.refresh_from_db()
-        try:
-            services.scorecard_submit(scorecard=self.scorecard, user=request.user)
-        except ValidationError as error:
-            messages.warning(request, _("The draft is saved, but it cannot be submitted yet."))
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The scorecard is submitted to the chair."))
-        return redirect("scoring:scorecard", pk=self.scorecard.pk)
+
+def _error_summary(form, table):
+    """(anchor, text) for each refused value of a bound form, in the order of the criteria: the
+    list at the top of the page that jumps to each criterion."""
+    if not form.is_bound or not form.errors:
+        return []
+    summary = []
+    for criterion in table.leaves:
+        for prefix in ("score", "note", "evidence", "agreed", "reason"):
+            for message in form.errors.get(f"{prefix}_{criterion.pk}", []):
+                summary.append((f"criterion-{criterion.pk}", f"{criterion.code}. {criterion.title}: {message}"))
+    return summary
+
+
+def _submit_confirmation(request, scorecard):
+    """The page before the irreversible submit: the totals and whatever is still missing."""
+    table = selectors.criteria_table(scorecard.emulation_year)
+    missing = services.scorecard_missing(scorecard, table=table)
+    sections = scorecard.self_section_totals or {}
+    lines = [
+        _("%(code)s. %(title)s: %(points)s / %(max)s")
+        % {
+            "code": block.section.code,
+            "title": block.section.title,
+            "points": number_format(sections.get(block.section.code, "0"), 2),
+            "max": number_format(block.max_points or 0, 2),
+        }
+        for block in table.sections
+    ]
+    lines.append(
+        _("Self-score total: %(total)s / %(max)s")
+        % {"total": number_format(scorecard.self_total, 2), "max": number_format(table.maxima.total, 2)}
+    )
+    if missing:
+        lines.append(_("Still missing (submitting is refused until they are done):"))
+        lines.extend(missing)
+    else:
+        lines.append(_("Nothing is missing. Bonus and deduction lines left blank count as 0."))
+    return confirmation_page(
+        request,
+        title=_("Submit the scorecard of %(province)s to the chair") % {"province": scorecard.province.name},
+        frozen=_(
+            "Once submitted, the province can no longer change its scores, notes or evidence, unless the "
+            "chair returns the scorecard."
+        ),
+        lines=lines,
+        cancel_url=reverse("scoring:scorecard", args=[scorecard.pk]),
+        context={"action": reverse("scoring:scorecard_submit", args=[scorecard.pk])},
+    )
 
 
 class CrossCheckView(ScorecardMixin, TemplateView):
@@ -368,6 +415,7 @@ class CrossCheckView(ScorecardMixin, TemplateView):
             form = CrossCheckForm(initial=initial, leaves=context["table"].leaves)
         context["form"] = form
         context["blocks"] = _score_rows(context["table"], context["scores"], form, "agreed", "reason")
+        context["error_summary"] = _error_summary(form, context["table"])
         context["tab"] = "cross_check"
         return context
 
@@ -416,6 +464,8 @@ class ScorecardActionView(ScorecardMixin, View):
             if action == "submit":
                 if not request.user.has_perm("scoring.submit_scorecard", self.scorecard):
                     raise PermissionDenied
+                if not is_confirmed(request):
+                    return _submit_confirmation(request, self.scorecard)
                 services.scorecard_submit(scorecard=self.scorecard, user=request.user)
                 messages.success(request, _("The scorecard is submitted to the chair."))
             elif action == "return":
@@ -452,21 +502,104 @@ def evidence_download(request, pk):
     )
 
 
+#: The preview of a file inside the page: nothing in it runs (sandbox), it loads nothing but
+#: itself, and only our own pages may frame it.
+PREVIEW_CSP = {
+    "sandbox": True,
+    "default-src": ["'none'"],
+    "img-src": ["'self'"],
+    "object-src": ["'self'"],
+    "plugin-types": ["application/pdf"],
+    "frame-ancestors": ["'self'"],
+}
+#: What a browser shows by itself, without downloading.
+PREVIEWABLE = ("pdf", "jpg", "png")
+
+
+@xframe_options_sameorigin
+@csp(PREVIEW_CSP)
+def evidence_preview(request, pk):
+    """A PDF or an image shown in the page next to its criterion, to readers of its scorecard."""
+    evidence = get_object_or_404(Evidence.objects.select_related("score__scorecard__emulation_year"), pk=pk)
+    if not request.user.has_perm("scoring.view_scorecard", evidence.score.scorecard):
+        raise Http404
+    if evidence.extension not in PREVIEWABLE:
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"), filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["Cache-Control"] = CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _evidence_json(evidence):
+    return {
+        "id": evidence.pk,
+        "name": evidence.original_name,
+        "size": evidence.size,
+        "size_text": filesizeformat(evidence.size),
+        "download_url": reverse("scoring:evidence_download", args=[evidence.pk]),
+        "preview_url": (
+            reverse("scoring:evidence_preview", args=[evidence.pk]) if evidence.extension in PREVIEWABLE else None
+        ),
+        "delete_url": reverse("scoring:evidence_delete", args=[evidence.pk]),
+    }
+
+
+@require_POST
+def evidence_upload(request, pk, criterion_id):
+    """One file for one criterion, stored at once (the page's script sends each file as soon as
+    it is chosen): JSON with the stored file, or a JSON error in the reader's language."""
+    scorecard = selectors.scorecard_get_for_user(request.user, pk)
+    if not request.user.has_perm("scoring.edit_self_score", scorecard):
+        return JsonResponse({"error": _("You cannot add evidence to this scorecard.")}, status=403)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return JsonResponse({"error": _("Choose a file to upload.")}, status=400)
+    try:
+        evidence = services.evidence_upload(
+            scorecard=scorecard, criterion_id=criterion_id, upload=upload, user=request.user
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse(
+        {**_evidence_json(evidence), "message": _("%(name)s is uploaded.") % {"name": evidence.original_name}},
+        status=201,
+    )
+
+
 @require_POST
 def evidence_delete(request, pk):
-    evidence = get_object_or_404(Evidence.objects.select_related("score__scorecard__emulation_year"), pk=pk)
+    """Removing a file asks first: the same POST comes back confirmed."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("score__scorecard__emulation_year", "score__criterion"), pk=pk
+    )
     scorecard = evidence.score.scorecard
     if not request.user.has_perm("scoring.view_scorecard", scorecard):
         raise Http404
     if not request.user.has_perm("scoring.edit_self_score", scorecard):
         raise PermissionDenied
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Remove the evidence file %(name)s") % {"name": evidence.original_name},
+            frozen=_("The file is removed from criterion %(code)s; the history keeps its name, not its content.")
+            % {"code": evidence.score.criterion.code},
+            lines=[
+                _("%(code)s. %(title)s")
+                % {"code": evidence.score.criterion.code, "title": evidence.score.criterion.title},
+                _("%(name)s (%(size)s)") % {"name": evidence.original_name, "size": filesizeformat(evidence.size)},
+            ],
+            cancel_url=reverse("scoring:scorecard", args=[scorecard.pk]) + f"#criterion-{evidence.score.criterion_id}",
+        )
     try:
         services.evidence_remove(evidence=evidence, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The evidence file %(name)s is removed.") % {"name": evidence.original_name})
-    return redirect("scoring:scorecard", pk=scorecard.pk)
+    return redirect(reverse("scoring:scorecard", args=[scorecard.pk]) + f"#criterion-{evidence.score.criterion_id}")
 
 
 def province_results(request, code):

@@ -77,7 +77,7 @@ def test_self_score_submit_and_return_appear_with_who_and_why(scoring_demo, clie
     )
 
     client.force_login(backan)
-    client.post(reverse("scoring:scorecard_submit", args=[scorecard.pk]))
+    client.post(reverse("scoring:scorecard_submit", args=[scorecard.pk]), {"confirmed": "1"})
     client.force_login(bacgiang)
     client.post(reverse("scoring:scorecard_return", args=[scorecard.pk]), {"reason": REASON})
 
