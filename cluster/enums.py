@@ -36,3 +36,22 @@ class Authority(models.TextChoices):
     ACTING_CHAIRMAN = "acting_chairman", _("Acting chairman of the People's Committee")
     AUTHORISED = "authorised", _("Authorised by the chairman")
     OWN_POST = "own_post", _("Under their own post")
+
+
+class DeadlineKey(models.TextChoices):
+    """The dated phases of a year's calendar (`cluster.models.YearDeadline`), in their order.
+    The dossier's deadline is the rule set's `dossier_deadline` (the dossiers app reads it there)."""
+
+    SELF_SCORING = "self_scoring", _("Self-scoring")
+    APPRAISAL = "appraisal", _("Appraisal or cross-scoring")
+    EXPLANATIONS = "explanations", _("Explanations")
+    PREPARATORY_MEETING = "preparatory_meeting", _("Preparatory meeting")
+    REVIEW_CONFERENCE = "review_conference", _("Review conference")
+    DOSSIER = "dossier", _("Nomination dossiers")
+
+
+class DeadlineState(models.TextChoices):
+    UPCOMING = "upcoming", _("Not open yet")
+    OPEN = "open", _("Open")
+    LATE = "late", _("Late")
+    DONE = "done", _("Done")

@@ -141,3 +141,27 @@ class ClusterSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class DeadlineForm(forms.Form):
+    """One phase of the year's calendar (prefixed by its key on the calendar page)."""
+
+    opens_on = forms.DateField(
+        label=_("Opens on"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        error_messages={"invalid": _("Enter a date as dd/mm/yyyy.")},
+    )
+    closes_on = forms.DateField(
+        label=_("Deadline"),
+        required=True,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        error_messages={"invalid": _("Enter a date as dd/mm/yyyy."), "required": _("Enter the deadline (dd/mm/yyyy).")},
+    )
+
+    def __init__(self, *args, has_opening=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_opening:  # the dossiers have a deadline only
+            del self.fields["opens_on"]

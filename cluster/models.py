@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import Authority, BallotTieRule, RankingTieRule, Role, VoteBase
+from .enums import Authority, BallotTieRule, DeadlineKey, RankingTieRule, Role, VoteBase
 
 
 class Cluster(models.Model):
@@ -54,6 +54,12 @@ class EmulationYear(models.Model):
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    criteria_copied_from = models.PositiveSmallIntegerField(
+        _("criteria copied from"),
+        null=True,
+        blank=True,
+        help_text=_("The year whose criteria this year started with when it opened (set by emulation_year_open)."),
+    )
     history = HistoricalRecords(excluded_fields=["term_confirmed_at", "term_confirmed_by"])
 
     class Meta:
@@ -327,3 +333,53 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.full_name} – {self.post}" if self.post else self.full_name
+
+
+class YearDeadline(models.Model):
+    """One dated phase of a year's calendar: self-scoring, the appraisal or cross-scoring, the
+    explanations, the preparatory meeting, the review conference. Written only by
+    `cluster.services.calendar_copy_for` (when the year opens: the previous year's, a year on)
+    and `deadline_save` (the year's chair or an admin, while the deadline is not past).
+
+    The dossier's deadline is not stored here: it is the rule set's `dossier_deadline`, which the
+    dossiers app reads; the calendar shows it as its last phase and `deadline_save` writes it there."""
+
+    emulation_year = models.ForeignKey(
+        EmulationYear, verbose_name=_("emulation year"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    key = models.CharField(_("phase"), max_length=24, choices=DeadlineKey.choices)
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("deadline"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline of the year")
+        verbose_name_plural = _("deadlines of the year")
+        ordering = ["closes_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emulation_year", "key"],
+                name="one_deadline_per_phase_and_year",
+                violation_error_message=_("This phase already has its deadline this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True) | Q(opens_on__lte=models.F("closes_on")),
+                name="deadline_not_before_its_phase_opens",
+                violation_error_code="deadline_before_opening",
+                violation_error_message=_("The deadline cannot be before the day its phase opens."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(key=DeadlineKey.DOSSIER),
+                name="dossier_deadline_lives_in_the_rule_set",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_key_display()} {self.emulation_year.year}"
+
+    def clean(self):
+        # The constraint above, said next to the field (the database keeps it for any writer).
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError(
+                {"closes_on": self._meta.constraints[1].violation_error_message}, code="deadline_before_opening"
+            )

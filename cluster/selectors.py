@@ -1,9 +1,12 @@
 """Reads of the cluster app: querysets that carry what their pages need."""
 
-from django.db.models import Prefetch
+import datetime
+from dataclasses import dataclass
 
-from .enums import Role
-from .models import Cluster, EmulationYear, Membership, RuleSet
+from django.db.models import Count, Prefetch, Q
+
+from .enums import DeadlineKey, DeadlineState, Role
+from .models import Cluster, EmulationYear, Membership, RuleSet, YearDeadline
 from .rotation import RotationCandidate, propose_term
 
 
@@ -196,19 +199,25 @@ def year_phase(emulation_year):
 
 
 def next_steps(*, user, emulation_year):
-    """What the signed-in user should do next in this year: a list of (text, url name, args)."""
+    """What the signed-in user should do next in this year: a list of (text, url name, args,
+    deadline key or None)."""
     from django.utils.translation import gettext as _
 
     steps = []
     cluster = emulation_year.cluster
     if emulation_year.is_closed:
-        steps.append((_("This year is closed: its records can be read, not changed."), None, None))
+        steps.append((_("This year is closed: its records can be read, not changed."), None, None, None))
         return steps
     if user.is_superuser:
         chair, vice = term_of(emulation_year)
         if chair is None or vice is None or not emulation_year.term_confirmed_at:
             steps.append(
-                (_("Confirm the chair and vice-chair of this year."), "cluster:term", (cluster.pk, emulation_year.year))
+                (
+                    _("Confirm the chair and vice-chair of this year."),
+                    "cluster:term",
+                    (cluster.pk, emulation_year.year),
+                    None,
+                )
             )
         if not cluster.years.filter(year=emulation_year.year + 1).exists():
             steps.append(
@@ -216,6 +225,7 @@ def next_steps(*, user, emulation_year):
                     _("Open %(year)s and confirm its chair and vice-chair.") % {"year": emulation_year.year + 1},
                     "cluster:rotation",
                     (cluster.pk,),
+                    None,
                 )
             )
     elif user.province_id == chair_province_id(emulation_year):
@@ -224,12 +234,13 @@ def next_steps(*, user, emulation_year):
                 _("Your province chairs the cluster this year: check the year's rule set."),
                 "cluster:rule_set",
                 (cluster.pk, emulation_year.year),
+                None,
             )
         )
     elif user.province_id in member_province_ids(emulation_year):
-        steps.append((_("Your province is a member this year. Follow the cluster's work here."), None, None))
+        steps.append((_("Your province is a member this year. Follow the cluster's work here."), None, None, None))
     else:
-        steps.append((_("Your province is not a member of the cluster this year."), None, None))
+        steps.append((_("Your province is not a member of the cluster this year."), None, None, None))
     return steps
 
 
@@ -296,3 +307,209 @@ def people_of(emulation_year, province=None):
         people = people.filter(province=province)
     # The central delegates first, on every database.
     return people.order_by(F("province__name").asc(nulls_first=True), "order", "full_name", "pk")
+
+
+# --- The year's calendar ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One phase of a year's calendar as pages and the reminder job see it. `pk` is the
+    `YearDeadline` row's (None for the dossier, whose deadline is the rule set's). `state` and
+    `days_left` are as of `today` (None when the entry was read without them)."""
+
+    emulation_year: EmulationYear
+    key: str
+    opens_on: datetime.date | None
+    closes_on: datetime.date | None
+    pk: int | None = None
+    state: str | None = None
+    today: datetime.date | None = None
+
+    @property
+    def label(self):
+        return DeadlineKey(self.key).label
+
+    @property
+    def days_left(self):
+        """Days until the deadline (0 on the day, negative once late)."""
+        if self.closes_on is None or self.today is None:
+            return None
+        return (self.closes_on - self.today).days
+
+    @property
+    def days_late(self):
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def is_late(self):
+        return self.state == DeadlineState.LATE
+
+    @property
+    def is_past(self):
+        """A past deadline no longer changes (`cluster.services.deadline_save`)."""
+        return self.closes_on is not None and self.today is not None and self.closes_on < self.today
+
+
+#: The order of the phases in a calendar (the enum's order).
+DEADLINE_ORDER = {key: index for index, key in enumerate(DeadlineKey.values)}
+
+# The calendar reads the year's facts through the reverse relations of the apps built on this
+# one (as rule_set_frozen does), in the one query that reads its rows. The status values are
+# scoring's ScorecardStatus and awards' NominationStatus.
+_SUBMITTED_SCORECARD = ("submitted", "agreed")
+_PROPOSED_NOMINATION = ("proposed", "sent", "decided")
+
+
+def _calendar_rows(emulation_year):
+    year = "emulation_year__"
+    return YearDeadline.objects.filter(emulation_year=emulation_year).annotate(
+        fact_members=Count(year + "memberships", distinct=True),
+        fact_submitted=Count(
+            year + "scorecards",
+            filter=Q(**{year + "scorecards__status__in": _SUBMITTED_SCORECARD}),
+            distinct=True,
+        ),
+        fact_locked=Count(year + "scoreboard", filter=Q(**{year + "scoreboard__locked_at__isnull": False})),
+        fact_meeting=Count(year + "review_meeting", distinct=True),
+        fact_conference=Count(
+            year + "review_meeting", filter=Q(**{year + "review_meeting__term_recorded_at__isnull": False})
+        ),
+        fact_proposed=Count(
+            year + "nominations",
+            filter=Q(**{year + "nominations__status__in": _PROPOSED_NOMINATION}),
+            distinct=True,
+        ),
+        fact_to_send=Count(year + "nominations", filter=Q(**{year + "nominations__status": "proposed"}), distinct=True),
+    )
+
+
+def _done_keys(emulation_year, row):
+    """The phases the year's facts show done (an empty set without facts)."""
+    if row is None:
+        return set()
+    done = set()
+    locked = emulation_year.is_closed or row.fact_locked > 0
+    if locked or (row.fact_members and row.fact_submitted >= row.fact_members):
+        done.add(DeadlineKey.SELF_SCORING)
+    if locked:  # the scoring is locked once every scorecard is agreed and its explanations read
+        done.update((DeadlineKey.APPRAISAL, DeadlineKey.EXPLANATIONS))
+    if emulation_year.is_closed or row.fact_meeting:  # the preparatory meeting settles the conference
+        done.add(DeadlineKey.PREPARATORY_MEETING)
+    if emulation_year.is_closed or row.fact_conference:  # its last act elects next year's term
+        done.add(DeadlineKey.REVIEW_CONFERENCE)
+    if (row.fact_proposed and not row.fact_to_send) or (row.fact_conference and not row.fact_proposed):
+        done.add(DeadlineKey.DOSSIER)  # every dossier sent, or nothing to send
+    return done
+
+
+def _state(entry_done, opens_on, closes_on, today):
+    if entry_done:
+        return DeadlineState.DONE
+    if opens_on is not None and today < opens_on:
+        return DeadlineState.UPCOMING
+    if closes_on is not None and today > closes_on:
+        return DeadlineState.LATE
+    return DeadlineState.OPEN
+
+
+def calendar_of(emulation_year, today=None):
+    """The year's phases in order, each with its state as of `today` (default: today):
+    done (the year's facts say so: the scoring locked closes the appraisal and the explanations,
+    every dossier sent closes the dossiers...), upcoming, open, or late. One query; the dossier's
+    deadline comes from the rule set (`emulation_year_get` has already read it)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    rows = list(_calendar_rows(emulation_year))
+    done = _done_keys(emulation_year, rows[0] if rows else None)
+    dated = [(row.key, row.opens_on, row.closes_on, row.pk) for row in rows]
+    dossier_deadline = emulation_year.rule_set.dossier_deadline
+    if dossier_deadline:
+        dated.append((DeadlineKey.DOSSIER, None, dossier_deadline, None))
+    entries = [
+        CalendarEntry(
+            emulation_year=emulation_year,
+            key=key,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            pk=pk,
+            state=_state(key in done, opens_on, closes_on, today),
+            today=today,
+        )
+        for key, opens_on, closes_on, pk in dated
+    ]
+    return sorted(entries, key=lambda entry: DEADLINE_ORDER[entry.key])
+
+
+def current_phase(emulation_year, today=None, calendar=None):
+    """The phase the year is in: the first one not done (None once every phase is done or the
+    year has no calendar). `calendar`: the year's `calendar_of`, when already read."""
+    calendar = calendar_of(emulation_year, today) if calendar is None else calendar
+    return next((entry for entry in calendar if entry.state != DeadlineState.DONE), None)
+
+
+def deadlines_closing(on_or_before, after, include_done=False):
+    """Deadlines of every cluster closing in (`after`, `on_or_before`], for the reminder job:
+    entries with `emulation_year` (and its cluster), `key`, `opens_on`, `closes_on`, in order
+    of date. Years closed are left out except for their dossiers (sent after the closing).
+    Without `include_done`, a phase the year's facts show done is left out (one more query
+    per year with a deadline in the window)."""
+    rows = (
+        YearDeadline.objects.filter(closes_on__gt=after, closes_on__lte=on_or_before, emulation_year__closed_at=None)
+        .select_related("emulation_year__cluster", "emulation_year__rule_set")
+        .order_by("closes_on", "emulation_year_id", "key")
+    )
+    entries = [
+        CalendarEntry(
+            emulation_year=row.emulation_year, key=row.key, opens_on=row.opens_on, closes_on=row.closes_on, pk=row.pk
+        )
+        for row in rows
+    ]
+    for rule_set in RuleSet.objects.filter(
+        dossier_deadline__gt=after, dossier_deadline__lte=on_or_before
+    ).select_related("emulation_year__cluster"):
+        entries.append(
+            CalendarEntry(
+                emulation_year=rule_set.emulation_year,
+                key=DeadlineKey.DOSSIER,
+                opens_on=None,
+                closes_on=rule_set.dossier_deadline,
+            )
+        )
+    if not include_done:
+        done_by_year = {}
+        for entry in entries:
+            year = entry.emulation_year
+            if year.pk not in done_by_year:
+                row = _calendar_rows(year).first()
+                done_by_year[year.pk] = _done_keys(year, row)
+        entries = [entry for entry in entries if entry.key not in done_by_year[entry.emulation_year.pk]]
+    return sorted(entries, key=lambda entry: (entry.closes_on, entry.emulation_year.pk, DEADLINE_ORDER[entry.key]))
+
+
+def may_change_calendar(user, emulation_year):
+    """The year's chair (once the term is confirmed) and admins change its calendar while it is open."""
+    if emulation_year.is_closed or not user.is_authenticated:
+        return False
+    return user.is_superuser or (user.province_id is not None and user.province_id == chair_province_id(emulation_year))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A step's deadline as the dashboard says it: by `day`, N days left, today, or N days late."""
+
+    day: datetime.date
+    today: datetime.date
+
+    @property
+    def days_left(self):
+        return (self.day - self.today).days
+
+    @property
+    def days_late(self):
+        return max(0, -self.days_left)
+
+    @property
+    def is_late(self):
+        return self.days_left < 0

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from common.history import set_change_reason
 
-from .enums import Role
-from .models import Cluster, EmulationYear, Membership, Person, RuleSet
+from .enums import DeadlineKey, Role
+from .models import Cluster, EmulationYear, Membership, Person, RuleSet, YearDeadline
 
 
 def year_ensure_open(emulation_year):
@@ -66,7 +66,22 @@ def emulation_year_open(*, cluster, year, members):
     rule_set_copy_for(emulation_year=emulation_year)
     membership_replace(emulation_year=emulation_year, members=members)
     people_copy_for(emulation_year=emulation_year)
+    calendar_copy_for(emulation_year=emulation_year)
+    _year_opened(emulation_year)
     return emulation_year
+
+
+def _year_opened(emulation_year):
+    """Let the apps built on this one give the new year what it starts with (cluster.signals)."""
+    from .signals import year_opened
+
+    for _receiver, answer in year_opened.send(sender=EmulationYear, emulation_year=emulation_year):
+        if answer and answer.get("criteria_copied_from"):
+            # A fact of the opening, not a change of the year: no history row of its own.
+            emulation_year.criteria_copied_from = answer["criteria_copied_from"]
+            EmulationYear.objects.filter(pk=emulation_year.pk).update(
+                criteria_copied_from=answer["criteria_copied_from"]
+            )
 
 
 def _check_members(*, emulation_year, members):
@@ -456,3 +471,135 @@ def cluster_settings_update(*, cluster, user, name, short_name="", header_people
     cluster.full_clean()
     cluster.save()
     return cluster
+
+
+# --- The year's calendar ---------------------------------------------------------------------------
+
+#: A new cluster's first calendar, as (key, (month, day) it opens or None, (month, day) it closes,
+#: years after the emulation year): self-scoring and appraisal at the year's end, the review
+#: early in the next year, under the cluster guidance's usual practice.
+DEFAULT_CALENDAR = (
+    (DeadlineKey.SELF_SCORING, (11, 15), (12, 15), 0),
+    (DeadlineKey.APPRAISAL, (12, 16), (12, 31), 0),
+    (DeadlineKey.EXPLANATIONS, (1, 2), (1, 10), 1),
+    (DeadlineKey.PREPARATORY_MEETING, (1, 11), (1, 20), 1),
+    (DeadlineKey.REVIEW_CONFERENCE, (2, 1), (3, 15), 1),
+)
+
+
+def _shifted(day, years):
+    """The same day `years` later (29/2 becomes 28/2)."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def calendar_copy_for(*, emulation_year):
+    """Give a new year its calendar: the latest earlier year's, shifted by the years between
+    them (29/2 becomes 28/2), or the defaults. The dossier's deadline is the rule set's (copied
+    shifted by rule_set_copy_for)."""
+    import datetime
+
+    previous = (
+        EmulationYear.objects.filter(
+            cluster_id=emulation_year.cluster_id, year__lt=emulation_year.year, deadlines__isnull=False
+        )
+        .order_by("-year")
+        .first()
+    )
+    if previous is not None:
+        shift = emulation_year.year - previous.year
+        values = [(d.key, _shifted(d.opens_on, shift), _shifted(d.closes_on, shift)) for d in previous.deadlines.all()]
+        reason = _("Copied from the calendar of %(year)s") % {"year": previous.year}
+    else:
+        values = [
+            (
+                key,
+                datetime.date(emulation_year.year + later, *opens) if opens else None,
+                datetime.date(emulation_year.year + later, *closes),
+                # A phase that straddles the new year opens in the year before its deadline.
+            )
+            for key, opens, closes, later in DEFAULT_CALENDAR
+        ]
+        reason = _("Default calendar")
+    created = []
+    for key, opens_on, closes_on in values:
+        deadline = YearDeadline(emulation_year=emulation_year, key=key, opens_on=opens_on, closes_on=closes_on)
+        deadline.full_clean()
+        set_change_reason(deadline, reason)
+        deadline.save()
+        created.append(deadline)
+    return created
+
+
+def _ensure_may_change_calendar(emulation_year, user):
+    from django.core.exceptions import PermissionDenied
+
+    from . import selectors
+
+    if user is not None and not selectors.may_change_calendar(user, emulation_year):
+        raise PermissionDenied(_("Only the year's chair and admins change its calendar."))
+
+
+@transaction.atomic
+def deadline_save(*, emulation_year, key, closes_on, opens_on=None, user=None):
+    """Set one phase's dates (the year's chair or an admin; `user` None: the system). Refused
+    while the year is closed, when the deadline is past (its day is before today: it stays as
+    the record of what was asked), when the new deadline is in the past or before the day its
+    phase opens. The dossier's deadline is written to the rule set (its history keeps it)."""
+    from django.utils.formats import date_format
+
+    year_ensure_open(emulation_year)
+    _ensure_may_change_calendar(emulation_year, user)
+    if key not in DeadlineKey.values:
+        raise ValidationError(_("This phase does not exist."))
+    today = timezone.localdate()
+    if key == DeadlineKey.DOSSIER:
+        rule_set = RuleSet.objects.get(emulation_year=emulation_year)
+        current = rule_set.dossier_deadline
+        opens_on = None
+    else:
+        deadline = YearDeadline.objects.select_for_update().filter(emulation_year=emulation_year, key=key).first()
+        current = deadline.closes_on if deadline else None
+    errors = {}
+    if current is not None and current < today:
+        if closes_on != current or (key != DeadlineKey.DOSSIER and opens_on != deadline.opens_on):
+            errors["closes_on"] = _("This deadline has passed (%(day)s): it no longer changes.") % {
+                "day": date_format(current, "d/m/Y")
+            }
+        else:
+            return deadline if key != DeadlineKey.DOSSIER else rule_set
+    elif closes_on is None:
+        errors["closes_on"] = _("Enter the deadline (dd/mm/yyyy).")
+    elif closes_on < today:
+        errors["closes_on"] = _("A new deadline cannot be in the past: choose a day from today (%(today)s).") % {
+            "today": date_format(today, "d/m/Y")
+        }
+    elif opens_on is not None and closes_on < opens_on:
+        errors["closes_on"] = _(
+            "The deadline (%(closes)s) is before the day its phase opens (%(opens)s): choose a later deadline "
+            "or an earlier opening."
+        ) % {"closes": date_format(closes_on, "d/m/Y"), "opens": date_format(opens_on, "d/m/Y")}
+    if errors:
+        raise ValidationError(errors)
+    if key == DeadlineKey.DOSSIER:
+        if rule_set.dossier_deadline == closes_on:
+            return rule_set
+        rule_set.dossier_deadline = closes_on
+        rule_set.full_clean()
+        set_change_reason(rule_set, _("Dossier deadline set in the year's calendar"), user)
+        rule_set.save(update_fields=["dossier_deadline"])
+        return rule_set
+    if deadline is None:
+        deadline = YearDeadline(emulation_year=emulation_year, key=key)
+    elif deadline.opens_on == opens_on and deadline.closes_on == closes_on:
+        return deadline
+    deadline.opens_on, deadline.closes_on = opens_on, closes_on
+    deadline.full_clean()
+    set_change_reason(deadline, _("Calendar changed"), user)
+    deadline.save()
+    return deadline

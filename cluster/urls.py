@@ -9,6 +9,7 @@ urlpatterns = [
     path("clusters/<int:cluster_id>/years/", views.year_select, name="year_select"),
     path("clusters/<int:cluster_id>/years/<int:year>/", views.DashboardView.as_view(), name="dashboard"),
     path("clusters/<int:cluster_id>/years/<int:year>/term/", views.TermView.as_view(), name="term"),
+    path("clusters/<int:cluster_id>/years/<int:year>/calendar/", views.CalendarView.as_view(), name="calendar"),
     path("clusters/<int:cluster_id>/years/<int:year>/rules/", views.RuleSetView.as_view(), name="rule_set"),
     path("clusters/<int:cluster_id>/years/<int:year>/members/", views.MembersView.as_view(), name="members"),
     path("clusters/<int:cluster_id>/years/<int:year>/people/", people.PeopleView.as_view(), name="people"),

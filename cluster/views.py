@@ -1,8 +1,12 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -10,7 +14,8 @@ from django.views.generic import TemplateView
 from provinces.selectors import provinces_valid_in
 
 from . import selectors, services
-from .forms import AdminTermForm, ClusterSettingsForm, MembersForm, RotationForm, RuleSetForm
+from .enums import DeadlineKey, DeadlineState
+from .forms import AdminTermForm, ClusterSettingsForm, DeadlineForm, MembersForm, RotationForm, RuleSetForm
 from .models import Cluster
 from .signals import collect_next_steps
 
@@ -53,8 +58,21 @@ class YearMixin:
             chair=chair,
             vice_chair=vice,
             years=list(self.cluster.years.order_by("-year").values_list("year", flat=True)),
+            **self.calendar_context(),
         )
         return context
+
+    def calendar_context(self):
+        """The banner of every year page (`cluster/_year_header.html`): the current phase, its
+        days left, the late phases. One query, kept for the page's other uses (`year_calendar`)."""
+        if not hasattr(self, "year_calendar"):
+            self.year_calendar = selectors.calendar_of(self.emulation_year)
+        calendar = self.year_calendar
+        return {
+            "year_calendar": calendar,
+            "year_current_phase": selectors.current_phase(self.emulation_year, calendar=calendar),
+            "year_late_phases": [entry for entry in calendar if entry.state == DeadlineState.LATE],
+        }
 
 
 def home(request):
@@ -90,15 +108,31 @@ class DashboardView(YearMixin, TemplateView):
         return context
 
     def next_steps(self):
+        """Each step as (text, url, due): `due` is what the template says of its deadline (by
+        when, days left or late), from the year's calendar when a step names its phase (a third
+        element: a `DeadlineKey`, or a date for a deadline of another year)."""
         steps = [
-            (text, reverse(name, args=args) if name else None)
-            for text, name, args in selectors.next_steps(user=self.request.user, emulation_year=self.emulation_year)
+            (text, reverse(name, args=args) if name else None, key)
+            for text, name, args, key in selectors.next_steps(
+                user=self.request.user, emulation_year=self.emulation_year
+            )
         ]
         for _receiver, answer in collect_next_steps.send(
             sender=self.__class__, user=self.request.user, emulation_year=self.emulation_year
         ):
             steps.extend(answer or [])
-        return steps
+        by_key = {entry.key: entry for entry in self.calendar_context()["year_calendar"]}
+        today = timezone.localdate()
+        result = []
+        for step in steps:
+            text, url, when = (*step, None)[:3]
+            due = None
+            if isinstance(when, str) and when in by_key:
+                due = by_key[when].closes_on
+            elif isinstance(when, datetime.date):
+                due = when
+            result.append((text, url, selectors.Due(due, today) if due else None))
+        return result
 
 
 class HistoryView(TemplateView):
@@ -366,3 +400,69 @@ class ClusterSettingsView(View):
                 messages.success(request, _("The cluster's settings are saved."))
                 return redirect("cluster:settings", cluster_id=self.cluster.pk)
         return render(request, self.template_name, {"cluster": self.cluster, "form": form})
+
+
+class CalendarView(YearMixin, TemplateView):
+    """The year's calendar: each phase's opening and deadline, its state; the chair and admins
+    change the phases not past (cluster.services.deadline_save), all or nothing."""
+
+    template_name = "cluster/calendar.html"
+
+    def get_rows(self, data=None):
+        by_key = {entry.key: entry for entry in self.calendar_context()["year_calendar"]}
+        can_change = selectors.may_change_calendar(self.request.user, self.emulation_year)
+        rows = []
+        for key in DeadlineKey.values:
+            entry = by_key.get(key)
+            initial = {"opens_on": entry.opens_on, "closes_on": entry.closes_on} if entry else {}
+            form = DeadlineForm(data, prefix=key, initial=initial, has_opening=key != DeadlineKey.DOSSIER)
+            form.fields["closes_on"].required = entry is not None  # a phase without a date may stay so
+            editable = can_change and not (entry and entry.is_past)
+            if not editable:
+                for field in form.fields.values():
+                    field.disabled = True
+            rows.append((DeadlineKey(key), entry, form, editable))
+        return rows, can_change
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows, can_change = kwargs.get("rows") or self.get_rows()
+        context.update(rows=rows, can_change=can_change, today=timezone.localdate())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not selectors.may_change_calendar(request.user, self.emulation_year):
+            raise PermissionDenied
+        rows, can_change = self.get_rows(request.POST)
+        forms_valid = all([form.is_valid() for _key, _entry, form, editable in rows if editable])  # noqa: C419 (every form validated, so each shows its errors)
+        if forms_valid:
+            try:
+                with transaction.atomic():
+                    failed = False
+                    for key, _entry, form, editable in rows:
+                        if not editable or not form.has_changed():
+                            continue
+                        try:
+                            services.deadline_save(
+                                emulation_year=self.emulation_year,
+                                key=key,
+                                opens_on=form.cleaned_data.get("opens_on"),
+                                closes_on=form.cleaned_data["closes_on"],
+                                user=request.user,
+                            )
+                        except ValidationError as error:
+                            apply_validation_error(form, error)
+                            failed = True
+                    if failed:
+                        raise _CalendarRefused
+            except _CalendarRefused:
+                pass
+            else:
+                messages.success(request, _("The year's calendar is saved."))
+                return redirect("cluster:calendar", cluster_id=self.cluster.pk, year=self.emulation_year.year)
+        messages.error(request, _("The calendar is not saved: correct the dates marked below."))
+        return self.render_to_response(self.get_context_data(rows=(rows, can_change)))
+
+
+class _CalendarRefused(Exception):
+    """Undoes the phases already saved when a later one is refused (the page shows every error)."""
