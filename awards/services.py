@@ -13,6 +13,7 @@ from cluster import selectors as cluster_selectors
 from cluster import services as cluster_services
 from cluster import workflow
 from cluster.models import EmulationYear, RuleSet
+from common import events
 from common.history import set_change_reason
 from scoring.models import Scorecard
 
@@ -63,6 +64,7 @@ def meeting_save(*, emulation_year, user=None, **fields):
         Delegation.objects.bulk_create(
             [Delegation(meeting=meeting, province=m.province) for m in cluster_selectors.members_of(emulation_year)]
         )
+    events.meeting_set.send(sender=ReviewMeeting, meeting=meeting, user=user, created=created)
     return meeting
 
 

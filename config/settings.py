@@ -11,6 +11,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "signatures",
     "dossiers",
+    "notifications",
     "archive",
     "demo",
 ]
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cluster.context_processors.current_cluster",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -222,6 +225,37 @@ PDF_FONT_DIR = env.str("PDF_FONT_DIR", default="/usr/share/fonts/truetype/libera
 # files of the certification authorities a signature must chain to (comma separated).
 SIGNING_KEY = env.str("SIGNING_KEY", default="")
 SIGNATURE_TRUST_ROOTS = env.list("SIGNATURE_TRUST_ROOTS", default=[])
+
+# --- E-mail (notifications) -------------------------------------------------------------
+# Unset: every e-mail is printed to the console (the embedded default). EMAIL_URL
+# (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…) or EMAIL_HOST/EMAIL_PORT/
+# EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS switch to SMTP. Links in e-mails start with
+# SITE_URL. Reminders go out this many days before each deadline, and on the day.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+elif env.str("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env.str("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cụm thi đua <thidua@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 1])
+# The schedule of `celery -A config beat` (the worker runs it with --beat in docker-compose.yml):
+# the reminders once a day (the same service as `manage.py send_reminders`), lost e-mails again.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=0),
+    },
+    "send-pending-emails": {"task": "notifications.tasks.send_pending_emails", "schedule": 15 * 60},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("signatures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("notifications.urls")),
     path("", include("cluster.urls")),
 ]
