@@ -70,11 +70,13 @@ def load_trust_roots(pem_paths):
     return list(load_certs_from_pemder(list(pem_paths))) if pem_paths else []
 
 
-def verify(data: bytes, *, original: bytes, trust_roots) -> Verdict:
+def verify(data: bytes, *, original: bytes, trust_roots, layout=None) -> Verdict:
     """Check that `data` is `original` (the issued PDF, unsigned) followed by incremental updates
     that only sign it, and validate every signature. Raises `Refused` when the file is broken,
     is another document, holds no signature, a signature is damaged, or the content was changed
-    (before or after signing); an untrusted certificate is not a refusal: its result says so."""
+    (before or after signing), or a stamp lies outside the signature space of `layout` (the
+    issued document's `Report.layout`; without one only invisible signatures pass); an untrusted
+    certificate is not a refusal: its result says so."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -131,19 +133,79 @@ def verify(data: bytes, *, original: bytes, trust_roots) -> Verdict:
     except Exception as error:  # whatever a malformed file breaks, it is refused
         raise Refused("broken", str(error)[:200]) from error
     try:
-        unchanged = _only_signing_added(reader, base_revision)
-    except Exception as error:  # whatever a malformed update breaks
-        raise Refused("broken", str(error)[:200]) from error
-    if not unchanged:
+        signature_refs = {_ref_of(s.sig_field.raw_get("/V")) for s in signatures}
+        _only_signing_added(reader, base_revision, signature_refs - {None}, signature_space(layout))
+    except _Changed as change:
         for result in verdict.signatures:
             result.covers_document = False
-        raise Refused("modified", verdict=verdict)
+        raise Refused("modified", str(change), verdict=verdict) from change
+    except Exception as error:  # whatever a malformed update breaks
+        raise Refused("broken", str(error)[:200]) from error
     return verdict
 
 
-#: What an update that only signs may change in the catalog and in a page of the issued document.
-CATALOG_SIGNING_KEYS = {"/AcroForm", "/Version", "/DSS", "/Perms", "/Extensions", "/Metadata", "/NeedsRendering"}
-PAGE_SIGNING_KEYS = {"/Annots"}
+#: What an update that only signs may add to the catalog of the issued document (the signing
+#: tool's form, its validation data, the PDF version and extensions it needs, a new XMP packet).
+CATALOG_SIGNING_KEYS = {"/AcroForm", "/DSS", "/Extensions", "/Version", "/Metadata"}
+ACROFORM_SIGNING_KEYS = {"/Fields", "/SigFlags", "/DA", "/DR"}
+#: Entries a signature widget may not carry: actions, optional content (shown or hidden at will).
+FORBIDDEN_WIDGET_KEYS = {"/A", "/AA", "/OC"}
+#: Around the signature space, what a signing tool's stamp may overflow (6 mm each side).
+SPACE_TOLERANCE_PT = 6 * MM_TO_PT
+
+
+def signature_space(layout):
+    """(page index, (x1, y1, x2, y2) in PDF points from the bottom-left) where a signature's stamp
+    may lie: the layout's signature space (CSS px from the top-left), at least a seal's height
+    (the seal overlaps the signature at its true size), enlarged by `SPACE_TOLERANCE_PT`; None
+    when the layout has no signature space."""
+    space = (layout or {}).get("signature")
+    if not space:
+        return None
+    page_w = space.get("page_width", A4[0] / PX_TO_PT) * PX_TO_PT
+    page_h = space.get("page_height", A4[1] / PX_TO_PT) * PX_TO_PT
+    x1 = space["x"] * PX_TO_PT
+    x2 = x1 + space["width"] * PX_TO_PT if space.get("width") else page_w - RIGHT_MARGIN_PT
+    top = page_h - space["y"] * PX_TO_PT
+    bottom = top - space.get("height", 0) * PX_TO_PT
+    grow = max(SEAL_DIAMETER_PT - (top - bottom), 0) / 2
+    t = SPACE_TOLERANCE_PT
+    return int(space.get("page", 0)), (x1 - t, bottom - grow - t, x2 + t, top + grow + t)
+
+
+class _Changed(Exception):
+    """An update after the issued document does more than sign it (the message says what)."""
+
+
+def _ref_of(value):
+    from pyhanko.pdf_utils import generic
+
+    return value.reference if isinstance(value, generic.IndirectObject) else None
+
+
+def _page_refs(resolver):
+    """The references of the page objects of a revision, in order (the page tree walked)."""
+    from pyhanko.pdf_utils import generic
+
+    pages, seen = [], set()
+
+    def walk(node_ref, depth):
+        if depth > 64 or node_ref in seen:
+            raise _Changed("page tree")
+        seen.add(node_ref)
+        node = node_ref.get_object()
+        if node.get("/Type") == "/Pages" or "/Kids" in node:
+            kids = node["/Kids"]
+            for i in range(len(kids)):
+                kid = kids.raw_get(i)
+                if not isinstance(kid, generic.IndirectObject):
+                    raise _Changed("direct page")
+                walk(kid, depth + 1)
+        else:
+            pages.append(node_ref.reference)
+
+    walk(resolver.root.raw_get("/Pages"), 0)
+    return pages
 
 
 def _same(a, b):
@@ -165,56 +227,138 @@ def _same(a, b):
     return type(a) is type(b) and a == b
 
 
-def _only_signing_added(reader, base_revision):
-    """True when the revisions after `base_revision` (the issued document) rewrite none of its
-    objects except the catalog, the document information and pages, and those only to add a
-    signature: the catalog gains its form, a page gains widget annotations, nothing else moves.
-    Objects the updates add (signature fields, their appearance) cannot change what the issued
-    document shows unless an existing object points to them, which this forbids."""
+def _only_signing_added(reader, base_revision, signature_refs, space):
+    """Raise `_Changed` unless every revision after `base_revision` (the issued document) only
+    signs it. Objects are told apart by number, not by (number, generation): no later revision
+    may write or free an object number of the issued document, except its catalog (which may
+    only gain a signature form and validation data), its pages (whose annotations may only
+    gain signature widgets) and its document information. A widget added must be the signature
+    field of one of the file's signatures, without actions or optional content, invisible or
+    inside the signature space (`space`, see `signature_space`; without one, only invisible
+    signatures pass)."""
     from pyhanko.pdf_utils import generic
 
     base = reader.get_historical_resolver(base_revision)
-    original_refs = set()
+    original_numbers = set()
     for revision in range(base_revision + 1):
-        original_refs |= reader.xrefs.explicit_refs_in_revision(revision)
-    info = base.trailer_view.raw_get("/Info") if "/Info" in base.trailer_view else None
-    info_ref = info.reference if isinstance(info, generic.IndirectObject) else None
+        original_numbers |= {ref.idnum for ref in reader.xrefs.explicit_refs_in_revision(revision)}
     root_ref = base.root_ref
+    info_ref = _ref_of(base.trailer_view.raw_get("/Info")) if "/Info" in base.trailer_view else None
+    base_pages = _page_refs(base)
+    old_annots = {ref: _annot_refs(base.get_object(ref)) for ref in base_pages}
+    allowed = {root_ref, *base_pages}
+    if info_ref is not None:
+        allowed.add(info_ref)
+    for ref in base_pages:  # a page's /Annots array kept as an object of its own grows in place
+        annots = base.get_object(ref).raw_get("/Annots") if "/Annots" in base.get_object(ref) else None
+        if _ref_of(annots) is not None:
+            allowed.add(_ref_of(annots))
+    old_fields = set()
     for revision in range(base_revision + 1, reader.xrefs.total_revisions):
-        current = reader.get_historical_resolver(revision)
-        if current.root_ref != root_ref:
-            return False
+        for ref in reader.xrefs.refs_freed_in_revision(revision):
+            if ref.idnum in original_numbers:
+                raise _Changed(f"object {ref.idnum} freed")
         for ref in reader.xrefs.explicit_refs_in_revision(revision):
-            if ref not in original_refs or ref == info_ref:
-                continue
+            if ref.idnum in original_numbers and ref not in allowed:
+                raise _Changed(f"object {ref.idnum} {ref.generation} rewritten")
+        current = reader.get_historical_resolver(revision)
+        if info_ref is not None and not isinstance(current.get_object(info_ref), generic.DictionaryObject):
+            raise _Changed("document information")
+        if current.root_ref != root_ref:
+            raise _Changed("root")
+        if _page_refs(current) != base_pages:
+            raise _Changed("pages")
+        old_fields = _check_catalog(base.root, current.root, old_fields)
+        final = revision == reader.xrefs.total_revisions - 1
+        for index, ref in enumerate(base_pages):
             old, new = base.get_object(ref), current.get_object(ref)
-            if not isinstance(old, generic.DictionaryObject) or not isinstance(new, generic.DictionaryObject):
-                return False
-            if ref == root_ref:
-                allowed = CATALOG_SIGNING_KEYS
-            elif old.get("/Type") == "/Page":
-                allowed = PAGE_SIGNING_KEYS
-                if not _only_widgets_added(old, new):
-                    return False
-            else:
-                return False
-            keys = (old.keys() | new.keys()) - allowed
+            if not isinstance(new, generic.DictionaryObject):
+                raise _Changed("page")
+            keys = (old.keys() | new.keys()) - {"/Annots"}
             if not all(k in old and k in new and _same(old.raw_get(k), new.raw_get(k)) for k in keys):
-                return False
+                raise _Changed(f"page {index}")
+            before, after = old_annots[ref], _annot_refs(new)
+            if after[: len(before)] != before:
+                raise _Changed(f"annotations of page {index}")
+            for widget_ref in after[len(before) :]:
+                if widget_ref is None or widget_ref.idnum in original_numbers:
+                    raise _Changed(f"annotation of page {index}")
+                _check_widget(widget_ref.get_object(), index, ref, space, signature_refs if final else None)
     return True
 
 
-def _raw_items(page):
-    annots = page.get("/Annots")
-    return [annots.raw_get(i) for i in range(len(annots))] if annots else []
+def _annot_refs(page):
+    """The references of a page's annotations (None for one written directly in the array)."""
+    annots = page.get("/Annots") if "/Annots" in page else None
+    return [_ref_of(annots.raw_get(i)) for i in range(len(annots))] if annots else []
 
 
-def _only_widgets_added(old_page, new_page):
-    """The page keeps its annotations in order and adds only widgets (signature fields)."""
-    old, new = _raw_items(old_page), _raw_items(new_page)
-    if len(new) < len(old) or not all(_same(a, b) for a, b in zip(old, new, strict=False)):
-        return False
-    return all(item.get_object().get("/Subtype") == "/Widget" for item in new[len(old) :])
+def _check_catalog(old, new, old_fields):
+    """The catalog gains only `CATALOG_SIGNING_KEYS`; its form holds signature fields only, keeps
+    every field of the revision before (`old_fields`) and asks for no rendering of its own.
+    Returns the fields of this revision."""
+    for key in old.keys() | new.keys():
+        if key in old and key in new and _same(old.raw_get(key), new.raw_get(key)):
+            continue
+        if key in old or key not in CATALOG_SIGNING_KEYS:
+            raise _Changed(f"catalog {key}")
+    if "/NeedsRendering" in new:
+        raise _Changed("catalog /NeedsRendering")
+    if "/AcroForm" not in new:
+        if old_fields:
+            raise _Changed("form removed")
+        return set()
+    form = new["/AcroForm"]
+    if set(form.keys()) - ACROFORM_SIGNING_KEYS or "/XFA" in form:
+        raise _Changed("form keys")
+    if form.get("/NeedAppearances", False):
+        raise _Changed("/NeedAppearances")
+    fields = form.get("/Fields", [])
+    refs = [_ref_of(fields.raw_get(i)) for i in range(len(fields))]
+    if None in refs or not old_fields <= set(refs):
+        raise _Changed("form fields")
+    for ref in set(refs) - old_fields:
+        if _field_of(ref.get_object()).get("/FT") != "/Sig":
+            raise _Changed("form field not a signature")
+    return set(refs)
+
+
+def _field_of(widget):
+    """The field a widget belongs to: itself when merged with it, else its parent."""
+    if "/FT" in widget or "/Parent" not in widget:
+        return widget
+    return widget["/Parent"]
+
+
+def _check_widget(widget, page_index, page_ref, space, signature_refs):
+    """A signature widget, invisible or inside the signature space of its page; in the last
+    revision (`signature_refs` given) its value is one of the file's signatures."""
+    from pyhanko.pdf_utils import generic
+
+    if not isinstance(widget, generic.DictionaryObject) or widget.get("/Subtype") != "/Widget":
+        raise _Changed("annotation not a widget")
+    field_dict = _field_of(widget)
+    if field_dict.get("/FT") != "/Sig":
+        raise _Changed("widget not a signature")
+    for item in (widget, field_dict):
+        if FORBIDDEN_WIDGET_KEYS & set(item.keys()):
+            raise _Changed("widget action or optional content")
+    if signature_refs is not None:
+        value = _ref_of(field_dict.raw_get("/V")) if "/V" in field_dict else None
+        if value is None or value not in signature_refs:
+            raise _Changed("widget not of a signature of the file")
+    if "/P" in widget and _ref_of(widget.raw_get("/P")) != page_ref:
+        raise _Changed("widget of another page")
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    x1, x2 = sorted((x1, x2))
+    y1, y2 = sorted((y1, y2))
+    if x2 - x1 <= 0 or y2 - y1 <= 0:
+        return  # invisible
+    if space is None:
+        raise _Changed("visible signature without a signature space")
+    space_page, (sx1, sy1, sx2, sy2) = space
+    if page_index != space_page or x1 < sx1 or y1 < sy1 or x2 > sx2 or y2 > sy2:
+        raise _Changed("signature outside the signature space")
 
 
 def stamp_image(*, signer_png: bytes | None, seal_png: bytes | None, height_pt: float, scale: float = 3.0):
@@ -287,7 +431,9 @@ def certificate_facts(signer):
 
 def sign(data: bytes, *, signer, layout, signer_png=None, seal_png=None, reason="", location="") -> bytes:
     """`data` signed with `signer` in an incremental update (the bytes before stay as they are),
-    with a visible stamp placed by `stamp_box`."""
+    with a visible stamp placed by `stamp_box` on the layout's signature space; a document
+    without a signature space gets an invisible signature (a stamp anywhere else could cover
+    its text, and `verify` refuses one)."""
     from pyhanko.pdf_utils import layout as pdf_layout
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -297,28 +443,33 @@ def sign(data: bytes, *, signer, layout, signer_png=None, seal_png=None, reason=
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     page_count = int(writer.root["/Pages"]["/Count"])
     space = (layout or {}).get("signature") or {}
-    height = space.get("height", 0) * PX_TO_PT or 50.0
-    image, width_pt, height_pt, centre_x = stamp_image(signer_png=signer_png, seal_png=seal_png, height_pt=height)
-    page, box = stamp_box(layout, page_count, width_pt, height_pt, centre_x)
     name = f"CTD-{uuid.uuid4().hex[:12]}"
-    style = StaticStampStyle(
-        background=PdfImage(image),
-        border_width=0,
-        background_opacity=1.0,
-        background_layout=pdf_layout.SimpleBoxLayoutRule(
-            x_align=pdf_layout.AxisAlignment.ALIGN_MID,
-            y_align=pdf_layout.AxisAlignment.ALIGN_MID,
-            margins=pdf_layout.Margins.uniform(0),
-            inner_content_scaling=pdf_layout.InnerScaling.STRETCH_TO_FIT,
-        ),
-    )
     meta = signers.PdfSignatureMetadata(field_name=name, reason=reason or None, location=location or None)
-    pdf_signer = signers.PdfSigner(
-        meta,
-        signer=signer,
-        stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=name, on_page=page, box=box),
-    )
+    if not space:
+        pdf_signer = signers.PdfSigner(
+            meta, signer=signer, new_field_spec=fields.SigFieldSpec(sig_field_name=name, on_page=page_count - 1)
+        )
+    else:
+        height = space.get("height", 0) * PX_TO_PT or 50.0
+        image, width_pt, height_pt, centre_x = stamp_image(signer_png=signer_png, seal_png=seal_png, height_pt=height)
+        page, box = stamp_box(layout, page_count, width_pt, height_pt, centre_x)
+        style = StaticStampStyle(
+            background=PdfImage(image),
+            border_width=0,
+            background_opacity=1.0,
+            background_layout=pdf_layout.SimpleBoxLayoutRule(
+                x_align=pdf_layout.AxisAlignment.ALIGN_MID,
+                y_align=pdf_layout.AxisAlignment.ALIGN_MID,
+                margins=pdf_layout.Margins.uniform(0),
+                inner_content_scaling=pdf_layout.InnerScaling.STRETCH_TO_FIT,
+            ),
+        )
+        pdf_signer = signers.PdfSigner(
+            meta,
+            signer=signer,
+            stamp_style=style,
+            new_field_spec=fields.SigFieldSpec(sig_field_name=name, on_page=page, box=box),
+        )
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()

@@ -150,7 +150,7 @@ def _verify(report, data):
     with report.file.open("rb") as handle:
         original = handle.read()
     try:
-        return pdf.verify(data, original=original, trust_roots=trust_roots())
+        return pdf.verify(data, original=original, trust_roots=trust_roots(), layout=report.layout)
     except pdf.Refused as refused:
         logger.info("Signed copy of report %s refused: %s %s", report.pk, refused.code, refused.detail)
         raise _refusal(report, refused) from refused

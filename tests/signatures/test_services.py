@@ -321,17 +321,30 @@ def test_a_member_cannot_sign_on_the_server(issued, trust, holder, demo_user):
     assert not SignedCopy.objects.exists()
 
 
-def test_the_stamp_goes_bottom_right_of_the_last_page_without_a_layout(issued, trust, holder, demo_user):
+def test_without_a_signature_space_the_server_signature_is_invisible(issued, trust, holder, demo_user):
+    # A stamp anywhere but on the signature space could cover the text: none is drawn.
     type(issued).objects.filter(pk=issued.pk).update(layout={})
     issued.refresh_from_db()
     store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
     copy = services.report_sign_on_server(report=issued, user=demo_user("phutho"))
+    assert copy.is_official and copy.valid
     with copy.file.open("rb") as handle:
         reader = PdfReader(handle)
-        last = reader.pages[-1]
-        widget = next(a.get_object() for a in last.get("/Annots", []) if a.get_object().get("/FT") == "/Sig")
-        x1, y1, x2, _y2 = (float(v) for v in widget["/Rect"])
-        assert x2 > float(last.mediabox.width) / 2 and y1 < float(last.mediabox.height) / 3
+        widgets = [
+            a.get_object() for p in reader.pages for a in p.get("/Annots", []) if a.get_object().get("/FT") == "/Sig"
+        ]
+        assert len(widgets) == 1
+        x1, y1, x2, y2 = (float(v) for v in widgets[0]["/Rect"])
+        assert x1 == x2 and y1 == y2  # zero area: nothing painted
+
+
+def test_an_uploaded_copy_whose_stamp_covers_the_page_is_refused(issued, trust, holder, demo_user):
+    from tests.signatures.test_pdf_attacks import PAGE, sign
+
+    forged = sign(issued_bytes(issued), holder, box=PAGE)
+    with pytest.raises(ValidationError, match="bị sửa sau khi ký"):
+        services.signed_copy_upload(report=issued, upload=upload(forged), user=demo_user("phutho"))
+    assert not SignedCopy.objects.exists()
 
 
 def test_an_expired_certificate_does_not_sign(issued, trust, holder, demo_user):
