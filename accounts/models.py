@@ -2,6 +2,7 @@ from django.contrib import auth
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,3 +49,37 @@ class User(AbstractUser):
     @property
     def is_admin(self):
         return self.is_superuser
+
+
+class AccountEvent(models.Model):
+    """One line of an account's history: who created, deactivated or reactivated it, who sent it
+    a password link, and when its password was changed or reset. Written only by
+    `accounts.services`; never edited."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Account created")
+        DEACTIVATED = "deactivated", _("Account deactivated")
+        REACTIVATED = "reactivated", _("Account reactivated")
+        LINK_SENT = "link_sent", _("Password link sent by an admin")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password set from an e-mail link")
+
+    user = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="account_events")
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()}"

@@ -1,11 +1,13 @@
 """Login throttling with django-axes: a limit for each lock-out parameter, and the client's
 address taken from a reverse proxy only when the site says how many it trusts."""
 
+import hashlib
 import ipaddress
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit, get_lockout_parameters
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 
 
@@ -53,3 +55,31 @@ def client_ip_address(request):
         return str(ipaddress.ip_address(forwarded[-count]))
     except ValueError:
         return remote
+
+
+#: Password link requests are counted over this many seconds.
+RESET_WINDOW = 60 * 60
+
+
+def _count(key):
+    """Counts one more request under `key` in the cache (shared by every web process when the
+    cache is Redis); the count starts again `RESET_WINDOW` seconds after its first request."""
+    if cache.add(key, 1, RESET_WINDOW):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, RESET_WINDOW)
+        return 1
+
+
+def password_reset_allowed(request, email):
+    """Whether a password link may be requested now, counting this request: at most
+    `PASSWORD_RESET_ADDRESS_LIMIT` an hour from one client address and
+    `PASSWORD_RESET_EMAIL_LIMIT` an hour for one e-mail address. An address that belongs to no
+    account is counted the same way, so a refusal says nothing about who has an account."""
+    address = client_ip_address(request)
+    email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    by_address = _count(f"accounts:reset:address:{address}")
+    by_email = _count(f"accounts:reset:email:{email_key}")
+    return by_address <= settings.PASSWORD_RESET_ADDRESS_LIMIT and by_email <= settings.PASSWORD_RESET_EMAIL_LIMIT

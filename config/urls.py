@@ -11,6 +11,7 @@ from .views import healthz
 
 admin.site.site_header = _("Emulation cluster – administration")
 admin.site.site_title = _("Emulation cluster")
+admin.site.index_title = _("Data of the cluster")
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
     path("provinces/", include("provinces.urls")),
     path("", include("scoring.urls")),
     path("", include("covenants.urls")),

@@ -34,6 +34,18 @@ TABLE = {
     "healthz": (lambda o: {}, (200, 200, 200, 200, 200, 200)),  # for load balancers; says only "ok"
     "set_language": (lambda o: {}, (302, 302, 302, 302, 302, 302)),
     "logout": (lambda o: {}, (302, 405, 405, 405, 405, 405)),  # POST only
+    "accounts:password_change": (lambda o: {}, (302, 200, 200, 200, 200, 200)),  # everyone's own
+    "accounts:password_change_done": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
+    "accounts:password_reset": (lambda o: {}, (200, 200, 200, 200, 200, 200)),  # says nothing about who exists
+    "accounts:password_reset_done": (lambda o: {}, (200, 200, 200, 200, 200, 200)),
+    # a made-up link: the page that says it no longer works
+    "accounts:password_reset_confirm": (lambda o: {"uidb64": "MQ", "token": "abc-123"}, (200,) * 6),
+    "accounts:password_reset_complete": (lambda o: {}, (200, 200, 200, 200, 200, 200)),
+    "accounts:staff": (lambda o: {}, (302, 403, 403, 403, 200, 403)),  # admins only
+    "accounts:staff_new": (lambda o: {}, (302, 403, 403, 403, 200, 403)),
+    "accounts:staff_deactivate": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 405, 403)),
+    "accounts:staff_reactivate": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 405, 403)),
+    "accounts:staff_send_link": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 405, 403)),
     "cluster:home": (lambda o: {}, (302, 302, 302, 302, 302, 200)),
     "cluster:year_select": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 302, 302, 302, 302, 302)),  # to the year
     "cluster:dashboard": (year_kwargs(2015), MEMBERS),
