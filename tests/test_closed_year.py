@@ -49,6 +49,7 @@ NOT_YEAR_WRITES = {
     "emulation_year_open_with_term",
     "rule_set_copy_for",
     "people_copy_for",
+    "calendar_copy_for",
     "award_types_ensure",
     "reports_requeue_waiting",
     "reports_fail_stale",
@@ -138,6 +139,9 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
             emulation_year=year, chair=tn, vice_chair=bg, user=admin, reason="x"
         ),
         "rule_set_update": lambda: cluster.rule_set_update(rule_set=year.rule_set, data={"flag_quota": 2}),
+        "deadline_save": lambda: cluster.deadline_save(
+            emulation_year=year, key="appraisal", closes_on=datetime.date(2100, 1, 1)
+        ),
         "rule_set_apply_preset": lambda: cluster.rule_set_apply_preset(
             rule_set=year.rule_set, preset_key=next(iter(presets.BY_KEY)), user=admin
         ),
