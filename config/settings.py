@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dossiers",
     "notifications",
     "archive",
+    "search",
     "demo",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("signatures.urls")),
     path("", include("dossiers.urls")),
+    path("", include("search.urls")),
     path("", include("notifications.urls")),
     path("", include("cluster.urls")),
 ]

@@ -109,6 +109,9 @@ TABLE = {
     "dossiers:dossier": (lambda o: {"pk": o["nomination"].pk}, MEMBERS),
     "dossiers:pack": (lambda o: {"pk": o["nomination"].pk}, (302, 404, 404, 404, 404, 404)),  # not built yet
     "dossiers:paper": (lambda o: {"pk": dossier_paper(o["nomination"]).pk}, MEMBERS),
+    # Everyone signed in may search; each finds only what they may read (tests/search), the
+    # outsider nothing: their province is in no cluster.
+    "search:results": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
 }
 
 
