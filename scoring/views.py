@@ -1,11 +1,12 @@
 from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -14,7 +15,7 @@ from django.views.generic import TemplateView
 
 from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
-from common.downloads import CACHE_CONTROL, private_file_response
+from common.downloads import private_file_response
 
 from . import selectors, services
 from .charts import PHONE as PHONE_CHART
@@ -525,11 +526,12 @@ def evidence_preview(request, pk):
         raise Http404
     if evidence.extension not in PREVIEWABLE:
         raise Http404
-    response = FileResponse(
+    response = private_file_response(
         evidence.file.open("rb"), filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["Cache-Control"] = CACHE_CONTROL
-    response["X-Content-Type-Options"] = "nosniff"
+    # Shown in the page, not saved: inline, under PREVIEW_CSP (set by the middleware from @csp).
+    response["Content-Disposition"] = content_disposition_header(False, evidence.original_name)
+    del response["Content-Security-Policy"]
     return response
 
 

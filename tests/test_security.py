@@ -80,6 +80,11 @@ TABLE = {
     # Thái Nguyên's agreed 2014 evidence: every member reads it.
     "scoring:evidence_download": (lambda o: {"pk": o["evidence"].pk}, MEMBERS),
     "scoring:evidence_delete": (lambda o: {"pk": o["evidence"].pk}, (302, 405, 405, 405, 405, 405)),
+    "scoring:evidence_preview": (lambda o: {"pk": o["evidence"].pk}, MEMBERS),
+    "scoring:evidence_upload": (  # POST only, and only to one's own draft
+        lambda o: {"pk": o["draft"].pk, "criterion_id": o["criterion"].pk},
+        (302, 405, 405, 405, 405, 405),
+    ),
     "scoring:province_results": (lambda o: {"code": "19"}, (302, 200, 200, 200, 200, 200)),
     "covenants:covenant": (year_kwargs(2015), MEMBERS),
     "covenants:covenant_edit": (year_kwargs(2015), (302, 403, 403, 403, 403, 404)),  # signed: read-only
