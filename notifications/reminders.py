@@ -6,10 +6,11 @@ idempotent: each reminder's key is the deadline, its date and the days left, so 
 on a day (or on two machines) sends nothing twice, and a deadline moved to a new date reminds
 again. A constant number of queries whatever the number of clusters, deadlines and people.
 
-The deadlines come from the year's calendar (`cluster.YearDeadline`, read through
-`cluster.selectors.deadlines_closing`). Where that calendar is not installed, the only dated
-deadline is the rule set's `dossier_deadline` (see `due_deadlines`): the interface the job needs
-is only `Deadline` below.
+The deadlines come from the year's calendar (`cluster.YearDeadline` and the rule set's
+`dossier_deadline`, read through `cluster.selectors.deadlines_closing`). Who is reminded:
+self-scoring, the staff of members whose scorecard is not submitted; the appraisal and the
+dossiers, the chair's staff; the explanations, the staff of members with a score changed by the
+appraisal; the meetings, every member's staff. Nothing about the scoring once it is locked.
 """
 
 import datetime
@@ -23,23 +24,17 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cluster.enums import Role
-from cluster.models import EmulationYear, Membership, RuleSet
+from cluster import selectors as cluster_selectors
+from cluster.enums import DeadlineKey, Role
+from cluster.models import EmulationYear, Membership
 
 from . import services
 from .enums import NotificationKind
 
-SELF_SCORING, APPRAISAL, EXPLANATIONS = "self_scoring", "appraisal", "explanations"
-PREPARATORY_MEETING, REVIEW_CONFERENCE, DOSSIER = "preparatory_meeting", "review_conference", "dossier"
+SELF_SCORING, APPRAISAL, EXPLANATIONS = DeadlineKey.SELF_SCORING, DeadlineKey.APPRAISAL, DeadlineKey.EXPLANATIONS
+PREPARATORY_MEETING, REVIEW_CONFERENCE = DeadlineKey.PREPARATORY_MEETING, DeadlineKey.REVIEW_CONFERENCE
+DOSSIER = DeadlineKey.DOSSIER
 
-LABELS = {
-    SELF_SCORING: gettext_lazy("Self-scoring"),
-    APPRAISAL: gettext_lazy("Appraisal of the scorecards"),
-    EXPLANATIONS: gettext_lazy("Explanations"),
-    PREPARATORY_MEETING: gettext_lazy("Preparatory meeting"),
-    REVIEW_CONFERENCE: gettext_lazy("Review conference"),
-    DOSSIER: gettext_lazy("Nomination dossiers"),
-}
 TODO = {
     SELF_SCORING: gettext_lazy("Your province's scorecard is not submitted yet: fill it in and submit it."),
     APPRAISAL: gettext_lazy("Cross-check the members' scorecards and agree their scores."),
@@ -54,11 +49,11 @@ TODO = {
 class Deadline:
     """A dated deadline of a year: what the reminder job needs to know of it."""
 
-    ident: str  # stable across runs, e.g. "yd:12" (a calendar row) or "dossier:5" (a rule set's year)
+    ident: str  # stable across runs: "yd:12" (a calendar row) or "dossier:5" (the rule set of year 5)
     emulation_year: EmulationYear
-    key: str  # one of the keys above (cluster.enums.DeadlineKey)
+    key: str  # a cluster.enums.DeadlineKey
     closes_on: datetime.date
-    label: str = ""
+    label: object  # lazy: translated when the reminder is written
 
 
 def reminder_days():
@@ -67,39 +62,23 @@ def reminder_days():
 
 
 def due_deadlines(today):
-    """The deadlines of open years that close exactly a reminder day from `today` (one query)."""
-    days = reminder_days()
-    dates = {today + datetime.timedelta(days=d) for d in days}
-    try:
-        from cluster.selectors import deadlines_closing  # the year's calendar
-    except ImportError:
-        deadlines_closing = None
-    if deadlines_closing is not None:
-        rows = deadlines_closing(on_or_before=max(dates), after=min(dates) - datetime.timedelta(days=1))
-        if hasattr(rows, "select_related"):
-            rows = rows.select_related("emulation_year")
-        return [
-            Deadline(
-                ident=f"yd:{row.pk}",
-                emulation_year=row.emulation_year,
-                key=str(row.key),
-                closes_on=row.closes_on,
-                label=str(row.get_key_display()) if hasattr(row, "get_key_display") else "",
-            )
-            for row in rows
-            if row.closes_on in dates and row.emulation_year.closed_at is None
-        ]
-    rule_sets = RuleSet.objects.filter(
-        dossier_deadline__in=dates, emulation_year__closed_at__isnull=True
-    ).select_related("emulation_year")
+    """The deadlines that close exactly a reminder day from `today` (two queries: the calendar
+    rows and the rule sets' dossier deadlines). Whether a phase is done is judged by
+    `_recipient_provinces` for all the years at once, not year by year."""
+    dates = {today + datetime.timedelta(days=d) for d in reminder_days()}
+    entries = cluster_selectors.deadlines_closing(
+        on_or_before=max(dates), after=min(dates) - datetime.timedelta(days=1), include_done=True
+    )
     return [
         Deadline(
-            ident=f"dossier:{r.emulation_year_id}",
-            emulation_year=r.emulation_year,
-            key=DOSSIER,
-            closes_on=r.dossier_deadline,
+            ident=f"yd:{entry.pk}" if entry.pk is not None else f"dossier:{entry.emulation_year.pk}",
+            emulation_year=entry.emulation_year,
+            key=entry.key,
+            closes_on=entry.closes_on,
+            label=entry.label,
         )
-        for r in rule_sets
+        for entry in entries
+        if entry.closes_on in dates
     ]
 
 
@@ -166,7 +145,7 @@ def _link(deadline):
 
 def _title(deadline, days_left):
     values = {
-        "deadline": deadline.label or LABELS.get(deadline.key, deadline.key),
+        "deadline": deadline.label,
         "date": formats.date_format(deadline.closes_on, "d/m/Y"),
         "year": deadline.emulation_year.year,
         "days": days_left,
