@@ -202,18 +202,19 @@ def test_the_same_number_of_queries_at_two_sizes(demo_2014, demo_user, username,
 @on_postgresql
 @pytest.mark.parametrize("query", ["thai nguyen", "bac kan", "a1", "d1", "01/BB", "do thi hanh", "20", "ban", "19"])
 def test_postgresql_and_the_python_fallback_agree(year_2015, demo_user, query):
+    cluster = year_2015.cluster
     report_services.report_request(
-        kind=DocumentKind.MINUTES, emulation_year=year_2015.years.get(year=2014), user=demo_user("phutho")
+        kind=DocumentKind.MINUTES, emulation_year=cluster.years.get(year=2014), user=demo_user("phutho")
     )
     for username in ("yenbai", "admin"):
         user = demo_user(username)
-        by_sql = search(user, year_2015, query, engine="postgresql")
-        in_python = search(user, year_2015, query, engine="python")
+        by_sql = search(user, cluster, query, engine="postgresql")
+        in_python = search(user, cluster, query, engine="python")
         assert by_sql.groups == in_python.groups
 
 
 @on_postgresql
-def test_postgresql_folds_every_vietnamese_letter_as_python_does():
+def test_postgresql_folds_every_vietnamese_letter_as_python_does(db):
     from search import text
 
     letters = [chr(c) for c in range(0x1EA0, 0x1EFA)] + list("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯư")
