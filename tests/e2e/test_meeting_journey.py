@@ -130,7 +130,9 @@ def test_chair_runs_the_2015_review_meeting_to_closing(page, login, screenshot, 
     field(page, "Địa điểm").fill("Trụ sở UBND tỉnh Bắc Giang, thành phố Bắc Giang")
     field(page, "Tỉnh đăng cai").select_option(label="Bắc Giang")
     # The presiding person and the secretary are picked among Bắc Giang's people, not typed.
-    field(page, "Người chủ trì hội nghị").select_option(label="Nguyễn Văn An – Phó Chủ tịch UBND tỉnh Bắc Giang (Bắc Giang)")
+    field(page, "Người chủ trì hội nghị").select_option(
+        label="Nguyễn Văn An – Phó Chủ tịch UBND tỉnh Bắc Giang (Bắc Giang)"
+    )
     field(page, "Thư ký").select_option(
         label="Trần Văn Bảo – Chuyên viên Ban Thi đua - Khen thưởng tỉnh Bắc Giang (Bắc Giang)"
     )
