@@ -51,6 +51,7 @@ TABLE = {
     "cluster:dashboard": (year_kwargs(2015), MEMBERS),
     "cluster:term": (year_kwargs(2015), (302, 403, 403, 403, 200, 404)),
     "cluster:rule_set": (year_kwargs(2015), MEMBERS),
+    "cluster:calendar": (year_kwargs(2015), MEMBERS),  # everyone reads it; the chair and admins change it
     "cluster:members": (year_kwargs(2015), (302, 403, 403, 403, 200, 404)),
     "cluster:people": (year_kwargs(2015), MEMBERS),  # each member keeps its own people there
     "cluster:history": (lambda o: {"cluster_id": o["cluster"].pk}, MEMBERS),
