@@ -243,7 +243,9 @@ class ScorecardMixin:
                 apply_validation_error(form, error)
             else:
                 return done(card)
-        messages.error(self.request, _("Nothing was saved: correct the values marked in red."))
+        if not any(field.startswith(SUMMARISED) for field in form.errors):
+            # Refused values of criteria are listed at the top of the page, each linking to its criterion.
+            messages.error(self.request, _("Nothing was saved: correct the values marked in red."))
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def base_context(self):
@@ -347,6 +349,10 @@ class ScorecardView(ScorecardMixin, TemplateView):
         )
 
 
+#: The fields of a criterion, whose refused values the summary at the top of the page lists.
+SUMMARISED = ("score_", "note_", "evidence_", "agreed_", "reason_")
+
+
 def _error_summary(form, table):
     """(anchor, text) for each refused value of a bound form, in the order of the criteria: the
     list at the top of the page that jumps to each criterion."""
@@ -354,8 +360,8 @@ def _error_summary(form, table):
         return []
     summary = []
     for criterion in table.leaves:
-        for prefix in ("score", "note", "evidence", "agreed", "reason"):
-            for message in form.errors.get(f"{prefix}_{criterion.pk}", []):
+        for prefix in SUMMARISED:
+            for message in form.errors.get(f"{prefix}{criterion.pk}", []):
                 summary.append((f"criterion-{criterion.pk}", f"{criterion.code}. {criterion.title}: {message}"))
     return summary
 

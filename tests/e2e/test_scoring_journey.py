@@ -89,7 +89,9 @@ def test_scorecard_submitted_returned_cross_checked_and_ranked(page, login, logo
     page.get_by_label("Ghi chú B3", exact=True).fill("Khen thưởng kịp thời 100% trường hợp")
     page.get_by_role("button", name="Lưu nháp").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("Chưa lưu gì: hãy sửa các giá trị được đánh dấu đỏ.")
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_contain_text("2 giá trị bị từ chối: chưa lưu gì.")
+    expect(summary.get_by_role("link")).to_have_count(2)
     expect(row(page, "A5")).to_contain_text("Điểm không được vượt quá điểm tối đa 10,00.")
     expect(row(page, "B2")).to_contain_text("Hãy nhập một số, ví dụ 8,5.")
     expect(self_score(page, "A5")).to_have_value("12")
@@ -103,9 +105,17 @@ def test_scorecard_submitted_returned_cross_checked_and_ranked(page, login, logo
 
     self_score(page, "A5").fill("8,5")
     self_score(page, "B2").fill("4")
-    page.get_by_label("Minh chứng B1", exact=True).set_input_files(pdf)
-    page.get_by_label("Minh chứng B4", exact=True).set_input_files(pdf)
+    # Each file is stored as soon as it is chosen, before the form is saved.
+    for code in ("B1", "B4"):
+        page.get_by_label(f"Minh chứng {code}", exact=True).set_input_files(pdf)
+        expect(row(page, code).get_by_test_id("evidence-status")).to_have_text("Đã tải lên minh-chung.pdf.")
+        expect(row(page, code).get_by_role("link", name="minh-chung.pdf")).to_be_visible()
+    assert Evidence.objects.filter(score__scorecard=card).count() == 2
     page.get_by_role("button", name="Lưu và nộp").click()
+    # Before the irreversible step: the totals and what is still missing.
+    expect(page.get_by_test_id("summary")).to_contain_text("Tổng điểm tự chấm: 88,00 / 100,00")
+    expect(page.get_by_test_id("summary")).to_contain_text("Không còn thiếu gì.")
+    page.get_by_role("button", name="Xác nhận").click()
 
     expect(page.get_by_test_id("status")).to_have_text("Đã nộp")
     expect(page.get_by_role("alert")).to_contain_text("Đã nộp bảng điểm cho Cụm trưởng.")
@@ -141,8 +151,10 @@ def test_scorecard_submitted_returned_cross_checked_and_ranked(page, login, logo
     self_score(page, "B2").fill("4,5")
     page.get_by_label("Ghi chú B2", exact=True).fill("Bổ sung minh chứng")
     page.get_by_label("Minh chứng B2", exact=True).set_input_files(pdf)
+    expect(row(page, "B2").get_by_test_id("evidence-status")).to_have_text("Đã tải lên minh-chung.pdf.")
     screenshot("scoring-3-returned")
     page.get_by_role("button", name="Lưu và nộp").click()
+    page.get_by_role("button", name="Xác nhận").click()
     expect(page.get_by_test_id("status")).to_have_text("Đã nộp")
     expect(page.get_by_test_id("self-total")).to_have_text("88,50")
     expect(page.get_by_test_id("return-reason")).to_have_count(0)

@@ -71,7 +71,7 @@ def test_bad_input_keeps_every_typed_value_and_saves_nothing(client, scoring_dem
     response = client.post(reverse("scoring:scorecard", args=[scorecard.pk]), data)
     page = text(response)
     assert response.status_code == 400
-    assert "Chưa lưu gì: hãy sửa các giá trị được đánh dấu đỏ." in page
+    assert "2 giá trị bị từ chối: chưa lưu gì. Hãy sửa rồi lưu lại." in page  # the summary at the top
     assert "Điểm không được vượt quá điểm tối đa 10,00." in page
     assert "Hãy nhập một số, ví dụ 8,5." in page
     assert 'value="7,5"' in page and 'value="abc"' in page and 'value="4,25"' in page
