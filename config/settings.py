@@ -162,6 +162,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# axes's own admin pages are in English: an admin ends a lock-out from the staff accounts page.
+AXES_ENABLE_ADMIN = False
 
 # --- Language and time: Vietnamese first ------------------------------------------
 LANGUAGE_CODE = "vi"
