@@ -11,6 +11,9 @@ class SignedCopyForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
+    """A province's certificate; an admin chooses the province (`provinces`), staff store their own."""
+
+    province = forms.ModelChoiceField(label=_("Province"), queryset=None, required=False)
     label = forms.CharField(label=_("Name"), max_length=200)
     pkcs12_file = forms.FileField(
         label=_("Certificate file (.p12, .pfx)"),
@@ -30,3 +33,12 @@ class CertificateForm(forms.Form):
         label=_("Seal image (transparent PNG, red, true size)"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png"}),
     )
+
+    def __init__(self, *args, provinces=None, **kwargs):
+        from provinces.models import Province
+
+        super().__init__(*args, **kwargs)
+        if provinces is None:
+            del self.fields["province"]
+        else:
+            self.fields["province"].queryset = Province.objects.filter(pk__in=[p.pk for p in provinces])

@@ -75,12 +75,23 @@ class SignedCopy(models.Model):
 
 
 class OrganisationCertificate(models.Model):
-    """The cluster's certificate for signing on the server: the PKCS#12 file and its passphrase
-    are kept encrypted (Fernet, with a key from `settings.SIGNING_KEY`), never in clear. At most
-    one active certificate per cluster. Set only by `signatures.services`."""
+    """A province's certificate for signing on the server the documents that province makes for
+    the cluster (a year's documents when it chairs the year, the covenant its review signs): the
+    PKCS#12 file and its passphrase are kept encrypted (Fernet, with a key from
+    `settings.SIGNING_KEY`), never in clear. Its province's staff and admins manage it, whoever
+    chairs now; at most one active certificate per province. `province` is empty only for a
+    certificate stored before certificates had an owner whose owner could not be told (kept,
+    inactive). Set only by `signatures.services`."""
 
     cluster = models.ForeignKey(
         "cluster.Cluster", on_delete=models.CASCADE, related_name="signing_certificates", verbose_name=_("cluster")
+    )
+    province = models.ForeignKey(
+        "provinces.Province",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="signing_certificates",
+        verbose_name=_("province"),
     )
     label = models.CharField(_("label"), max_length=200)
     pkcs12 = models.BinaryField(_("PKCS#12 file (encrypted)"))
@@ -102,8 +113,12 @@ class OrganisationCertificate(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cluster"], condition=models.Q(active=True), name="one_active_certificate_per_cluster"
-            )
+                fields=["province"], condition=models.Q(active=True), name="one_active_certificate_per_province"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(active=False) | models.Q(province__isnull=False),
+                name="active_certificate_has_province",
+            ),
         ]
 
     def __str__(self):

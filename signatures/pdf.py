@@ -34,6 +34,12 @@ class SignatureResult:
     intact: bool
     covers_document: bool
     trusted: bool
+    #: `signed_at` comes from a timestamp token of the signature (else from the signer's tool).
+    timestamped: bool = False
+    #: "checked" (revocation information embedded in the file says the certificate stands),
+    #: "revoked", "unknown" (embedded but not conclusive) or "not_checked" (none embedded: the
+    #: server does not go online to ask).
+    revocation: str = "not_checked"
 
     @property
     def valid(self):
@@ -108,7 +114,10 @@ def verify(data: bytes, *, original: bytes, trust_roots, layout=None) -> Verdict
             covers = True
         else:
             covers = status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and bool(status.docmdp_ok)
-        when = status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt
+        stamp = status.timestamp_validity
+        timestamped = bool(stamp is not None and stamp.intact and stamp.valid)
+        when = stamp.timestamp if timestamped else status.signer_reported_dt
+        revocation = _revocation(reader, embedded, trust_roots) if status.trusted else "not_checked"
         cert = status.signing_cert
         verdict.signatures.append(
             SignatureResult(
@@ -118,7 +127,9 @@ def verify(data: bytes, *, original: bytes, trust_roots, layout=None) -> Verdict
                 signed_at=when.isoformat() if when else None,
                 intact=True,
                 covers_document=covers,
-                trusted=bool(status.trusted),
+                trusted=bool(status.trusted) and revocation != "revoked",
+                timestamped=timestamped,
+                revocation=revocation,
             )
         )
     last_range = signatures[-1].byte_range
@@ -142,6 +153,49 @@ def verify(data: bytes, *, original: bytes, trust_roots, layout=None) -> Verdict
     except Exception as error:  # whatever a malformed update breaks
         raise Refused("broken", str(error)[:200]) from error
     return verdict
+
+
+def _embedded_revocation_info(reader, embedded):
+    """(CRLs, OCSP responses) the file carries: in the signature (Adobe's revocation archive
+    attribute) and in the document security store."""
+    from asn1crypto import crl as asn1_crl
+    from asn1crypto import ocsp as asn1_ocsp
+
+    crls, ocsps = [], []
+    for attribute in embedded.signer_info["signed_attrs"]:
+        if attribute["type"].native == "adobe_revocation_info_archival":
+            for archive in attribute["values"]:
+                crls += list(archive["crl"] or [])
+                ocsps += list(archive["ocsp"] or [])
+    dss = reader.root.get("/DSS") if "/DSS" in reader.root else None
+    if dss is not None:
+        crls += [asn1_crl.CertificateList.load(item.get_object().data) for item in dss.get("/CRLs", [])]
+        ocsps += [asn1_ocsp.OCSPResponse.load(item.get_object().data) for item in dss.get("/OCSPs", [])]
+    return crls, ocsps
+
+
+def _revocation(reader, embedded, trust_roots):
+    """Whether the certificate was revoked, by the revocation information embedded in the file
+    only (nothing is fetched): see `SignatureResult.revocation`."""
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        crls, ocsps = _embedded_revocation_info(reader, embedded)
+    except Exception:  # unreadable revocation data settles nothing
+        return "unknown"
+    if not crls and not ocsps:
+        return "not_checked"
+    context = ValidationContext(
+        trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="hard-fail", crls=crls, ocsps=ocsps
+    )
+    try:
+        status = validate_pdf_signature(embedded, context)
+    except Exception:
+        return "unknown"
+    if status.revoked:
+        return "revoked"
+    return "checked" if status.trusted else "unknown"
 
 
 #: What an update that only signs may add to the catalog of the issued document (the signing

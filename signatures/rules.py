@@ -1,6 +1,7 @@
 """Signatures: a document is signed by whoever makes it (the year's chair; the covenant's owner
-for a covenant) and admins; every member of the cluster sees the signed copies. The cluster's
-certificate is managed by admins and the chair of the cluster's latest confirmed year."""
+for a covenant) and admins; every member of the cluster sees the signed copies. A signing
+certificate is its province's: that province's staff and admins manage it, whoever chairs the
+cluster now; the staff of any province of the cluster keep their province's certificates."""
 
 import rules
 
@@ -23,13 +24,27 @@ def can_view_document(user, report):
 
 
 @rules.predicate
-def is_current_chair(user, cluster):
+def is_cluster_province(user, cluster):
+    """The user's province is (or was) a member of the cluster."""
     from . import selectors
 
-    year = selectors.latest_confirmed_year(cluster) if cluster is not None else None
-    return year is not None and is_chair_of_year(user, year)
+    if cluster is None or not user.is_authenticated or user.province_id is None:
+        return False
+    return user.province_id in selectors.cluster_province_ids(cluster)
+
+
+@rules.predicate
+def is_certificate_province(user, certificate):
+    return bool(
+        certificate is not None
+        and user.is_authenticated
+        and user.province_id is not None
+        and user.province_id == certificate.province_id
+    )
 
 
 rules.add_perm("signatures.sign_document", is_admin | is_document_owner)
 rules.add_perm("signatures.view_signed_copy", can_view_document)
-rules.add_perm("signatures.manage_certificates", is_admin | is_current_chair)
+#: The certificates page of a cluster: admins see all, a province's staff their own province's.
+rules.add_perm("signatures.manage_certificates", is_admin | is_cluster_province)
+rules.add_perm("signatures.manage_certificate", is_admin | is_certificate_province)

@@ -1,5 +1,6 @@
 """Signed copies of issued documents: verifying a file signed elsewhere (a USB token), signing on
-the server with the cluster's certificate, storing that certificate encrypted. A refusal is a
+the server with the certificate of the province whose document it is, storing the provinces'
+certificates encrypted. A superseded document is no longer signed. A refusal is a
 `ValidationError` with its reason and changes nothing: the issued file is never touched and the
 official signed copy changes only when a newer valid copy is stored."""
 
@@ -86,10 +87,21 @@ def trust_roots():
 
 
 def _ensure_signer(report, user):
+    from reports.selectors import superseded_mark
+
     if user is None or not user.has_perm("signatures.sign_document", report):
         raise PermissionDenied(_("Only whoever makes this document may sign it."))
     if not report.is_issued or not report.file:
         raise ValidationError(_("Only an issued document can be signed: issue it first."))
+    mark = superseded_mark(report)
+    if mark:
+        raise ValidationError(
+            _(
+                "This document is superseded (%(mark)s): it is no longer signed. Sign the document "
+                "that replaces it; the signed copies kept stay as they are."
+            )
+            % {"mark": mark}
+        )
 
 
 def _local(value):
@@ -127,6 +139,41 @@ def result_lines(copy):
         )
         for s in copy.signatures
     ]
+
+
+REVOCATION_NOTES = {
+    "not_checked": gettext_lazy(
+        "Whether the certificate was revoked is not checked: the server does not go online to ask, "
+        "and the file carries no revocation information."
+    ),
+    "checked": gettext_lazy("The revocation information carried in the file shows the certificate was not revoked."),
+    "unknown": gettext_lazy(
+        "The revocation information carried in the file does not settle whether the certificate was revoked."
+    ),
+    "revoked": gettext_lazy("The revocation information carried in the file shows the certificate was revoked."),
+}
+
+
+def result_notes(copy):
+    """What the result lines of a signed copy rest on, in the active language: where each
+    signing time comes from (a timestamp token, or only the signer's own tool) and what is known
+    of revocation. A signature stored before these were recorded counts as neither."""
+    notes = []
+    for s in copy.signatures:
+        values = {"name": s["common_name"]}
+        if s.get("timestamped"):
+            note = _("The signing time of %(name)s comes from a timestamp token in the file.") % values
+        else:
+            note = (
+                _(
+                    "The signing time of %(name)s is the one the signer's own tool wrote (the file has no "
+                    "timestamp token to prove it)."
+                )
+                % values
+            )
+        notes.append(note)
+        notes.append(str(REVOCATION_NOTES.get(s.get("revocation"), REVOCATION_NOTES["not_checked"])))
+    return list(dict.fromkeys(notes))
 
 
 def _refusal(report, refused):
@@ -230,14 +277,17 @@ def _read(field):
 
 
 def report_sign_on_server(*, report, user):
-    """Sign the issued document with the cluster's active certificate, stamping the signer's
-    image and the seal into the signature space (annex I §7–8); signs the official copy when
-    there is one, so the signatures it carries stay. The result is verified like an upload and,
-    valid, becomes the official copy. A failure is refused with its reason; nothing changes."""
+    """Sign the issued document with the active certificate of the province whose document it is
+    (`selectors.owner_province_id`; an admin signs with that certificate too), stamping the
+    signer's image and the seal into the signature space (annex I §7–8), or invisibly when the
+    document has none; signs the official copy when there is one, so the signatures it carries
+    stay. The result is verified like an upload and, valid, becomes the official copy. A failure
+    is refused with its reason (a signing error in general words, the error itself in the log);
+    nothing changes."""
     _ensure_signer(report, user)
-    certificate = selectors.active_certificate(report.emulation_year.cluster)
+    certificate = selectors.certificate_for(report)
     if certificate is None:
-        raise ValidationError(_("The cluster has no active signing certificate."))
+        raise ValidationError(no_certificate_message(report))
     if certificate.not_valid_after <= timezone.now():
         raise ValidationError(
             _("The certificate %(label)s expired on %(date)s.")
@@ -258,8 +308,10 @@ def report_sign_on_server(*, report, user):
     except Exception as error:
         logger.warning("Server signature of report %s failed", report.pk, exc_info=True)
         raise ValidationError(
-            _("The document could not be signed: %(error)s. Nothing was changed; try again.")
-            % {"error": str(error)[:300]}
+            _(
+                "The document could not be signed on the server. Nothing was changed; try again, and "
+                "if it fails again, tell the administrator."
+            )
         ) from error
     verdict = _verify(report, data)
     if not verdict.valid:
@@ -275,6 +327,20 @@ def report_sign_on_server(*, report, user):
             }
         )
     return _store(report=report, data=data, verdict=verdict, source=Source.SERVER, user=user, certificate=certificate)
+
+
+def no_certificate_message(report):
+    """Why the server cannot sign `report`: whose certificate is missing."""
+    from provinces.models import Province
+
+    province_id = selectors.owner_province_id(report)
+    province = Province.objects.filter(pk=province_id).first() if province_id else None
+    if province is None:
+        return _("Nobody owns this document yet (the year's term is not confirmed): the server cannot sign it.")
+    return _(
+        "%(province)s, whose document this is, has no active signing certificate: its staff store it on "
+        "the certificates page."
+    ) % {"province": province.name}
 
 
 def _png(upload, label):
@@ -318,15 +384,20 @@ def _blank_pdf():
     return out.getvalue()
 
 
-def certificate_store(*, cluster, user, label, pkcs12_file, passphrase, signer_image, seal_image):
-    """Keep the cluster's certificate encrypted, after opening it with its passphrase and making a
-    trial signature that must verify against the trust roots; it replaces the active one (kept,
-    inactive). Errors are keyed by form field."""
+def certificate_store(*, cluster, user, label, pkcs12_file, passphrase, signer_image, seal_image, province=None):
+    """Keep a province's certificate encrypted, after opening it with its passphrase and making a
+    trial signature that must verify against the trust roots; it replaces that province's active
+    one (kept, inactive). The province is the user's own; an admin names it (`province`, one of
+    the cluster's). Errors are keyed by form field."""
     if user is None or not user.has_perm("signatures.manage_certificates", cluster):
         raise PermissionDenied
     if not signing_configured():
         raise ValidationError(NOT_CONFIGURED)
     errors = {}
+    if not user.is_superuser:
+        province = user.province
+    elif province is None or province.pk not in selectors.cluster_province_ids(cluster):
+        errors["province"] = _("Choose the province whose certificate this is.")
     if not label.strip():
         errors["label"] = _("Give the certificate a name.")
     data = b""
@@ -367,6 +438,7 @@ def certificate_store(*, cluster, user, label, pkcs12_file, passphrase, signer_i
         )
     certificate = OrganisationCertificate(
         cluster=cluster,
+        province=province,
         label=label.strip()[:200],
         pkcs12=_encrypt(data),
         passphrase=_encrypt((passphrase or "").encode()),
@@ -377,7 +449,7 @@ def certificate_store(*, cluster, user, label, pkcs12_file, passphrase, signer_i
         active=True,
     )
     with transaction.atomic():
-        OrganisationCertificate.objects.select_for_update().filter(cluster=cluster, active=True).update(active=False)
+        OrganisationCertificate.objects.select_for_update().filter(province=province, active=True).update(active=False)
         certificate.signer_image.save("signer.png", ContentFile(images["signer_image"]), save=False)
         certificate.seal_image.save("seal.png", ContentFile(images["seal_image"]), save=False)
         certificate.save()
@@ -386,7 +458,7 @@ def certificate_store(*, cluster, user, label, pkcs12_file, passphrase, signer_i
 
 def certificate_deactivate(*, certificate, user):
     """Stop using a certificate for server signing; it is kept (signed copies name it)."""
-    if user is None or not user.has_perm("signatures.manage_certificates", certificate.cluster):
+    if user is None or not user.has_perm("signatures.manage_certificate", certificate):
         raise PermissionDenied
     with transaction.atomic():
         certificate = OrganisationCertificate.objects.select_for_update().get(pk=certificate.pk)

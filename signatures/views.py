@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from cluster.models import Cluster
 from common.confirm import confirmation_page, is_confirmed
@@ -62,7 +63,7 @@ def report_sign(request, pk):
     report = _signable(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    certificate = selectors.active_certificate(report.emulation_year.cluster)
+    certificate = selectors.certificate_for(report)
     if not is_confirmed(request):
         return confirmation_page(
             request,
@@ -76,7 +77,10 @@ def report_sign(request, pk):
                 _("Certificate: %(label)s (%(holder)s)")
                 % {"label": certificate.label, "holder": certificate.common_name}
                 if certificate
-                else _("The cluster has no active signing certificate.")
+                else services.no_certificate_message(report),
+                _("The document has no signature space: the signature will be invisible (no stamp on the page).")
+                if not (report.layout or {}).get("signature")
+                else _("The stamp goes on the signature space, between the post and the name."),
             ],
             cancel_url=reverse("reports:report", args=[report.pk]),
         )
@@ -103,12 +107,15 @@ def _cluster_for(request, cluster_id):
     return cluster
 
 
+@sensitive_post_parameters("passphrase")
 def certificates(request, cluster_id):
-    """The cluster's signing certificates: upload one (it replaces the active one), deactivate."""
+    """A province's signing certificates in the cluster (all of them for an admin): upload one (it
+    replaces the province's active one), deactivate."""
     cluster = _cluster_for(request, cluster_id)
-    form = CertificateForm()
+    provinces = selectors.cluster_provinces(cluster) if request.user.is_superuser else None
+    form = CertificateForm(provinces=provinces)
     if request.method == "POST":
-        form = CertificateForm(request.POST, request.FILES)
+        form = CertificateForm(request.POST, request.FILES, provinces=provinces)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -120,6 +127,7 @@ def certificates(request, cluster_id):
                     passphrase=data["passphrase"],
                     signer_image=data["signer_image"],
                     seal_image=data["seal_image"],
+                    province=data.get("province"),
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
@@ -135,7 +143,7 @@ def certificates(request, cluster_id):
         "signatures/certificates.html",
         {
             "cluster": cluster,
-            "certificates": selectors.certificates_of(cluster),
+            "certificates": selectors.certificates_of(cluster, request.user),
             "form": form,
             "configured": services.signing_configured(),
         },
@@ -143,10 +151,12 @@ def certificates(request, cluster_id):
 
 
 def certificate_deactivate(request, pk):
-    certificate = get_object_or_404(OrganisationCertificate.objects.select_related("cluster"), pk=pk)
+    certificate = get_object_or_404(OrganisationCertificate.objects.select_related("cluster", "province"), pk=pk)
     _cluster_for(request, certificate.cluster_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("signatures.manage_certificate", certificate):
+        raise PermissionDenied
     services.certificate_deactivate(certificate=certificate, user=request.user)
     messages.success(request, _("The certificate is no longer used for signing."))
     return redirect("signatures:certificates", cluster_id=certificate.cluster_id)

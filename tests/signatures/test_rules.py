@@ -41,8 +41,17 @@ def test_document_permission_table(users, action, kind, year):
         assert users[role].has_perm(f"signatures.{action}", report) is expected, role
 
 
-def test_the_certificate_belongs_to_the_cluster_s_current_chair_and_admins(users):
+def test_every_province_of_the_cluster_keeps_its_certificates_and_admins_all(users):
     cluster = EmulationYear.objects.get(year=2015).cluster
-    allowed = {"admin": True, "chair_2014": False, "chair_2015": True, "member": False, "outsider": False}
+    allowed = {"admin": True, "chair_2014": True, "chair_2015": True, "member": True, "outsider": False}
     for role, expected in allowed.items():
         assert users[role].has_perm("signatures.manage_certificates", cluster) is expected, role
+
+
+def test_a_certificate_is_managed_by_its_province_and_admins_whoever_chairs(users):
+    from signatures.models import OrganisationCertificate
+
+    certificate = OrganisationCertificate(province=users["chair_2015"].province)
+    allowed = {"admin": True, "chair_2014": False, "chair_2015": True, "member": False, "outsider": False}
+    for role, expected in allowed.items():
+        assert users[role].has_perm("signatures.manage_certificate", certificate) is expected, role

@@ -25,6 +25,7 @@ def store_certificate(cluster, user, holder, passphrase="mat-khau", **kwargs):  
     return services.certificate_store(
         cluster=cluster,
         user=user,
+        province=kwargs.get("province"),
         label=kwargs.get("label", "Chứng thư số của Cụm"),
         pkcs12_file=SimpleUploadedFile("cum.p12", holder.pkcs12(b"mat-khau")),
         passphrase=passphrase,
@@ -184,7 +185,7 @@ def test_an_admin_may_sign(issued, trust, holder, demo_user, django_user_model):
 
 
 def test_the_certificate_is_encrypted_at_rest(issued, trust, holder, demo_user):
-    certificate = store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    certificate = store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     stored = bytes(OrganisationCertificate.objects.get(pk=certificate.pk).pkcs12)
     assert stored != holder.pkcs12(b"mat-khau") and b"mat-khau" not in stored
     assert b"mat-khau" not in bytes(certificate.passphrase)
@@ -207,7 +208,7 @@ def test_an_untrusted_certificate_is_not_stored(issued, trust, stranger, demo_us
 def test_without_a_signing_key_no_certificate_is_stored(issued, trust, settings, holder, demo_user):
     settings.SIGNING_KEY = ""
     with pytest.raises(ValidationError, match="SIGNING_KEY"):
-        store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+        store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
 
 
 def test_a_new_certificate_replaces_the_active_one(issued, trust, holder, demo_user):
@@ -218,14 +219,59 @@ def test_a_new_certificate_replaces_the_active_one(issued, trust, holder, demo_u
     assert second.active and not first.active
 
 
-def test_only_the_current_chair_or_an_admin_manages_certificates(issued, trust, holder, demo_user):
-    # 2015's chair (Bắc Giang) is the cluster's chair now; Phú Thọ chaired 2014.
+def test_a_province_stores_its_own_certificate_and_only_its_documents_use_it(issued, trust, holder, demo_user):
+    # Bắc Giang (2015's chair, the cluster's chair now) stores its certificate: it is Bắc Giang's,
+    # and Phú Thọ's 2014 report is not signed with it, by Phú Thọ nor by an admin.
+    cluster = issued.emulation_year.cluster
+    certificate = store_certificate(cluster, demo_user("bacgiang"), holder)
+    assert certificate.province == demo_user("bacgiang").province
+    admin = type(demo_user("phutho")).objects.filter(is_superuser=True).first()
+    for user in (demo_user("phutho"), admin):
+        with pytest.raises(ValidationError, match="Phú Thọ"):
+            services.report_sign_on_server(report=issued, user=user)
+    assert not SignedCopy.objects.exists()
+    own = store_certificate(cluster, demo_user("phutho"), holder, label="Chứng thư số của Phú Thọ")
+    copy = services.report_sign_on_server(report=issued, user=admin)
+    assert copy.certificate == own and copy.is_official
+    certificate.refresh_from_db()
+    assert certificate.active  # one active certificate per province, not per cluster
+
+
+def test_an_outsider_stores_no_certificate(issued, trust, holder):
+    from tests.factories import ProvinceFactory, UserFactory
+
+    outsider = UserFactory(province=ProvinceFactory(code="93", name="Tỉnh Ngoài"))
     with pytest.raises(PermissionDenied):
-        store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
+        store_certificate(issued.emulation_year.cluster, outsider, holder)
+
+
+def test_an_admin_stores_a_certificate_for_a_province_of_the_cluster(issued, trust, holder, demo_user):
+    admin = type(demo_user("phutho")).objects.filter(is_superuser=True).first()
+    cluster = issued.emulation_year.cluster
+    with pytest.raises(ValidationError) as refused:
+        store_certificate(cluster, admin, holder)
+    assert "Hãy chọn tỉnh" in " ".join(refused.value.message_dict["province"])
+    certificate = store_certificate(cluster, admin, holder, province=demo_user("phutho").province)
+    assert certificate.province == demo_user("phutho").province and certificate.uploaded_by == admin
+
+
+def test_the_certificate_stays_its_province_s_after_the_rotation(issued, trust, holder, demo_user):
+    # Bắc Giang chairs 2015; whoever chairs later, Bắc Giang's staff keep control of its key and
+    # the next chair does not gain it.
+    certificate = store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    with pytest.raises(PermissionDenied):
+        services.certificate_deactivate(certificate=certificate, user=demo_user("backan"))
+    with pytest.raises(PermissionDenied):
+        services.certificate_deactivate(certificate=certificate, user=demo_user("phutho"))
+    certificate.refresh_from_db()
+    assert certificate.active
+    services.certificate_deactivate(certificate=certificate, user=demo_user("bacgiang"))
+    certificate.refresh_from_db()
+    assert not certificate.active
 
 
 def test_the_server_signs_with_the_stamp_on_the_signature_space(issued, trust, holder, demo_user):
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     copy = services.report_sign_on_server(report=issued, user=demo_user("phutho"))
     assert copy.is_official and copy.valid and copy.source == Source.SERVER
     assert copy.summary.startswith("Đã ký số bởi Nguyễn Văn An") and copy.summary.endswith("hợp lệ")
@@ -278,7 +324,7 @@ def _colours(image_object):
 
 def test_the_server_signature_keeps_a_signature_made_before(issued, trust, holder, demo_user):
     official = official_then(issued, holder, demo_user("phutho"))
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     copy = services.report_sign_on_server(report=issued, user=demo_user("phutho"))
     official.refresh_from_db()
     assert copy.is_official and not official.is_official
@@ -286,12 +332,12 @@ def test_the_server_signature_keeps_a_signature_made_before(issued, trust, holde
 
 
 def test_without_an_active_certificate_the_server_does_not_sign(issued, trust, demo_user):
-    with pytest.raises(ValidationError, match="chứng thư số"):
+    with pytest.raises(ValidationError, match="Phú Thọ.*chưa có chứng thư số"):
         services.report_sign_on_server(report=issued, user=demo_user("phutho"))
 
 
 def test_a_failed_server_signature_changes_nothing_and_can_be_retried(issued, trust, holder, demo_user, monkeypatch):
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     official = official_then(issued, holder, demo_user("phutho"))
 
     def broken(*args, **kwargs):
@@ -299,15 +345,17 @@ def test_a_failed_server_signature_changes_nothing_and_can_be_retried(issued, tr
 
     with monkeypatch.context() as patch:
         patch.setattr(services.pdf, "sign", broken)
-        with pytest.raises(ValidationError, match="thiết bị ký không trả lời"):
+        with pytest.raises(ValidationError) as refused:
             services.report_sign_on_server(report=issued, user=demo_user("phutho"))
+    message = " ".join(refused.value.messages)
+    assert "Không ký được văn bản trên máy chủ" in message and "thiết bị ký" not in message  # the error goes to the log
     official.refresh_from_db()
     assert official.is_official and SignedCopy.objects.count() == 1
     assert services.report_sign_on_server(report=issued, user=demo_user("phutho")).is_official
 
 
 def test_a_changed_signing_key_is_a_clear_error(issued, trust, settings, holder, demo_user):
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     settings.SIGNING_KEY = "mot-khoa-khac"
     with pytest.raises(ValidationError, match="SIGNING_KEY"):
         services.report_sign_on_server(report=issued, user=demo_user("phutho"))
@@ -315,7 +363,7 @@ def test_a_changed_signing_key_is_a_clear_error(issued, trust, settings, holder,
 
 
 def test_a_member_cannot_sign_on_the_server(issued, trust, holder, demo_user):
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     with pytest.raises(PermissionDenied):
         services.report_sign_on_server(report=issued, user=demo_user("backan"))
     assert not SignedCopy.objects.exists()
@@ -325,7 +373,7 @@ def test_without_a_signature_space_the_server_signature_is_invisible(issued, tru
     # A stamp anywhere but on the signature space could cover the text: none is drawn.
     type(issued).objects.filter(pk=issued.pk).update(layout={})
     issued.refresh_from_db()
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     copy = services.report_sign_on_server(report=issued, user=demo_user("phutho"))
     assert copy.is_official and copy.valid
     with copy.file.open("rb") as handle:
@@ -352,10 +400,46 @@ def test_an_expired_certificate_does_not_sign(issued, trust, holder, demo_user):
 
     from django.utils import timezone
 
-    certificate = store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    certificate = store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     OrganisationCertificate.objects.filter(pk=certificate.pk).update(
         not_valid_after=timezone.now() - datetime.timedelta(days=1)
     )
     with pytest.raises(ValidationError, match="đã hết hiệu lực"):
         services.report_sign_on_server(report=issued, user=demo_user("phutho"))
     assert not SignedCopy.objects.exists()
+
+
+# --- Superseded documents ----------------------------------------------------------------------
+
+
+def supersede(report, user):
+    from reports import services as report_services
+
+    replacement = report_services.report_request(
+        kind=report.kind, emulation_year=report.emulation_year, user=user, replaces=report, reason="Sai số liệu"
+    )
+    return report_services.report_issue(report=replacement, user=user)
+
+
+def test_a_superseded_document_is_no_longer_signed_and_its_official_copy_stays(issued, trust, holder, demo_user):
+    chair = demo_user("phutho")
+    official = official_then(issued, holder, chair)
+    store_certificate(issued.emulation_year.cluster, chair, holder)
+    replacement = supersede(issued, chair)
+    data = pki.sign_elsewhere(issued_bytes(issued), holder, "Chu-ky-2")
+    with pytest.raises(ValidationError, match=f"THAY THẾ BẰNG VĂN BẢN SỐ {replacement.number_text}"):
+        services.signed_copy_upload(report=issued, upload=upload(data), user=chair)
+    with pytest.raises(ValidationError, match="bị thay thế"):
+        services.report_sign_on_server(report=issued, user=chair)
+    official.refresh_from_db()
+    assert official.is_official and SignedCopy.objects.filter(report=issued).count() == 1
+
+
+# --- Signing time and revocation -----------------------------------------------------------
+
+
+def test_the_result_says_the_time_is_the_signer_s_own_and_revocation_is_not_checked(issued, trust, holder, demo_user):
+    copy = official_then(issued, holder, demo_user("phutho"))
+    assert copy.signatures[0]["timestamped"] is False and copy.signatures[0]["revocation"] == "not_checked"
+    notes = " ".join(services.result_notes(copy))
+    assert "công cụ ký của người ký" in notes and "Không kiểm tra" in notes

@@ -1,4 +1,3 @@
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -29,6 +28,9 @@ def test_the_chair_uploads_a_signed_copy_and_the_page_shows_who_signed_it(client
     assert "đã được xác thực và là bản chính thức" in text
     assert 'data-testid="official-copy"' in text
     assert "Đã ký số bởi Nguyễn Văn An lúc" in text and "; hợp lệ" in text
+    # What the result rests on: the time the signer's tool wrote, no revocation check offline.
+    assert 'data-testid="signed-copy-notes"' in text and "do công cụ ký của người ký ghi" in text
+    assert "máy chủ không tra cứu trực tuyến" in text
     copy = SignedCopy.objects.get()
     download = client.get(reverse("signatures:download", args=[copy.pk]))
     body = b"".join(download.streaming_content)
@@ -79,7 +81,7 @@ def test_a_member_sees_the_result_but_cannot_sign(client, issued, trust, holder,
 
 
 def test_the_server_signs_after_a_confirmation(client, issued, trust, holder, demo_user):
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     client.force_login(demo_user("phutho"))
     assert "Ký số trên máy chủ" in page(client, issued)
     url = reverse("signatures:sign", args=[issued.pk])
@@ -93,7 +95,7 @@ def test_the_server_signs_after_a_confirmation(client, issued, trust, holder, de
 def test_a_failed_server_signature_shows_its_error_and_the_button_stays(
     client, issued, trust, holder, demo_user, monkeypatch
 ):
-    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    store_certificate(issued.emulation_year.cluster, demo_user("phutho"), holder)
     client.force_login(demo_user("phutho"))
 
     def broken(*args, **kwargs):
@@ -101,7 +103,8 @@ def test_a_failed_server_signature_shows_its_error_and_the_button_stays(
 
     monkeypatch.setattr(services.pdf, "sign", broken)
     text = client.post(reverse("signatures:sign", args=[issued.pk]), {"confirmed": "1"}, follow=True).content.decode()
-    assert "Không ký được văn bản: hết thời gian chờ" in text and "hãy thử lại" in text
+    assert "Không ký được văn bản trên máy chủ" in text and "hãy thử lại" in text
+    assert "hết thời gian chờ" not in text  # the raw error goes to the log only
     assert 'data-testid="server-sign"' in text and not SignedCopy.objects.exists()
 
 
@@ -174,11 +177,54 @@ def test_without_a_signing_key_the_page_says_server_signing_is_not_configured(
     assert 'data-testid="certificate-form"' not in text
 
 
-@pytest.mark.parametrize("username", ["phutho", "backan"])
-def test_the_certificate_page_is_not_for_other_members(client, issued, trust, demo_user, username):
-    client.force_login(demo_user(username))
+def test_a_province_sees_only_its_own_certificates_and_cannot_stop_another_s(client, issued, trust, holder, demo_user):
+    cluster = issued.emulation_year.cluster
+    theirs = store_certificate(cluster, demo_user("bacgiang"), holder, label="Chứng thư Bắc Giang")
+    client.force_login(demo_user("backan"))
+    text = client.get(reverse("signatures:certificates", args=[cluster.pk])).content.decode()
+    assert "Chứng thư Bắc Giang" not in text and 'data-testid="certificate-form"' in text
+    assert client.post(reverse("signatures:deactivate", args=[theirs.pk])).status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.active
+
+
+def test_the_certificate_page_is_not_for_outsiders(client, issued, trust):
+    from tests.factories import ProvinceFactory, UserFactory
+
+    client.force_login(UserFactory(province=ProvinceFactory(code="93", name="Tỉnh Ngoài")))
     response = client.get(reverse("signatures:certificates", args=[issued.emulation_year.cluster.pk]))
     assert response.status_code == 404
+
+
+def test_the_passphrase_is_kept_out_of_error_reports(client, issued, trust, holder, demo_user):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    client.force_login(demo_user("bacgiang"))
+    response = certificate_post(client, issued.emulation_year.cluster, holder, passphrase="bi-mat-sai")
+    request = response.wsgi_request  # the form shown again with its error: the POST itself
+    assert request.method == "POST" and request.sensitive_post_parameters == ("passphrase",)
+    cleaned = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleaned["passphrase"] != "bi-mat-sai" and cleaned["label"] == "Chứng thư số của Cụm"
+
+
+def test_a_superseded_document_shows_its_mark_and_no_signing(client, issued, trust, holder, demo_user):
+    from tests.signatures.test_services import supersede
+
+    chair = demo_user("phutho")
+    store_certificate(issued.emulation_year.cluster, chair, holder)
+    replacement = supersede(issued, chair)
+    client.force_login(chair)
+    text = page(client, issued)
+    assert 'data-testid="signature-superseded"' in text and replacement.number_text in text
+    assert 'data-testid="signed-upload"' not in text and 'data-testid="server-sign"' not in text
+
+
+def test_the_page_says_whose_certificate_is_missing(client, issued, trust, holder, demo_user):
+    store_certificate(issued.emulation_year.cluster, demo_user("bacgiang"), holder)
+    client.force_login(demo_user("phutho"))
+    text = page(client, issued)
+    assert 'data-testid="server-sign"' not in text
+    assert 'data-testid="no-certificate"' in text and "Phú Thọ" in text
 
 
 def test_an_upload_without_a_file_asks_for_one(client, issued, trust, demo_user):
