@@ -61,7 +61,7 @@ def _collect(cluster):
         ReviewMeeting,
         WrittenVote,
     )
-    from cluster.models import EmulationYear, Membership, Person, RuleSet
+    from cluster.models import EmulationYear, Membership, Person, RuleSet, YearDeadline
     from covenants.models import Commitment, Covenant, ReplacedScan, Signatory
     from dossiers.models import Dossier, DossierPaper
     from provinces.models import Province
@@ -98,6 +98,7 @@ def _collect(cluster):
         ("rule sets", RuleSet.objects.filter(emulation_year__in=years)),
         ("memberships", Membership.objects.filter(emulation_year__in=years)),
         ("people", Person.objects.filter(emulation_year__in=years)),
+        ("calendars", YearDeadline.objects.filter(emulation_year__in=years)),
         ("sections", Section.objects.filter(emulation_year__in=years)),
         ("criteria", _parents_first(criteria)),
         ("scoreboards", Scoreboard.objects.filter(emulation_year__in=years)),
@@ -148,6 +149,7 @@ def _collect(cluster):
         ("history: delegations", Delegation.history.filter(meeting__emulation_year__in=years)),
         ("history: nominations", Nomination.history.filter(emulation_year__in=years)),
         ("history: people", Person.history.filter(emulation_year__in=years)),
+        ("history: calendars", YearDeadline.history.filter(emulation_year__in=years)),
         ("history: document texts", DocumentText.history.filter(emulation_year__in=years)),
         (
             "history: vote-counting committees",
