@@ -2,8 +2,8 @@
 nominations and people of every year of a cluster, only what the user may read.
 
 Each group is searched by one query whatever the number of years: on PostgreSQL a full-text
-match (`to_tsvector('simple', …)` of the folded text, `SearchQuery` of prefixes, the group's
-count by a window over the same rows); elsewhere (SQLite) the group's rows of the cluster are
+match (`to_tsvector('simple', …)` of the folded text, a `SearchQuery` of the words, the last
+as a prefix, the group's count by a window over the same rows); elsewhere (SQLite) the group's rows of the cluster are
 read once and folded in Python (`search.text`), which for one cluster's bounded rows is fast
 enough. Both give the same rows in the same order (tests/search).
 
@@ -345,9 +345,10 @@ def _set_year(source, row, year):
 def search(user, cluster, query, *, group=None, engine=None):
     """What `user` may read of `cluster` that matches `query`, in groups.
 
-    Every word of the query (without diacritics or with them, any case) must begin a word of
-    the row's text. Shows PER_GROUP hits per group, or GROUP_ALL of one group (`group`, a key of
-    GROUP_KEYS). `engine` ("postgresql" or "python") defaults to the database's own."""
+    Every word of the query (without diacritics or with them, any case) must be a word of the
+    row's text, the last one may be the beginning of one ("thai ng" finds Thái Nguyên). Shows
+    PER_GROUP hits per group, or GROUP_ALL of one group (`group`, a key of GROUP_KEYS).
+    `engine` ("postgresql" or "python") defaults to the database's own."""
     cut = str(query or "").strip()
     results = Results(query=cut[: text.MAX_QUERY_LENGTH], terms=text.query_terms(cut), group=group)
     results.truncated = len(cut) > text.MAX_QUERY_LENGTH

@@ -43,14 +43,18 @@ def query_terms(query):
 
 
 def matches(terms, haystack):
-    """Every term begins a word of the folded `haystack` (as PostgreSQL's `term:*` prefixes)."""
+    """Every term is a word of the folded `haystack`, the last one the beginning of a word (as
+    PostgreSQL's `a & b & c:*`): Vietnamese syllables are short, and "do" starting every word
+    ("động", "đối", "đoàn"…) would find nearly everything; the last word is often still being typed."""
     padded = f" {haystack} "
-    return all(f" {term}" in padded for term in terms)
+    *whole, last = terms
+    return all(f" {term} " in padded for term in whole) and f" {last}" in padded
 
 
 def tsquery(terms):
-    """A raw tsquery ANDing the terms as prefixes: 'thai:* & nguyen:*'. Safe as raw text: each
-    term holds ASCII letters and digits only."""
+    """A raw tsquery ANDing the terms, the last one as a prefix: 'thai & nguyen:*'. Safe as raw
+    text: each term holds ASCII letters and digits only."""
     if not all(term.isascii() and term.isalnum() for term in terms):
         raise ValueError("terms come from query_terms: ASCII letters and digits only")
-    return " & ".join(f"{term}:*" for term in terms)
+    *whole, last = terms
+    return " & ".join([*whole, f"{last}:*"])

@@ -79,6 +79,7 @@ def test_a_person_by_name_without_marks(demo_2014, demo_user):
     assert hits[0].detail.startswith("Trưởng Ban Thi đua - Khen thưởng tỉnh Bắc Giang · Bắc Giang · ")
     assert hits[0].detail.endswith("2015") and hits[1].detail.endswith("2014")
     assert hits[0].url == reverse("cluster:people", args=[demo_2014.pk, 2015])
+    assert [g.key for g in results.groups] == ["people"]  # not "Ban hành … phát động … thi đua"
 
 
 def test_another_clusters_rows_never_show(demo_2014, demo_user, small_cluster):
