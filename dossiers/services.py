@@ -11,7 +11,7 @@ import zipfile
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from awards import services as award_services
@@ -93,9 +93,13 @@ def _entry(name, title, data, *, report=None, part, file_format):
 
 
 def _report_files(report):
-    """(PDF bytes, Word bytes) of a report: its stored files; the Word file made from the same
+    """(PDF bytes, Word bytes, signed) of a report: its stored files, the PDF being the official
+    signed copy when the issued document has one (`signed`); the Word file made from the same
     HTML when the report was rendered before it had one."""
-    with report.file.open("rb") as handle:
+    from signatures.models import SignedCopy
+
+    official = SignedCopy.objects.filter(report=report, is_official=True).first() if report.issued_at else None
+    with (official or report).file.open("rb") as handle:
         pdf = handle.read()
     if report.docx_file:
         with report.docx_file.open("rb") as handle:
@@ -106,7 +110,7 @@ def _report_files(report):
         template = report_services.TEMPLATES[report.kind]
         html = report_services.render_html(template, report_selectors.document_context(report))
         word = report_services.render_docx(html)
-    return pdf, word
+    return pdf, word, official is not None
 
 
 def achievement_report_files(nomination):
@@ -135,14 +139,17 @@ def _pack(nomination, documents, submission, certified, built_at):
     entries, buffer = [], io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for stem, title, report in parts:
+            signed = False
             if report is None:
                 _html, pdf, word = achievement_report_files(nomination)
             else:
-                pdf, word = _report_files(report)
+                pdf, word, signed = _report_files(report)
             for data, extension, file_format in ((pdf, "pdf", "PDF"), (word, "docx", "Word")):
                 name = f"{stem}.{extension}"
                 archive.writestr(name, data)
-                entries.append(_entry(name, title, data, report=report, part=stem, file_format=file_format))
+                entry = _entry(name, title, data, report=report, part=stem, file_format=file_format)
+                entry["signed"] = signed and extension == "pdf"  # the official signed copy, not the unsigned PDF
+                entries.append(entry)
         if certified is not None:
             with certified.file.open("rb") as handle:
                 data = handle.read()
@@ -304,6 +311,14 @@ def dossier_mark_sent(*, nomination, sent_on, reference, user=None):
         checklist = selectors.checklist(nomination, dossier)
         if not checklist.complete:
             raise ValidationError([_("The dossier is not complete yet:"), *[item.label for item in checklist.missing]])
+        if dossier.built_at and sent_on < timezone.localdate(dossier.built_at):
+            built_on = formats.date_format(timezone.localdate(dossier.built_at), "d/m/Y")
+            raise ValidationError(
+                {
+                    "sent_on": _("The pack was built on %(date)s: the day the dossier was sent cannot be earlier.")
+                    % {"date": built_on}
+                }
+            )
         dossier.state, dossier.sent_on, dossier.sent_reference = DossierState.SENT, sent_on, reference
         dossier.sent_by = dossier.updated_by = user
         dossier.full_clean()

@@ -39,6 +39,12 @@ def docx_text(data):
     return flat(" ".join(parts))
 
 
+def built_before(nomination, day):
+    """Date the pack's build back to `day` (the demo's documents are 2015's, the build today's)."""
+    built = datetime.datetime.combine(day, datetime.time(8), tzinfo=datetime.UTC)
+    Dossier.objects.filter(nomination=nomination).update(built_at=built)
+
+
 def open_pack(dossier):
     with dossier.pack.open("rb") as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
@@ -216,6 +222,11 @@ def test_upload_issue_build_and_send(issued_2014, flag_nomination, chair, nomine
     with pytest.raises(ValidationError) as refused:
         services.dossier_mark_sent(nomination=flag_nomination, sent_on=SENT_ON, reference=" ", user=chair)
     assert "reference" in refused.value.error_dict
+    with pytest.raises(ValidationError) as refused:  # built today, so not sent on 10/06/2015
+        services.dossier_mark_sent(nomination=flag_nomination, sent_on=SENT_ON, reference="123/CTĐ", user=chair)
+    assert "ngày gửi không thể sớm hơn" in " ".join(refused.value.message_dict["sent_on"])
+    assert Dossier.objects.get(nomination=flag_nomination).state == DossierState.COMPLETE
+    built_before(flag_nomination, SENT_ON)
     dossier = services.dossier_mark_sent(nomination=flag_nomination, sent_on=SENT_ON, reference="123/CTĐ", user=chair)
     assert dossier.state == DossierState.SENT
     flag_nomination.refresh_from_db()
@@ -284,6 +295,7 @@ def test_the_dossier_page_and_the_state_on_the_console(issued_2014, flag_nominat
     assert "manifest.json" in zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     client.post(url, {"action": "issue_submission", "confirmed": "1"})
     client.post(url, {"action": "build"})
+    built_before(flag_nomination, SENT_ON)
     response = client.post(url, {"action": "sent", "sent_on": "10/06/2015", "reference": "123/CTĐ"})
     assert "123/CTĐ" in response.content.decode()  # the confirmation first
     client.post(url, {"action": "sent", "sent_on": "10/06/2015", "reference": "123/CTĐ", "confirmed": "1"})
@@ -324,3 +336,34 @@ def test_the_certificates_dossier_carries_its_own_ballot(issued_2014, year_2014,
     assert "Số: 01/TTr-CTĐ" in to_trinh  # the first submission of the year
     report = flat(pdf_text(archive.read("02-bao-cao-thanh-tich-du-thao.pdf")))
     assert "ĐỀ NGHỊ TẶNG BẰNG KHEN CỦA THỦ TƯỚNG CHÍNH PHỦ" in report and "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ" in report
+
+
+def test_the_pack_carries_the_official_signed_copy_of_a_document(issued_2014, flag_nomination, chair):
+    from django.core.files.base import ContentFile
+
+    from signatures.models import SignedCopy, Source
+
+    minutes = issued_2014["minutes"]
+    with minutes.file.open("rb") as handle:
+        signed = handle.read() + b"\n% chu ky so\n"
+    copy = SignedCopy(
+        report=minutes,
+        sha256=hashlib.sha256(signed).hexdigest(),
+        source=Source.UPLOAD,
+        signer_subject="CN=Nguyễn Văn An",
+        signer_common_name="Nguyễn Văn An",
+        intact=True,
+        covers_document=True,
+        trusted=True,
+        valid=True,
+        is_official=True,
+    )
+    copy.file.save("minutes.pdf", ContentFile(signed), save=False)
+    copy.save()
+    archive, manifest = open_pack(services.dossier_build(nomination=flag_nomination, user=chair))
+    files = {f["name"]: f for f in manifest["files"]}
+    assert archive.read("03-bien-ban-hoi-nghi.pdf") == signed
+    assert files["03-bien-ban-hoi-nghi.pdf"]["signed"] is True
+    assert files["03-bien-ban-hoi-nghi.pdf"]["sha256"] == hashlib.sha256(signed).hexdigest()
+    assert files["03-bien-ban-hoi-nghi.docx"]["signed"] is False
+    assert files["05-bang-tong-hop-diem.pdf"]["signed"] is False  # no signed copy: the issued PDF
