@@ -47,7 +47,7 @@ def mark_all_read(request):
 
 def preferences(request):
     preference = selectors.preference_of(request.user)
-    form = PreferenceForm(request.POST or None, instance=preference)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if request.method == "POST" and form.is_valid():
         services.preference_save(user=request.user, email_enabled=form.cleaned_data["email_enabled"])
         if form.cleaned_data["email_enabled"]:
