@@ -115,6 +115,11 @@ TABLE = {
     "dossiers:dossier": (lambda o: {"pk": o["nomination"].pk}, MEMBERS),
     "dossiers:pack": (lambda o: {"pk": o["nomination"].pk}, (302, 404, 404, 404, 404, 404)),  # not built yet
     "dossiers:paper": (lambda o: {"pk": dossier_paper(o["nomination"]).pk}, MEMBERS),
+    # Each person's own inbox and e-mail setting; marking read is POST only (another's: 404).
+    "notifications:inbox": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
+    "notifications:preferences": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
+    "notifications:mark_read": (lambda o: {"pk": 999999}, (302, 405, 405, 405, 405, 405)),
+    "notifications:mark_all_read": (lambda o: {}, (302, 405, 405, 405, 405, 405)),
     # Everyone signed in may search; each finds only what they may read (tests/search), the
     # outsider nothing: their province is in no cluster.
     "search:results": (lambda o: {}, (302, 200, 200, 200, 200, 200)),
