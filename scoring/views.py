@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from csp.decorators import csp
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -320,6 +322,10 @@ class ScorecardView(ScorecardMixin, TemplateView):
         context["return_form"] = ReturnForm() if context["can_return"] else None
         context["tab"] = "scores"
         context["error_summary"] = _error_summary(form, context["table"]) if form is not None else []
+        stored = self.scorecard.self_section_totals or {}
+        context["section_totals"] = [
+            (block.section.code, Decimal(stored.get(block.section.code, "0"))) for block in context["table"].sections
+        ]
         return context
 
     def post(self, request, *args, **kwargs):
