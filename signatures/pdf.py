@@ -187,7 +187,7 @@ def _revocation(reader, embedded, trust_roots):
     if not crls and not ocsps:
         return "not_checked"
     context = ValidationContext(
-        trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="hard-fail", crls=crls, ocsps=ocsps
+        trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="require", crls=crls, ocsps=ocsps
     )
     try:
         status = validate_pdf_signature(embedded, context)
