@@ -43,3 +43,18 @@ class StaffAccountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class StaffAccountEditForm(forms.Form):
+    """An account's details an admin corrects (the username stays: it is how the person signs in)."""
+
+    full_name = StaffAccountForm.base_fields["full_name"]
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("Password links are sent to this address."))
+    province = StaffAccountForm.base_fields["province"]
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        if account.is_superuser:
+            del self.fields["province"]  # an admin belongs to no province
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -52,8 +52,8 @@ class User(AbstractUser):
 
 
 class AccountEvent(models.Model):
-    """One line of an account's history: who created, deactivated or reactivated it, who sent it
-    a password link, and when its password was changed or reset. Written only by
+    """One line of an account's history: who created, changed, deactivated, reactivated or
+    unlocked it, who sent it a password link, and when its password was changed or reset. Written only by
     `accounts.services`; never edited."""
 
     class Kind(models.TextChoices):
@@ -61,6 +61,8 @@ class AccountEvent(models.Model):
         DEACTIVATED = "deactivated", _("Account deactivated")
         REACTIVATED = "reactivated", _("Account reactivated")
         LINK_SENT = "link_sent", _("Password link sent by an admin")
+        UPDATED = "updated", _("Account details changed")
+        UNLOCKED = "unlocked", _("Sign-in unlocked")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         PASSWORD_RESET = "password_reset", _("Password set from an e-mail link")
 

@@ -1,7 +1,8 @@
 """Reads for the staff accounts page."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.db.models import F, Sum
 
 from .models import AccountEvent
 
@@ -20,3 +21,13 @@ def account_events(*, province=None, limit=100):
     if province is not None:
         events = events.filter(user__province=province)
     return events[:limit]
+
+
+def failed_sign_ins(usernames):
+    """{username: failed sign-ins counted against it} for the usernames with any (django-axes)."""
+    rows = (
+        AccessAttempt.objects.filter(username__in=list(usernames))
+        .values("username")
+        .annotate(failures=Sum("failures_since_start"))
+    )
+    return {row["username"]: row["failures"] for row in rows if row["failures"]}

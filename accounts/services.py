@@ -129,6 +129,35 @@ def account_create(*, actor, username, full_name, email, province, site_url):
 
 
 @transaction.atomic
+def account_update(*, actor, user, full_name, email, province=None):
+    """An admin corrects an account's full name, e-mail address and (for staff) province."""
+    _require_admin(actor)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    user.full_name = (full_name or "").strip()
+    user.email = _clean_email(email, exclude_pk=user.pk)
+    if not user.is_superuser:
+        if province is None:
+            raise ValidationError({"province": _("A staff account belongs to a province.")})
+        user.province = province
+    user.full_clean()
+    user.save(update_fields=["full_name", "email", "province"])
+    _record(user=user, actor=actor, kind=AccountEvent.Kind.UPDATED)
+    return user
+
+
+@transaction.atomic
+def account_unlock(*, actor, user):
+    """An admin forgets the failed sign-ins of an account, which ends its lock-out at once."""
+    from axes.utils import reset
+
+    _require_admin(actor)
+    if not reset(username=user.username):
+        raise ValidationError(_("No failed sign-in is recorded for this account."))
+    _record(user=user, actor=actor, kind=AccountEvent.Kind.UNLOCKED)
+    return user
+
+
+@transaction.atomic
 def account_deactivate(*, actor, user):
     """An admin closes an account: it can no longer sign in, and its open sessions end at their
     next request. Nothing it did is removed. An admin cannot close their own account."""

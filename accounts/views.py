@@ -17,7 +17,7 @@ from common.confirm import is_confirmed
 from provinces.models import Province
 
 from . import selectors, services
-from .forms import StaffAccountForm
+from .forms import StaffAccountEditForm, StaffAccountForm
 from .throttling import password_reset_allowed
 
 
@@ -111,11 +111,15 @@ def staff_accounts(request):
     """Admins: the accounts of each province (and the admins), their actions and history."""
     _require_manager(request)
     province = _selected_province(request)
+    accounts = list(selectors.staff_accounts(province=province))
+    failures = selectors.failed_sign_ins(account.username for account in accounts)
+    for account in accounts:
+        account.failed_sign_ins = failures.get(account.username, 0)
     return render(
         request,
         "accounts/staff.html",
         {
-            "accounts": selectors.staff_accounts(province=province),
+            "accounts": accounts,
             "events": selectors.account_events(province=province),
             "provinces": Province.objects.order_by("name", "valid_from"),
             "province": province,
@@ -156,6 +160,40 @@ class StaffAccountCreateView(View):
                 )
                 return redirect(_staff_url(user))
         return render(request, self.template_name, {"form": form})
+
+
+class StaffAccountEditView(View):
+    """Admins correct an account's full name, e-mail address and province."""
+
+    template_name = "accounts/staff_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require_manager(request)
+        self.account = get_object_or_404(get_user_model().objects.select_related("province"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        initial = {"full_name": self.account.full_name, "email": self.account.email, "province": self.account.province}
+        return self._page(StaffAccountEditForm(initial=initial, account=self.account))
+
+    def post(self, request, pk):
+        form = StaffAccountEditForm(request.POST, account=self.account)
+        if form.is_valid():
+            try:
+                user = services.account_update(actor=request.user, user=self.account, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The account %(name)s is saved.") % {"name": user})
+                return redirect(_staff_url(user))
+        return self._page(form)
+
+    def _page(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "account": self.account, "cancel_url": _staff_url(self.account)},
+        )
 
 
 def _add_errors(form, error):
@@ -232,4 +270,14 @@ def staff_send_link(request, pk):
             actor=actor, user=user, site_url=site_url(request)
         ),
         done=lambda user: _("A link to choose a new password was sent to %(email)s.") % {"email": user.email},
+    )
+
+
+@admin_post
+def staff_unlock(request, pk):
+    return _account_action(
+        request,
+        pk,
+        service=services.account_unlock,
+        done=lambda user: _("The account %(name)s can sign in again.") % {"name": user},
     )

@@ -43,6 +43,8 @@ TABLE = {
     "accounts:password_reset_complete": (lambda o: {}, (200, 200, 200, 200, 200, 200)),
     "accounts:staff": (lambda o: {}, (302, 403, 403, 403, 200, 403)),  # admins only
     "accounts:staff_new": (lambda o: {}, (302, 403, 403, 403, 200, 403)),
+    "accounts:staff_edit": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 200, 403)),
+    "accounts:staff_unlock": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 405, 403)),
     "accounts:staff_deactivate": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 405, 403)),
     "accounts:staff_reactivate": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 405, 403)),
     "accounts:staff_send_link": (lambda o: {"pk": o["users"]["own"].pk}, (302, 403, 403, 403, 405, 403)),

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='AccountEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Account created'), ('deactivated', 'Account deactivated'), ('reactivated', 'Account reactivated'), ('link_sent', 'Password link sent by an admin'), ('password_changed', 'Password changed'), ('password_reset', 'Password set from an e-mail link')], max_length=20, verbose_name='action')),
+                ('kind', models.CharField(choices=[('created', 'Account created'), ('deactivated', 'Account deactivated'), ('reactivated', 'Account reactivated'), ('link_sent', 'Password link sent by an admin'), ('updated', 'Account details changed'), ('unlocked', 'Sign-in unlocked'), ('password_changed', 'Password changed'), ('password_reset', 'Password set from an e-mail link')], max_length=20, verbose_name='action')),
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='done by')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_events', to=settings.AUTH_USER_MODEL, verbose_name='account')),

@@ -192,3 +192,37 @@ def test_a_link_for_an_account_without_address_is_refused(admin_client, demo_use
     page = admin_client.post(reverse("accounts:staff_send_link", args=[backan.pk]), follow=True).content.decode()
     assert "Tài khoản này chưa có địa chỉ thư điện tử" in page
     assert smtp.messages == [] and not AccountEvent.objects.exists()
+
+
+def test_an_admin_corrects_an_account_and_can_then_send_it_a_link(admin_client, demo_user, smtp):
+    backan = demo_user("backan")
+    url = reverse("accounts:staff_edit", args=[backan.pk])
+    assert 'value="Cán bộ thi đua Bắc Kạn"' in admin_client.get(url).content.decode()
+    data = {"full_name": "Hoàng Văn C", "email": "khong-phai-thu", "province": backan.province_id}
+    refused = admin_client.post(url, data).content.decode()
+    assert "Nhập địa chỉ email." in refused and 'value="Hoàng Văn C"' in refused
+    saved = admin_client.post(url, {**data, "email": "hoangvanc@backan.gov.vn"}, follow=True).content.decode()
+    assert "Đã lưu tài khoản Hoàng Văn C." in saved
+    backan.refresh_from_db()
+    assert (backan.full_name, backan.email, backan.username) == ("Hoàng Văn C", "hoangvanc@backan.gov.vn", "backan")
+    assert "Đổi thông tin tài khoản" in saved.split('data-testid="account-history"')[1]
+    admin_client.post(reverse("accounts:staff_send_link", args=[backan.pk]))
+    assert [m["To"] for m in smtp.messages] == ["hoangvanc@backan.gov.vn"]
+
+
+def test_an_admin_unlocks_a_locked_out_account(admin_client, demo_user):
+    wrong = {"username": "backan", "password": "sai"}
+    for _ in range(5):
+        Client(REMOTE_ADDR="198.51.100.1").post(reverse("login"), wrong)
+    right = {"username": "backan", "password": "thidua2015"}
+    assert Client(REMOTE_ADDR="198.51.100.1").post(reverse("login"), right).status_code == 429
+    page = admin_client.get(reverse("accounts:staff")).content.decode()
+    row = page.split('data-testid="account-backan"')[1].split("</tr>")[0]
+    assert "6 lần đăng nhập sai" in row and "Mở khóa đăng nhập" in row  # the refused right one counts too
+    backan = demo_user("backan")
+    done = admin_client.post(reverse("accounts:staff_unlock", args=[backan.pk]), follow=True).content.decode()
+    assert "Tài khoản Cán bộ thi đua Bắc Kạn đã đăng nhập lại được." in done
+    assert Client(REMOTE_ADDR="198.51.100.1").post(reverse("login"), right).status_code == 302
+    assert AccountEvent.objects.get(user=backan).kind == AccountEvent.Kind.UNLOCKED
+    again = admin_client.post(reverse("accounts:staff_unlock", args=[backan.pk]), follow=True).content.decode()
+    assert "Không có lần đăng nhập sai nào" in again
