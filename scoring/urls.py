@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_excel, views_history
+from . import views, views_evidence, views_excel, views_history
 
 app_name = "scoring"
 
@@ -30,12 +30,12 @@ urlpatterns = [
         {"action": "return"},
         name="scorecard_return",
     ),
-    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
-    path("evidence/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
+    path("evidence/<int:pk>/", views_evidence.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/delete/", views_evidence.evidence_delete, name="evidence_delete"),
+    path("evidence/<int:pk>/preview/", views_evidence.evidence_preview, name="evidence_preview"),
     path(
         "scorecards/<int:pk>/criteria/<int:criterion_id>/evidence/",
-        views.evidence_upload,
+        views_evidence.evidence_upload,
         name="evidence_upload",
     ),
     path("provinces/<str:code>/results/", views.province_results, name="province_results"),
