@@ -74,6 +74,12 @@ def test_a_province_fills_and_submits_its_scorecard_on_a_phone(page, login, scre
     for code in ("B1", "B4"):
         page.get_by_label(f"Minh chứng {code}", exact=True).set_input_files(pdf)
         expect(card(page, code).get_by_test_id("evidence-status")).to_have_text("Đã tải lên ke-hoach.pdf.")
+    # A file that cannot be stored says why, in Vietnamese; what was typed stays.
+    note = tmp_path / "ghi-chu.txt"
+    note.write_text("không phải minh chứng")
+    page.get_by_label("Minh chứng C1", exact=True).set_input_files(note)
+    expect(card(page, "C1").get_by_test_id("evidence-status")).to_contain_text("Tệp ghi-chu.txt không phải là tệp PDF")
+    expect(page.get_by_label("Điểm tự chấm C1", exact=True)).to_have_value("4")
     # Half-way down the long page the totals and the save buttons are still at the thumb.
     card(page, "C1").scroll_into_view_if_needed()
     bar = page.get_by_test_id("save-bar")
