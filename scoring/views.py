@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
+from common.uploads import max_bytes
 
 from . import selectors, services
 from .charts import PHONE as PHONE_CHART
@@ -316,6 +317,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
         context["return_form"] = ReturnForm() if context["can_return"] else None
         context["tab"] = "scores"
         context["error_summary"] = _error_summary(form, context["table"]) if form is not None else []
+        context["evidence_max_bytes"] = max_bytes()
         stored = self.scorecard.self_section_totals or {}
         context["section_totals"] = [
             (block.section.code, Decimal(stored.get(block.section.code, "0"))) for block in context["table"].sections

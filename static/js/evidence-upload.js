@@ -91,6 +91,12 @@
         input.value = "";  // stored already: the form does not send it again
         return;
       }
+      var limit = parseInt(texts.maxBytes, 10);
+      if (limit && file.size > limit) {
+        setStatus(box, texts.msgTooLarge, true);
+        input.value = "";
+        return;
+      }
       var data = new FormData();
       data.append("file", file);
       var request = new XMLHttpRequest();
