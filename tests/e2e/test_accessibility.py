@@ -124,8 +124,14 @@ def test_login_page_and_signing_in_with_the_keyboard_only(page, demo):
     if reset := optional_url("accounts:password_reset"):
         audit.visit(reset)
     audit.visit("/login/")
+    page.get_by_label("Tên đăng nhập").fill("backan")
+    page.get_by_label("Mật khẩu").fill("wrong")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator(".alert-danger, .invalid-feedback, .errorlist").first).to_be_visible()
+    audit.check()  # the refused sign-in
 
     # Keyboard only: tab to the username, type, tab to the password, type, Enter signs in.
+    page.goto("/login/")
     for _ in range(6):  # the username may have the focus already (autofocus)
         if page.evaluate("document.activeElement.name") == "username":
             break
@@ -229,11 +235,16 @@ def test_the_admins_pages_and_the_404_page(page, login, demo):
     audit = Audit(page)
     for address in [
         *year_urls(cluster, 2015, "cluster:dashboard", "cluster:members", "cluster:term"),
-        url("cluster:rotation", cluster_id=cluster.pk),
         url("cluster:settings", cluster_id=cluster.pk),
         url("signatures:certificates", cluster_id=cluster.pk),
         *[u for name in ("accounts:staff", "accounts:staff_new") if (u := optional_url(name))],
     ]:
         audit.visit(address)
+    # A refused form: its errors are announced next to labelled fields.
+    audit.visit(url("cluster:rotation", cluster_id=cluster.pk))
+    page.get_by_label("Cụm phó").select_option(label="Bắc Kạn")
+    page.get_by_role("button", name="Mở năm 2016 và xác nhận nhiệm kỳ").click()
+    expect(page.get_by_text("Cụm trưởng và Cụm phó phải là hai tỉnh khác nhau.")).to_be_visible()
+    audit.check()
     audit.visit("/no-such-page/", status=404)
     audit.assert_clean()
