@@ -30,6 +30,7 @@ NOT_YEAR_WRITES = {
     "score_error_message",
     "parse_and_check",
     "scorecard_missing",
+    "scorecard_missing_items",
     "scoreboard_lock_blockers",
     "nominations_default",
     "ballot_blockers",
@@ -150,6 +151,9 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
             scorecard=card, user=demo_user("thainguyen"), version=card.version, entries={leaf.pk: ("1", "")}
         ),
         "evidence_remove": lambda: scoring.evidence_remove(evidence=evidence, user=demo_user("thainguyen")),
+        "evidence_upload": lambda: scoring.evidence_upload(
+            scorecard=card, criterion_id=leaf.pk, upload=SimpleUploadedFile("a.pdf", PDF), user=demo_user("thainguyen")
+        ),
         "scorecard_submit": lambda: scoring.scorecard_submit(scorecard=card, user=demo_user("thainguyen")),
         "scorecard_return": lambda: scoring.scorecard_return(scorecard=card, user=chair, reason="Thiếu"),
         "scorecard_save_agreed": lambda: scoring.scorecard_save_agreed(
