@@ -74,6 +74,14 @@ def scoring_next_steps(sender, user, emulation_year, **kwargs):
             )
             url = reverse("scoring:scorecard", args=[own.pk]) if own else reverse("scoring:scorecards", args=year_args)
             steps.append((text, url, DeadlineKey.SELF_SCORING))
+        elif own.status == ScorecardStatus.SUBMITTED:
+            steps.append(
+                (
+                    _("Your scorecard is submitted: watch for its appraisal and answer any changed score."),
+                    reverse("scoring:scorecard", args=[own.pk]),
+                    DeadlineKey.APPRAISAL,
+                )
+            )
     waiting = sum(
         1
         for c in cards.values()

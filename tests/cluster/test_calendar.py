@@ -387,3 +387,17 @@ def test_a_new_years_criteria_are_copied_when_it_opens_with_a_notice(client, sco
     client.force_login(demo_user("phutho"))  # a member: the notice, not the chair's step
     assert "Khi mở năm 2016" in text(client.get(dashboard_url(2016)))
     assert "Bộ tiêu chí được sao chép" not in steps(client, 2016)
+
+
+def test_a_member_whose_scorecard_is_submitted_is_told_to_watch_its_appraisal(client, year_2015, demo_user):
+    from scoring.models import Scoreboard
+
+    Scoreboard.objects.filter(emulation_year__year=2015).update(locked_at=None)
+    emulation_year = year(2015)
+    emulation_year.scorecards.update(status="submitted")
+    set_phase(emulation_year, DeadlineKey.APPRAISAL, days(-3), days(4))
+    client.force_login(demo_user("phutho"))
+    assert f"theo dõi kết quả thẩm định và giải trình nếu có điểm bị thay đổi. hạn {d(days(4))} (còn 4 ngày)" in steps(
+        client
+    )
+    assert "Hãy điền bảng điểm" not in steps(client)
