@@ -112,7 +112,7 @@ TABLE = {
     "signatures:upload": (lambda o: {"pk": o["report"].pk}, (302, 403, 403, 403, 405, 404)),
     "signatures:sign": (lambda o: {"pk": o["report"].pk}, (302, 403, 403, 403, 405, 404)),
     "signatures:download": (lambda o: {"pk": 999999}, (302, 404, 404, 404, 404, 404)),
-    "signatures:certificates": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 404, 404, 200, 200, 404)),
+    "signatures:certificates": (lambda o: {"cluster_id": o["cluster"].pk}, MEMBERS),  # each province its own
     "signatures:deactivate": (lambda o: {"pk": 999999}, (302, 404, 404, 404, 404, 404)),
     "dossiers:dossier": (lambda o: {"pk": o["nomination"].pk}, MEMBERS),
     "dossiers:pack": (lambda o: {"pk": o["nomination"].pk}, (302, 404, 404, 404, 404, 404)),  # not built yet
