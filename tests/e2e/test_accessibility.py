@@ -101,13 +101,14 @@ def year_urls(cluster, year, *names):
     return [u for name in names if (u := optional_url(name, cluster_id=cluster.pk, year=year))]
 
 
-def assert_skip_link_first_and_focus_visible(page):
+def assert_skip_link_first_and_focus_visible(page, screenshot):
     """On a page freshly loaded, Tab reaches the skip link first, visibly; Enter moves to <main>."""
     page.keyboard.press("Tab")
     focused = page.locator(":focus")
     expect(focused).to_have_text(SKIP_LINK)
     expect(focused).to_have_attribute("href", "#main")
     expect(focused).to_be_in_viewport()
+    screenshot("a11y-skip-link")
     style = focused.evaluate("e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]")
     assert style[0] != "none" and style[1] >= 2, f"no visible focus outline on the skip link: {style}"
     page.keyboard.press("Enter")
@@ -151,7 +152,7 @@ def test_login_page_and_signing_in_with_the_keyboard_only(page, demo):
     audit.assert_clean()
 
 
-def test_a_province_users_pages(page, login, full_demo):
+def test_a_province_users_pages(page, login, full_demo, screenshot):
     cluster = full_demo
     card = Scorecard.objects.get(emulation_year__cluster=cluster, emulation_year__year=2015, province__code="06")
     login("backan", DEMO_PASSWORD)
@@ -176,11 +177,12 @@ def test_a_province_users_pages(page, login, full_demo):
     ]:
         audit.visit(address)
     page.goto(url("cluster:dashboard", cluster_id=cluster.pk, year=2015))
-    assert_skip_link_first_and_focus_visible(page)
+    assert_skip_link_first_and_focus_visible(page, screenshot)
 
     page.set_viewport_size({"width": 390, "height": 844})
     audit.visit(url("cluster:dashboard", cluster_id=cluster.pk, year=2015))  # axe again, at a phone's width
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the dashboard scrolls sideways at 390 px"
+    screenshot("a11y-dashboard-390")
     audit.assert_clean()
 
 
