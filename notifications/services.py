@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -101,7 +101,10 @@ def notify_many(*, messages):
     )
     wanted = {(r.recipient_id, r.dedupe_key) for r in rows}
     created = [n for n in created if (n.recipient_id, n.dedupe_key) in wanted]
-    pending = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
+    # By recipient, so that one person's notifications of this call share an e-mail task.
+    pending = [
+        n.pk for n in sorted(created, key=lambda n: (n.recipient_id, n.pk)) if n.email_status == EmailStatus.PENDING
+    ]
     if pending:
         _queue_emails(pending)
     return created
@@ -126,21 +129,25 @@ def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path if path else settings.SITE_URL
 
 
-def _email_of(notification):
+def _email_of(notifications, template, urls):
+    """One e-mail for one recipient's notifications of this run (usually one; the reminders of
+    several deadlines due the same day come together). Rendered in the site's language."""
+    first = notifications[0]
     with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "notifications/email.txt",
+        body = template.render(
             {
-                "notification": notification,
-                "url": absolute_url(notification.link) if notification.link else "",
-                "inbox_url": absolute_url(reverse("notifications:inbox")),
-                "preferences_url": absolute_url(reverse("notifications:preferences")),
-            },
+                "notifications": [(n, absolute_url(n.link) if n.link else "") for n in notifications],
+                **urls,
+            }
         )
-        subject = _("[Emulation cluster] %(title)s") % {"title": notification.title}
-    return EmailMessage(
-        subject=" ".join(subject.split()), body=body, to=[notification.recipient.email], connection=None
-    )
+        if len(notifications) == 1:
+            subject = _("[Emulation cluster] %(title)s") % {"title": first.title}
+        else:
+            subject = _("[Emulation cluster] %(count)s notifications: %(title)s; …") % {
+                "count": len(notifications),
+                "title": first.title,
+            }
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[first.recipient.email])
 
 
 def _error_text(error, address):
@@ -167,8 +174,8 @@ def _error_text(error, address):
 
 
 def notifications_email(*, notification_ids):
-    """Send the e-mails of these notifications that are still to be sent, over one connection;
-    record each one's outcome. Running it twice sends nothing twice."""
+    """Send the e-mails of these notifications that are still to be sent, over one connection,
+    one e-mail per recipient; record each one's outcome. Running it twice sends nothing twice."""
     token = uuid.uuid4().hex
     now = timezone.now()
     Notification.objects.filter(pk__in=notification_ids, email_status=EmailStatus.PENDING).update(
@@ -177,6 +184,14 @@ def notifications_email(*, notification_ids):
     claimed = list(Notification.objects.filter(email_claim=token).select_related("recipient").order_by("pk"))
     if not claimed:
         return {"sent": 0, "failed": 0}
+    by_recipient = {}
+    for notification in claimed:
+        by_recipient.setdefault(notification.recipient_id, []).append(notification)
+    template = get_template("notifications/email.txt")
+    urls = {
+        "inbox_url": absolute_url(reverse("notifications:inbox")),
+        "preferences_url": absolute_url(reverse("notifications:preferences")),
+    }
     sent, failed = [], []
     connection = get_connection()
     try:
@@ -184,14 +199,14 @@ def notifications_email(*, notification_ids):
     except (smtplib.SMTPException, OSError) as error:
         for notification in claimed:
             failed.append((notification, _error_text(error, notification.recipient.email)))
-        claimed = []
+        by_recipient = {}
     try:
-        for notification in claimed:
+        for group in by_recipient.values():
             try:
-                connection.send_messages([_email_of(notification)])
+                connection.send_messages([_email_of(group, template, urls)])
             except (smtplib.SMTPException, OSError) as error:
-                logger.warning("E-mail of notification %s not sent: %s", notification.pk, error)
-                failed.append((notification, _error_text(error, notification.recipient.email)))
+                logger.warning("E-mail of notifications %s not sent: %s", [n.pk for n in group], error)
+                failed.extend((n, _error_text(error, n.recipient.email)) for n in group)
                 if isinstance(error, smtplib.SMTPServerDisconnected) or not isinstance(error, smtplib.SMTPException):
                     connection.close()
                     try:
@@ -199,7 +214,7 @@ def notifications_email(*, notification_ids):
                     except (smtplib.SMTPException, OSError):
                         pass
             else:
-                sent.append(notification.pk)
+                sent.extend(n.pk for n in group)
     finally:
         connection.close()
     done = timezone.now()

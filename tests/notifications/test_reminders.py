@@ -86,6 +86,22 @@ def test_running_the_job_twice_sends_nothing_twice(smtp, year):
     assert Notification.objects.count() == 7
 
 
+def test_two_deadlines_due_the_same_day_come_in_one_email(smtp, year):
+    set_deadline(year, DeadlineKey.REVIEW_CONFERENCE, DEADLINE)
+    set_deadline(year, DeadlineKey.DOSSIER, DEADLINE)
+    YearDeadline.objects.filter(emulation_year=year, key=DeadlineKey.REVIEW_CONFERENCE).update(closes_on=DEADLINE)
+    reminders_send(today=DEADLINE - DAY)
+    (mail,) = smtp.to("bacgiang@thidua.test")  # the chair: both deadlines
+    assert smtp.subject(mail) == (
+        "[Cụm thi đua] 2 thông báo: Hội nghị tổng kết (2015): ngày mai, 15/12/2015, là hạn chót; …"
+    )
+    text = smtp.text(mail)
+    assert "Hồ sơ đề nghị khen thưởng (2015): ngày mai, 15/12/2015, là hạn chót" in text
+    assert "Hãy gửi hồ sơ đề nghị khen thưởng về Ban Thi đua - Khen thưởng Trung ương." in text
+    assert Notification.objects.filter(recipient__username="bacgiang", email_status="sent").count() == 2
+    assert len(smtp.to("yenbai@thidua.test")) == 1  # a member: the conference only
+
+
 def test_a_deadline_moved_reminds_again_for_its_new_date(smtp, year):
     set_deadline(year, DeadlineKey.REVIEW_CONFERENCE, DEADLINE)
     reminders_send(today=DEADLINE)
