@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -30,7 +31,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    @transaction.atomic
     def form_valid(self, form):
+        """Django's form saves the password; the same transaction records it in the history."""
         response = super().form_valid(form)
         services.password_changed(user=form.user)
         return response
@@ -72,7 +75,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "valid_hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)}
 
+    @transaction.atomic
     def form_valid(self, form):
+        """Django's form saves the password; the same transaction records it in the history."""
         response = super().form_valid(form)
         services.password_reset_done(user=form.user)
         return response
