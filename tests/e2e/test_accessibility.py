@@ -231,7 +231,7 @@ def test_the_chairs_scoring_pages(page, login, full_demo):
     audit.assert_clean()
 
 
-def test_the_admins_pages_and_the_404_page(page, login, demo):
+def test_the_admins_pages_and_the_404_page(page, login, demo, screenshot):
     cluster = demo
     login(ADMIN_USERNAME, ADMIN_PASSWORD)
     audit = Audit(page)
@@ -242,6 +242,7 @@ def test_the_admins_pages_and_the_404_page(page, login, demo):
         *[u for name in ("accounts:staff", "accounts:staff_new") if (u := optional_url(name))],
     ]:
         audit.visit(address)
+    screenshot("a11y-admin-navbar")
     # A refused form: its errors are announced next to labelled fields.
     audit.visit(url("cluster:rotation", cluster_id=cluster.pk))
     page.get_by_label("Cụm phó").select_option(label="Bắc Kạn")
