@@ -4,6 +4,7 @@ plain values out; pyHanko is imported inside the functions (it is slow to import
 
 import datetime
 import io
+import math
 import uuid
 from dataclasses import asdict, dataclass, field
 
@@ -463,6 +464,23 @@ def stamp_box(layout, page_count, stamp_width, stamp_height, centre_x):
     return page, (round(left), round(bottom), round(left + stamp_width), round(bottom + stamp_height))
 
 
+def fit_inside(box, zone, margin=1.0):
+    """`box` moved (and, when larger, scaled down keeping its proportions) to lie inside `zone`
+    (both (x1, y1, x2, y2)): a stamp `verify` accepts on a narrow signature column."""
+    x1, y1, x2, y2 = box
+    zx1, zy1, zx2, zy2 = zone[0] + margin, zone[1] + margin, zone[2] - margin, zone[3] - margin
+    scale = min(1.0, (zx2 - zx1) / (x2 - x1), (zy2 - zy1) / (y2 - y1))
+    width, height = (x2 - x1) * scale, (y2 - y1) * scale
+    cx = min(max((x1 + x2) / 2, zx1 + width / 2), zx2 - width / 2)
+    cy = min(max((y1 + y2) / 2, zy1 + height / 2), zy2 - height / 2)
+    return (
+        math.ceil(cx - width / 2),
+        math.ceil(cy - height / 2),
+        math.floor(cx + width / 2),
+        math.floor(cy + height / 2),
+    )
+
+
 def load_signer(pkcs12: bytes, passphrase: bytes | None):
     """A pyHanko signer from PKCS#12 data; ValueError when the passphrase or the data is wrong."""
     from pyhanko.sign import signers
@@ -507,6 +525,7 @@ def sign(data: bytes, *, signer, layout, signer_png=None, seal_png=None, reason=
         height = space.get("height", 0) * PX_TO_PT or 50.0
         image, width_pt, height_pt, centre_x = stamp_image(signer_png=signer_png, seal_png=seal_png, height_pt=height)
         page, box = stamp_box(layout, page_count, width_pt, height_pt, centre_x)
+        box = fit_inside(box, signature_space(layout)[1])
         style = StaticStampStyle(
             background=PdfImage(image),
             border_width=0,

@@ -241,3 +241,22 @@ def test_an_object_of_the_issued_document_freed_is_refused(original, holder, roo
     ref = _contents_ref(original)
     freed, _reader = _append_update(original, [b""], [(ref.idnum, ref.generation + 1, b"f")])
     assert refused(sign(freed, holder), original, roots) == "modified"
+
+
+def test_the_server_stamp_fits_a_narrow_signature_column(original, holder, roots):
+    # A ballot-count record signs its head in a column of 200 px: the seal at true size beside
+    # the signature is wider than that, so the stamp is scaled down into the space, not refused.
+    from tests.signatures.conftest import BLUE, RED, png
+
+    narrow = {"signature": {**LAYOUT["signature"], "x": 116, "width": 200}}
+    data = pdf.sign(
+        original, signer=holder.pyhanko_signer(), layout=narrow, signer_png=png(BLUE), seal_png=png(RED, (200, 200))
+    )
+    assert pdf.verify(data, original=original, trust_roots=roots, layout=narrow).valid
+    from pypdf import PdfReader
+
+    widget = next(
+        a.get_object() for a in PdfReader(io.BytesIO(data)).pages[0]["/Annots"] if a.get_object().get("/FT") == "/Sig"
+    )
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x2 - x1 > 100 and y2 - y1 > 50  # still a stamp one can see
