@@ -1,6 +1,7 @@
 // Evidence files upload one by one, as soon as they are chosen, with a progress bar: a later
 // error of the scorecard form then loses nothing. Without this script the file inputs are sent
-// with the form, as before. The texts come translated from the page (data-msg-* attributes).
+// with the form, as before. The texts come translated from the page (data-msg-* attributes, where
+// "{name}" stands for the file's name).
 (function () {
   "use strict";
 
@@ -105,7 +106,7 @@
       request.setRequestHeader("Accept", "application/json");
       progress.hidden = false;
       progress.value = 0;
-      setStatus(box, texts.msgUploading.replace("%(name)s", file.name), false);
+      setStatus(box, texts.msgUploading.replace("{name}", file.name), false);
       request.upload.onprogress = function (event) {
         if (event.lengthComputable) {
           progress.value = Math.round((event.loaded / event.total) * 100);
@@ -124,14 +125,14 @@
           setStatus(box, answer.message, false);
           next();
         } else {
-          var message = answer && answer.error ? answer.error : texts.msgFailed.replace("%(name)s", file.name);
+          var message = answer && answer.error ? answer.error : texts.msgFailed.replace("{name}", file.name);
           setStatus(box, message, true);
           input.value = "";  // the refused file is not sent again with the form
         }
       };
       request.onerror = function () {
         progress.hidden = true;
-        setStatus(box, texts.msgNetwork.replace("%(name)s", file.name), true);
+        setStatus(box, texts.msgNetwork.replace("{name}", file.name), true);
         input.value = "";
       };
       request.send(data);

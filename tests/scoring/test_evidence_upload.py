@@ -135,6 +135,8 @@ def test_the_form_says_who_will_see_the_files_and_loads_the_upload_script(client
     assert '<script src="/static/js/evidence-upload.js" defer></script>' in page
     b1 = leaf(draft, "B1")
     assert f'data-upload-url="{upload_url(draft, "B1")}"' in page
+    # The script's messages, translated, "{name}" standing for the file's name.
+    assert 'data-msg-failed="Không tải lên được tệp {name}. Những gì đã nhập khác không bị mất' in page
     # Too large a file is refused before it is sent, with the limit.
     assert 'data-max-bytes="10485760"' in page
     assert "Tệp này lớn hơn giới hạn 10,0 MB nên chưa được tải lên." in page
