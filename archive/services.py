@@ -93,6 +93,8 @@ def _collect(cluster):
     parts = [
         ("provinces", provinces),
         ("users", users),
+        # Actors outside the cluster's provinces (another cluster's admin) are not archived: kept empty.
+        ("account events", _account_events(users)),
         ("cluster", [cluster]),
         ("years", years),
         ("rule sets", RuleSet.objects.filter(emulation_year__in=years)),
@@ -157,6 +159,17 @@ def _collect(cluster):
         ),
     ]
     return parts + history
+
+
+def _account_events(users):
+    from accounts.models import AccountEvent
+
+    user_ids = set(users.values_list("pk", flat=True))
+    events = list(AccountEvent.objects.filter(user_id__in=user_ids))
+    for event in events:
+        if event.actor_id not in user_ids:
+            event.actor_id = None
+    return events
 
 
 def _parents_first(queryset, parent="parent_id"):

@@ -84,9 +84,17 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, media, d
         emulation_year=year_2014, kind=DocumentKind.MINUTES, texts={"guidance": "Đồng chí Thứ trưởng phát biểu."}
     )
     _signed_copy(settings, tmp_path, minutes, chair)
+    from accounts import services as account_services
+
+    account_services.password_changed(user=chair)  # an account event in the history
     before_rows, before_files = every_row(), every_file()
     assert before_files, "the demo has evidence files, scans and a document"
-    for label in ("reports.DocumentText", "reports.HistoricalDocumentText", "signatures.SignedCopy"):
+    for label in (
+        "reports.DocumentText",
+        "reports.HistoricalDocumentText",
+        "signatures.SignedCopy",
+        "accounts.AccountEvent",
+    ):
         assert before_rows[label], label
     assert all(before_rows[label] for label in ("scoring.Score", "awards.BallotResult", "scoring.HistoricalScore"))
     archive = tmp_path / "cum-thi-dua.zip"
