@@ -237,3 +237,21 @@ def test_the_chair_cannot_remove_a_province_file(client, scoring_demo, media, de
     client.force_login(demo_user("phutho"))
     assert client.post(reverse("scoring:evidence_delete", args=[evidence.pk]), {"confirmed": "1"}).status_code == 403
     assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_without_the_script_the_files_go_with_the_form(client, draft, demo_user):
+    """No JavaScript: the file input and the phone's camera input (same name) are sent with the form."""
+    client.force_login(demo_user("backan"))
+    b1 = leaf(draft, "B1")
+    response = client.post(
+        reverse("scoring:scorecard", args=[draft.pk]),
+        {
+            "version": draft.version,
+            f"score_{b1.pk}": "4",
+            f"evidence_{b1.pk}": [SimpleUploadedFile("ke-hoach.pdf", PDF), SimpleUploadedFile("anh.png", PNG)],
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302
+    names = Evidence.objects.filter(score__scorecard=draft, score__criterion=b1).values_list("original_name", flat=True)
+    assert sorted(names) == ["anh.png", "ke-hoach.pdf"]
