@@ -15,9 +15,10 @@ scorecard_returned = Signal()
 #: scorecard, user, scores — agreed scores that differ from the self-score, each with its reason
 #: (scoring.services.scorecard_save_agreed; only the scores changed by this save).
 scores_changed = Signal()
-#: explanation, user — the appraiser asks a province to explain a score (giải trình).
+#: scorecard, criterion, text, key — a province is asked to explain a score (giải trình): `text` is
+#: the question or the scorer's reason, `key` identifies the request (its id) so that it is told once.
 explanation_requested = Signal()
-#: explanation, user — the province answered.
+#: scorecard, criterion, text, key — the province answered (`text`: the answer) the request `key`.
 explanation_answered = Signal()
 #: emulation_year, user — the year's scoring is locked (scoring.services.scoreboard_lock).
 scoring_locked = Signal()
