@@ -239,3 +239,34 @@ def test_a_score_has_its_decimal_comma():
     from notifications.receivers import number
 
     assert [number(D("0.50")), number(D("10.00")), number(D("7.25")), number(None)] == ["0,5", "10", "7,25", "—"]
+
+
+def test_emails_whose_task_was_lost_go_out_with_the_next_scheduled_run(smtp, year_2015, with_addresses, monkeypatch):
+    """The broker refused the task (or the worker died mid-way): the entries wait, nothing is lost,
+    and the scheduled sweep sends each e-mail once."""
+    import datetime as dt
+
+    from cluster.models import EmulationYear
+    from notifications import services, tasks
+
+    with_addresses()
+
+    def broker_down(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(tasks.send_emails, "apply_async", broker_down)
+    announce(events.scoring_locked, emulation_year=EmulationYear.objects.get(year=2015), user=None)
+    assert smtp.messages == []
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {EmailStatus.PENDING}
+    monkeypatch.undo()
+    # One e-mail claimed by a worker that died a while ago.
+    lost = Notification.objects.filter(recipient__username="yenbai").get()
+    Notification.objects.filter(pk=lost.pk).update(
+        email_status=EmailStatus.SENDING, email_claim="dead", email_attempted_at=lost.created_at
+    )
+    Notification.objects.update(created_at=lost.created_at - dt.timedelta(minutes=20))
+    Notification.objects.filter(pk=lost.pk).update(email_attempted_at=lost.created_at - dt.timedelta(minutes=20))
+    assert services.notifications_email_pending() == 7
+    assert services.notifications_email_pending() == 0
+    assert len(smtp.messages) == 7 and len(smtp.to("yenbai@thidua.test")) == 1
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {EmailStatus.SENT}
