@@ -87,6 +87,8 @@ def test_the_inbox_needs_a_login(demo):
 
 def test_turning_email_off_is_kept_and_said(demo, demo_user):
     user = demo_user("backan")
+    user.email = "backan@thidua.test"
+    user.save(update_fields=["email"])
     client = client_of(user)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert "Gửi cho tôi cả thư điện tử" in page and "checked" in page
@@ -95,6 +97,7 @@ def test_turning_email_off_is_kept_and_said(demo, demo_user):
     assert Preference.objects.get(user=user).email_enabled is False
     inbox = client.get(reverse("notifications:inbox")).content.decode()
     assert "Bạn đã chọn không nhận thư điện tử: thông báo chỉ có ở đây." in inbox
+    assert "Mỗi thông báo cũng được gửi cho bạn qua thư điện tử." not in inbox
 
 
 def test_a_refused_address_is_shown_in_the_inbox_in_vietnamese(smtp, demo, demo_user):
