@@ -14,11 +14,14 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# On SQLite the throw-away database is a file outside the checkout.
+os.environ.setdefault("DJANGO_TEST_DB", str(Path(tempfile.gettempdir()) / "cum-thi-dua-bench-reminders.sqlite3"))
 
 
 def main():
