@@ -9,13 +9,16 @@ from django.utils.translation import gettext as _
 
 #: The session key holding the time (seconds since the epoch) of the user's last request.
 LAST_SEEN = "accounts_last_seen"
+#: How often (seconds) the time of the last request is written to the session.
+TOUCH_EVERY = 60
 
 
 class IdleSessionTimeoutMiddleware:
     """Signs out a user whose previous request is older than `SESSION_IDLE_TIMEOUT` seconds.
 
-    Each signed-in request stores its time in the session (so the session is saved on every
-    request of a signed-in user). A session past the limit is ended before the view runs:
+    A signed-in request stores its time in the session when the stored one is older than
+    `TOUCH_EVERY` seconds (so the session is not written on every request; the limit is
+    kept to within that much). A session past the limit is ended before the view runs:
     `LoginRequiredMiddleware` then sends the person to the login page, which says why."""
 
     def __init__(self, get_response):
@@ -33,6 +36,6 @@ class IdleSessionTimeoutMiddleware:
                     _("Your session has ended after %(minutes)s minutes without activity. Please sign in again.")
                     % {"minutes": max(1, round(settings.SESSION_IDLE_TIMEOUT / 60))},
                 )
-            else:
+            elif last_seen is None or now - last_seen >= TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)

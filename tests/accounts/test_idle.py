@@ -34,3 +34,16 @@ def test_an_idle_session_ends_with_a_message_on_the_login_page(client, demo, dem
     # signing in again takes the person back where they were
     again = client.post(response["Location"], {"username": "backan", "password": "thidua2015", "next": url})
     assert again["Location"] == url and client.get(url).status_code == 200
+
+
+def test_the_session_is_not_written_on_every_request(client, demo, demo_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client.force_login(demo_user("backan"))
+    url = reverse("provinces:list")
+    client.get(url)  # stores the time of the last request
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]

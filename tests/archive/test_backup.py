@@ -27,6 +27,7 @@ PROJECT_APPS = {
     "archive",
     "demo",
     "notifications",
+    "search",
 }
 NOT_ARCHIVED = {
     # A person's inbox and e-mail choice, not the cluster's history (the events they tell of are).
