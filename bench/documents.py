@@ -94,6 +94,22 @@ def run(args):
     )
     print(f"score summary, 20 members × 150 criteria: median {median:.2f} s, worst {worst:.2f} s   (target < 3 s)")
 
+    html = services.render_html(services.TEMPLATES[DocumentKind.MINUTES], selectors.document_context(minutes))
+    median, worst = timed(lambda: services.render_docx(html), args.runs)
+    print(f"minutes as Word (from the same HTML): median {median:.2f} s, worst {worst:.2f} s")
+
+    # The other document benches, each in its own module (also runnable alone), on this database.
+    sys.path.insert(0, str(ROOT / "bench"))
+    import _dossiers
+    import _score_detail
+    import _signatures
+
+    targets = {"PDF": "< 5 s", "Excel": "< 2 s", "pack": "< 10 s", "server": "< 1 s"}
+    for module in (_score_detail, _dossiers, _signatures):
+        for label, seconds in module.measure(runs=max(1, min(args.runs, 3))):
+            target = next((t for key, t in targets.items() if key in label), "")
+            print(f"{label}: {seconds:.2f} s" + (f"   (target {target})" if target else ""))
+
     if args.skip_worker:
         return
     import redis
