@@ -39,3 +39,9 @@ class IdleSessionTimeoutMiddleware:
             elif last_seen is None or now - last_seen >= TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+def mark_signed_in(sender, request, user, **kwargs):
+    """A sign-in starts the idle clock (so the first requests after it write nothing)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = time.time()
