@@ -41,6 +41,9 @@ sqlite_status=$?
 pg_status=0
 pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/cum_thi_dua}"
 if $py -c "import sys, psycopg2; psycopg2.connect('${pg_url%/*}/postgres', connect_timeout=3).close()" 2>/dev/null; then
+  # The browser journeys drive the pages, not the database: they run once, on SQLite; every
+  # other test runs on both. (Arguments given to this script apply to both suites instead.)
+  [ ${#pytest_args[@]} -eq 0 ] && pytest_args=(-m "not e2e")
   suite PostgreSQL DATABASE_URL="$pg_url"
   pg_status=$?
 else
