@@ -200,6 +200,26 @@ class Score(models.Model):
     note = models.TextField(_("note"), blank=True)
     agreed_score = models.DecimalField(_("agreed score"), null=True, blank=True, **SCORE_DIGITS)
     agreed_reason = models.TextField(_("reason for the change"), blank=True)
+    # The province's answer (giải trình) to a changed score, and the appraiser's reading of it.
+    explanation = models.TextField(_("explanation"), blank=True)
+    explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("explained by"),
+    )
+    explanation_read_at = models.DateTimeField(_("explanation read at"), null=True, blank=True)
+    explanation_read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("explanation read by"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -211,6 +231,11 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.scorecard} – {self.criterion.code}"
+
+    @property
+    def is_changed_with_reason(self):
+        """The appraiser changed the self-score and said why: the province may explain (giải trình)."""
+        return self.agreed_score is not None and self.agreed_score != self.self_score and bool(self.agreed_reason)
 
 
 def evidence_upload_to(instance, filename):

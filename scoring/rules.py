@@ -79,6 +79,9 @@ rules.add_perm("scoring.submit_scorecard", is_own_province & is_editable_by_prov
 rules.add_perm("scoring.return_scorecard", is_appraiser_of_it & is_submitted & is_scorecard_open)
 rules.add_perm("scoring.agree_scores", is_appraiser_of_it & is_submitted & is_scorecard_open)
 rules.add_perm("scoring.view_history", can_view_scorecard)
+# Explanations (giải trình) of changed scores: the province answers, its appraiser reads.
+rules.add_perm("scoring.explain_score", is_own_province & ~is_admin & is_submitted & is_scorecard_open)
+rules.add_perm("scoring.read_explanation", (is_admin | is_appraiser_of_it) & is_submitted & is_scorecard_open)
 # Year-level actions (the object is the emulation year).
 rules.add_perm("scoring.edit_criteria", (is_admin | is_chair_of_year) & is_scoring_open)
 rules.add_perm("scoring.lock_scoring", (is_admin | is_chair_of_year) & is_scoring_open)

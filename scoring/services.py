@@ -388,6 +388,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         if score.pk and score.agreed_score == value and score.agreed_reason == reason:
             continue
         score.agreed_score, score.agreed_reason = value, reason
+        score.explanation_read_at, score.explanation_read_by = None, None  # a new reason: read the answer again
         set_change_reason(score, reason or _("Agreed as self-scored"), user)
         score.save()
         existing[criterion_id] = score
@@ -405,6 +406,15 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         set_change_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
     current.save(update_fields=fields)
     events.scores_changed.send(sender=Scorecard, scorecard=current, user=user, scores=changed)
+    for score in changed:
+        if score.is_changed_with_reason:
+            events.explanation_requested.send(
+                sender=Score,
+                scorecard=current,
+                criterion=leaves[score.criterion_id],
+                text=score.agreed_reason,
+                key=f"{score.pk}.{current.version}",
+            )
     return current
 
 
@@ -425,6 +435,60 @@ def scorecard_agree_unchanged(*, scorecard, user, version):
         elif score.self_score is not None:
             entries[criterion_id] = (score.self_score, "")
     return scorecard_save_agreed(scorecard=current, user=user, version=version, entries=entries)
+
+
+# --- Explanations (giải trình) of changed scores ---------------------------------------------
+
+
+def _lock_score(score):
+    return Score.objects.select_for_update().select_related("scorecard__emulation_year", "criterion").get(pk=score.pk)
+
+
+@transaction.atomic
+def score_explain(*, score, user, text):
+    """The province answers the appraiser's reason for changing one of its scores."""
+    current = _lock_score(score)
+    scorecard = current.scorecard
+    _ensure_scoring_open(scorecard.emulation_year)
+    if user is None or user.is_superuser or user.province_id is None or user.province_id != scorecard.province_id:
+        raise ValidationError(_("Only the staff of the scorecard's province can explain its scores."))
+    if not current.is_changed_with_reason:
+        raise ValidationError(_("Only a score changed by the appraiser, with a reason, can be explained."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"explanation": _("Write the explanation.")})
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"explanation": _("The explanation is at most %(limit)d characters long.") % {"limit": NOTE_MAX_LENGTH}}
+        )
+    current.explanation, current.explained_at, current.explained_by = text, timezone.now(), user
+    current.explanation_read_at, current.explanation_read_by = None, None
+    set_change_reason(current, _("Explanation given"), user)
+    current.save()
+    events.explanation_answered.send(
+        sender=Score,
+        scorecard=scorecard,
+        criterion=current.criterion,
+        text=text,
+        key=f"{current.pk}.{current.explained_at.timestamp():.0f}",
+    )
+    return current
+
+
+@transaction.atomic
+def explanation_mark_read(*, score, user):
+    """The appraiser (or an administrator) has read the province's explanation."""
+    current = _lock_score(score)
+    scorecard = current.scorecard
+    _ensure_scoring_open(scorecard.emulation_year)
+    if not (user is not None and user.is_superuser):
+        _ensure_appraiser(scorecard, user)
+    if not current.explained_at:
+        raise ValidationError(_("This score has no explanation to read."))
+    current.explanation_read_at, current.explanation_read_by = timezone.now(), user
+    set_change_reason(current, _("Explanation read"), user)
+    current.save()
+    return current
 
 
 # --- The year's ranking and lock ------------------------------------------------------------
@@ -467,6 +531,14 @@ def scoreboard_lock_blockers(emulation_year):
             blockers.append(_("%(province)s: the scorecard is not submitted yet.") % {"province": membership.province})
         elif card.status != ScorecardStatus.AGREED:
             blockers.append(_("%(province)s: not every criterion is agreed yet.") % {"province": membership.province})
+    unread = Score.objects.filter(
+        scorecard__emulation_year=emulation_year, explained_at__isnull=False, explanation_read_at__isnull=True
+    ).select_related("scorecard__province", "criterion")
+    for score in unread.order_by("scorecard__province__name", "criterion__code"):
+        blockers.append(
+            _("The explanation of %(province)s on %(code)s has not been read.")
+            % {"province": score.scorecard.province, "code": score.criterion.code}
+        )
     if not members:
         blockers.append(_("The year has no members."))
     return blockers

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_evidence, views_excel, views_history
+from . import views, views_evidence, views_excel, views_explanation, views_history
 
 app_name = "scoring"
 
@@ -29,6 +29,16 @@ urlpatterns = [
         views.ScorecardActionView.as_view(),
         {"action": "return"},
         name="scorecard_return",
+    ),
+    path(
+        "scorecards/<int:pk>/criteria/<int:criterion_id>/explanation/",
+        views_explanation.ScoreExplainView.as_view(),
+        name="score_explain",
+    ),
+    path(
+        "scorecards/<int:pk>/criteria/<int:criterion_id>/explanation/read/",
+        views_explanation.ExplanationReadView.as_view(),
+        name="explanation_read",
     ),
     path("evidence/<int:pk>/", views_evidence.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", views_evidence.evidence_delete, name="evidence_delete"),

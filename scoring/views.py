@@ -259,6 +259,8 @@ class ScorecardMixin:
             "can_submit": user.has_perm("scoring.submit_scorecard", self.scorecard),
             "can_agree": user.has_perm("scoring.agree_scores", self.scorecard),
             "can_return": user.has_perm("scoring.return_scorecard", self.scorecard),
+            "can_explain": user.has_perm("scoring.explain_score", self.scorecard),
+            "can_read_explanation": user.has_perm("scoring.read_explanation", self.scorecard),
         }
 
 
