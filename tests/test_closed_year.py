@@ -163,6 +163,10 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
             scorecard=own_card, user=demo_user("bacgiang"), version=own_card.version
         ),
         "scoreboard_lock": lambda: scoring.scoreboard_lock(emulation_year=year, user=chair),
+        "score_explain": lambda: scoring.score_explain(
+            score=card.scores.first(), user=demo_user("thainguyen"), text="Giải trình"
+        ),
+        "explanation_mark_read": lambda: scoring.explanation_mark_read(score=card.scores.first(), user=chair),
         "section_save": lambda: scoring.section_save(section=Section(emulation_year=year, code="Z", title="Z")),
         "section_delete": lambda: scoring.section_delete(section=section),
         "criterion_save": lambda: scoring.criterion_save(

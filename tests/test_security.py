@@ -78,6 +78,15 @@ TABLE = {
     "scoring:scorecard_submit": (lambda o: {"pk": o["draft"].pk}, (302, 404, 405, 404, 405, 404)),
     "scoring:scorecard_return": (lambda o: {"pk": o["draft"].pk}, (302, 404, 405, 404, 405, 404)),
     "scoring:scorecard_history": (lambda o: {"pk": o["draft"].pk}, (302, 404, 200, 404, 200, 404)),
+    # POST only: the province answers its changed scores, the appraiser marks the answer read.
+    "scoring:score_explain": (
+        lambda o: {"pk": o["draft"].pk, "criterion_id": o["criterion"].pk},
+        (302, 404, 405, 404, 405, 404),
+    ),
+    "scoring:explanation_read": (
+        lambda o: {"pk": o["draft"].pk, "criterion_id": o["criterion"].pk},
+        (302, 404, 405, 404, 405, 404),
+    ),
     "scoring:scorecard_xlsx": (lambda o: {"pk": o["draft"].pk}, (302, 404, 200, 404, 200, 404)),
     "scoring:scorecard_import": (lambda o: {"pk": o["draft"].pk}, (302, 404, 200, 404, 403, 404)),
     # Thái Nguyên's agreed 2014 evidence: every member reads it.
