@@ -70,14 +70,16 @@ def test_a_changed_score_reaches_the_province_with_the_old_and_new_score_and_the
     scoring.scorecard_save_agreed(
         scorecard=submitted, user=demo_user("bacgiang"), version=submitted.version, entries=entries
     )
-    (mail,) = smtp.to("backan@thidua.test")
+    # Two e-mails: the changed score, and the request to explain it (giải trình).
+    mail, asked = smtp.to("backan@thidua.test")
     assert smtp.subject(mail) == "[Cụm thi đua] Điểm trong bảng điểm năm 2015 của tỉnh đã được điều chỉnh"
     assert "A1: 1 → 0,5. Lý do: Số liệu chưa được thống kê xác nhận" in smtp.text(mail)
+    assert "A1" in smtp.subject(asked) and "Số liệu chưa được thống kê xác nhận" in smtp.text(asked)
     # Agreeing the unchanged scores again changes nothing and tells nobody.
     scoring.scorecard_save_agreed(
         scorecard=card(2015, "06"), user=demo_user("bacgiang"), version=card(2015, "06").version, entries=entries
     )
-    assert len(smtp.to("backan@thidua.test")) == 1
+    assert len(smtp.to("backan@thidua.test")) == 2
 
 
 def test_a_refused_change_announces_nothing(smtp, scoring_demo, demo_user, with_addresses):
