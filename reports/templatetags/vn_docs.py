@@ -61,3 +61,29 @@ def css_string(text):
         f"\\{ord(c):X} " if c in "\"'\\<>" or ord(c) < 0x20 or ord(c) == 0x7F else c for c in str(text or "")
     )
     return mark_safe(escaped)  # noqa: S308 - every character that could end the string is escaped
+
+
+#: Widths in Liberation Serif (Times New Roman's metrics): digits and the figure space U+2007 are
+#: half an em; the comma, the full stop and the punctuation space U+2008 a quarter (the minus sign,
+#: kept a plain "-" so that the figure reads and searches as written, a third). A value padded to
+#: the same width in these units lines up under the one above it.
+FIGURE_SPACE, PUNCTUATION_SPACE = "\u2007", "\u2008"
+PAIR_WIDTH = 10  # quarter-ems: "99,50" (the widest score of a criterion)
+PAIR_GAP = "\u2002\u2009"  # an en space and a thin space: the two halves of the cell
+
+
+def _figures(value):
+    text = formatting.vn_number(value) if value is not None else ""
+    units = sum(1 if c in ",.-" else 2 for c in text)
+    missing = max(PAIR_WIDTH - units, 0)
+    return FIGURE_SPACE * (missing // 2) + PUNCTUATION_SPACE * (missing % 2) + text
+
+
+@register.filter
+def vn_pair(own, agreed):
+    """A self score and an agreed score in one cell of the detailed table, each right-aligned in
+    its half ("  9,00  8,00"): one text instead of two cells, for a table of thousands of
+    figures (reports/pdf/score_detail.html draws the line between the halves)."""
+    if own is None and agreed is None:
+        return ""
+    return f"{_figures(own)}{PAIR_GAP}{_figures(agreed)}"

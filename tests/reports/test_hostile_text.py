@@ -56,3 +56,19 @@ def test_a_retry_is_only_for_the_documents_owner(demo_2014, demo_user, monkeypat
         report_services.report_retry(report=report, user=demo_user("bacgiang"))
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
+
+
+def test_a_pair_of_scores_lines_up_under_the_pair_above():
+    from fontTools.ttLib import TTFont
+
+    from reports.templatetags.vn_docs import vn_pair
+
+    font = TTFont("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+    cmap, metrics = font.getBestCmap(), font["hmtx"]
+
+    def width(text):
+        return sum(metrics[cmap[ord(c)]][0] for c in text)
+
+    pairs = [vn_pair(9, 8), vn_pair("10.5", 0), vn_pair(None, "9.5"), vn_pair("0.5", "10")]
+    assert len({width(p) for p in pairs}) == 1  # the same width: the figures stand in columns
+    assert vn_pair(None, None) == "" and "-1,00" in vn_pair(-1, -1)
