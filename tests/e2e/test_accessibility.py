@@ -251,3 +251,23 @@ def test_the_admins_pages_and_the_404_page(page, login, demo, screenshot):
     audit.check()
     audit.visit("/no-such-page/", status=404)
     audit.assert_clean()
+
+
+def test_the_decision_and_signatory_forms(page, login, full_demo):
+    """The two forms the other roles' tests cannot reach at their demo levels: the government's
+    decision on a 2014 nomination (an admin) and a member's own row of the 2016 covenant."""
+    from tests.covenants.test_services import draft_covenant_2016
+
+    cluster = full_demo
+    covenant = draft_covenant_2016(cluster)
+    row = covenant.signatories.get(province__code="15")  # Yên Bái's own row
+    nomination = Nomination.objects.get(
+        emulation_year__cluster=cluster, emulation_year__year=2014, award_type__code="flag"
+    )
+    audit = Audit(page)
+    login(ADMIN_USERNAME, ADMIN_PASSWORD)
+    audit.visit(url("awards:decision", pk=nomination.pk))
+    page.context.clear_cookies()
+    login("yenbai", DEMO_PASSWORD)
+    audit.visit(url("covenants:signatory_edit", pk=row.pk))
+    audit.assert_clean()
