@@ -83,9 +83,14 @@ def measure(*, runs=5):
         ):
             report = _issued_year_report()
             admin = get_user_model().objects.filter(is_superuser=True).first()
+            from cluster import selectors as cluster_selectors
+            from provinces.models import Province
+
+            owner = Province.objects.get(pk=cluster_selectors.chair_province_id(report.emulation_year))
             services.certificate_store(
                 cluster=report.emulation_year.cluster,
                 user=admin,
+                province=owner,
                 label="Bench",
                 pkcs12_file=SimpleUploadedFile("bench.p12", holder.pkcs12(b"bench")),
                 passphrase="bench",  # noqa: S106 (the bench's throw-away certificate)

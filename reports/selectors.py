@@ -138,6 +138,8 @@ def round_labels(rounds):
 def superseded_mark(report):
     """The words every page and print of a superseded document carries ("" when it stands): a
     ballot-count record whose count was corrected, or an issued document a newer one replaced."""
+    if report.pk is None:  # a document being previewed, not stored: nothing supersedes it
+        return ""
     replacement = report.replaced_by.filter(issued_at__isnull=False).order_by("issued_at").first()
     if replacement is not None:
         return f"ĐÃ ĐƯỢC THAY THẾ BẰNG VĂN BẢN SỐ {replacement.number_text}"
