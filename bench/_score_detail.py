@@ -89,23 +89,14 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    import django
+    from _database import throwaway_database
 
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database() as connection:
         for label, seconds in measure(members=args.members, criteria=args.criteria, runs=args.runs):
             target = "5 s" if "PDF" in label else "2 s"
             print(f"{label}: median {seconds:.2f} s   (target < {target})")
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"({connection.vendor}; load average {load} on {os.cpu_count()} cores)")
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -38,19 +38,10 @@ def main():
     parser.add_argument("--skip-worker", action="store_true")
     args = parser.parse_args()
 
-    import django
+    from _database import throwaway_database
 
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         run(args)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(args):
