@@ -17,7 +17,7 @@ from scoring.charts import bar_chart
 from scoring.models import Scoreboard
 
 from . import formatting, signing, texts
-from .enums import DocumentKind
+from .enums import DocumentKind, ReportStatus
 from .formatting import place_date_line, vn_percent
 from .models import DocumentText, Report
 
@@ -133,6 +133,20 @@ def round_labels(rounds):
         vote = award_votes.index(original.pk) + 1 if original.pk in award_votes else 1
         labels[ballot_round.pk] = vote if len(award_votes) > 1 else None
     return labels
+
+
+def report_actions(report, user, *, stale=False):
+    """What `user` may do with the document now (what reports.services.report_retry, report_issue
+    and a replacement accept): render a failed or lost draft again, issue a rendered draft,
+    replace an issued document nothing replaces yet."""
+    may_act = user.has_perm("reports.request_document", report.emulation_year)
+    replacement = report.replaced_by.order_by("-requested_at").first() if report.pk else None
+    return {
+        "retry": may_act and not report.is_issued and (report.status == ReportStatus.FAILED or stale),
+        "issue": may_act and not report.is_issued and report.status == ReportStatus.DONE,
+        "replace": may_act and report.is_issued and replacement is None,
+        "replacement": replacement,
+    }
 
 
 def superseded_mark(report):

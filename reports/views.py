@@ -101,11 +101,9 @@ def report_detail(request, pk):
     and the actions on it: render again after a failure, issue a draft, replace an issued one."""
     report = _report_for(request, pk)
     stale = services.report_is_stale(report)
-    may_act = request.user.has_perm("reports.request_document", report.emulation_year)
-    can_retry = may_act and not report.is_issued and (report.status == ReportStatus.FAILED or stale)
-    can_issue = may_act and not report.is_issued and report.status == ReportStatus.DONE
-    replacement = report.replaced_by.order_by("-requested_at").first()
-    can_replace = may_act and report.is_issued and replacement is None
+    actions = selectors.report_actions(report, request.user, stale=stale)
+    can_retry, can_issue, can_replace = actions["retry"], actions["issue"], actions["replace"]
+    replacement = actions["replacement"]
     if request.method == "POST":
         action = request.POST.get("action", "retry")
         back = redirect("reports:report", pk=report.pk)
