@@ -22,3 +22,8 @@ class Outcome(models.TextChoices):
 class CommitteeRole(models.TextChoices):
     HEAD = "head", _("Head of the vote-counting committee")
     MEMBER = "member", _("Member of the vote-counting committee")
+
+
+class BallotMethod(models.TextChoices):
+    PAPER = "paper", _("Paper ballots")
+    ELECTRONIC = "electronic", _("Electronic ballot")

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import CommitteeRole, NominationStatus, Outcome
+from .enums import BallotMethod, CommitteeRole, NominationStatus, Outcome
 
 FLAG, CERTIFICATE = "flag", "certificate"
 
@@ -95,7 +97,9 @@ class ReviewMeeting(models.Model):
     ranking_adopted_at = models.DateTimeField(_("ranking adopted at"), null=True, blank=True)
     nominations_confirmed_at = models.DateTimeField(_("nominations confirmed at"), null=True, blank=True)
     term_recorded_at = models.DateTimeField(_("next term recorded at"), null=True, blank=True)
-    history = HistoricalRecords()
+    # The secret of the projector's link (awards:screen): the screen needs no login beyond it.
+    screen_token = models.CharField(_("live screen link"), max_length=64, blank=True)
+    history = HistoricalRecords(excluded_fields=["screen_token"])
 
     #: Its presiding person and secretary are final once the attendance is confirmed.
     PERSON_FROZEN = Q(attendance_confirmed_at__isnull=False)
@@ -138,7 +142,10 @@ class Delegation(models.Model):
         default=False,
         help_text=_("Only an absent member, when the year's rule set allows written votes."),
     )
-    history = HistoricalRecords()
+    # Check-in (điểm danh) by the delegation's own code: only its SHA-256 is kept.
+    checkin_digest = models.CharField(_("check-in code (digest)"), max_length=64, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["checkin_digest"])
 
     class Meta:
         verbose_name = _("delegation")
@@ -367,6 +374,10 @@ class BallotRound(models.Model):
         default=0,
         help_text=_("Absent members' written opinions counted as ballots in this round."),
     )
+    method = models.CharField(_("ballot"), max_length=12, choices=BallotMethod.choices, default=BallotMethod.PAPER)
+    blank = models.PositiveSmallIntegerField(
+        _("blank ballots"), default=0, help_text=_("Valid ballots that chose no candidate.")
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"))
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("confirmed by")
@@ -385,6 +396,7 @@ class BallotRound(models.Model):
             models.CheckConstraint(
                 condition=Q(corrects__isnull=True) | ~Q(correction_reason=""), name="correction_has_reason"
             ),
+            models.CheckConstraint(condition=Q(blank__lte=F("valid")), name="ballot_blank_le_valid"),
         ]
 
     def __str__(self):
@@ -421,3 +433,97 @@ class BallotResult(models.Model):
 
     def __str__(self):
         return f"{self.nomination}: {self.votes}"
+
+
+class ElectronicBallot(models.Model):
+    """An electronic round of the secret ballot for one award (domain §6, issue 13).
+
+    The chair opens it for the round `number` the paper count would have; delegates vote with
+    one-time codes (`BallotCode`) printed on slips handed out at random; closing it tallies
+    the `ElectronicVote`s into the same `BallotRound` a paper count makes (`ballot_round`).
+    Written by `awards.electronic` only. Not in the history: nothing here may be timed finer
+    than the round.
+    """
+
+    meeting = models.ForeignKey(
+        ReviewMeeting, on_delete=models.CASCADE, related_name="electronic_ballots", verbose_name=_("meeting")
+    )
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="+", verbose_name=_("award type"))
+    number = models.PositiveSmallIntegerField(_("round"))
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    candidates = models.ManyToManyField(Nomination, related_name="+", verbose_name=_("candidates"))
+    codes_issued = models.PositiveSmallIntegerField(_("codes issued"), default=0)
+    codes_used = models.PositiveSmallIntegerField(_("codes used"), default=0)
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("opened by")
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    ballot_round = models.OneToOneField(
+        BallotRound,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="electronic",
+        verbose_name=_("ballot-count record"),
+    )
+
+    class Meta:
+        verbose_name = _("electronic ballot")
+        verbose_name_plural = _("electronic ballots")
+        ordering = ["award_type__order", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "award_type"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_electronic_ballot_per_award",
+                violation_error_message=_("An electronic ballot of this award is already open."),
+            ),
+            models.CheckConstraint(condition=Q(codes_used__lte=F("codes_issued")), name="electronic_used_le_issued"),
+        ]
+
+    def __str__(self):
+        return f"{self.award_type} – {self.number}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class BallotCode(models.Model):
+    """A one-time ballot code of an electronic ballot: only its SHA-256 digest is kept, and
+    whether it was used. Nothing links it to a delegation (the slips are handed out at random)
+    or to the vote it cast (`ElectronicVote` holds no code)."""
+
+    ballot = models.ForeignKey(
+        ElectronicBallot, on_delete=models.CASCADE, related_name="codes", verbose_name=_("electronic ballot")
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    spent = models.BooleanField(_("used"), default=False)
+
+    class Meta:
+        verbose_name = _("ballot code")
+        verbose_name_plural = _("ballot codes")
+
+    def __str__(self):
+        return self.digest[:8]
+
+
+class ElectronicVote(models.Model):
+    """One ballot cast electronically: the round and the choice, nothing else — no code, no
+    user, no address, no time (a random key, so not even the order of the votes shows)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(
+        ElectronicBallot, on_delete=models.CASCADE, related_name="votes", verbose_name=_("electronic ballot")
+    )
+    #: The nomination ids chosen, sorted; empty for a blank ballot.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("electronic vote")
+        verbose_name_plural = _("electronic votes")
+
+    def __str__(self):
+        return str(self.ballot)

@@ -55,3 +55,23 @@ class DeadlineState(models.TextChoices):
     OPEN = "open", _("Open")
     LATE = "late", _("Late")
     DONE = "done", _("Done")
+
+
+class ScoringMode(models.TextChoices):
+    """Who checks the self-scores (domain §11): the chair's appraisal, the members scoring each
+    other (chấm chéo), or both (the cross-scoring first, then the appraisal confirms or changes)."""
+
+    APPRAISAL = "appraisal", _("The chair's appraisal")
+    PEER = "peer", _("Cross-scoring by the members")
+    BOTH = "both", _("Cross-scoring, then the chair's appraisal")
+
+
+class PeerAssignment(models.TextChoices):
+    ALL_OTHERS = "all_others", _("Each member scores every other member")
+    PAIRS = "pairs", _("The pairs the chair assigns")
+
+
+class PeerAggregation(models.TextChoices):
+    MEAN = "mean", _("Mean")
+    TRIMMED_MEAN = "trimmed_mean", _("Mean without the highest and the lowest")
+    MEDIAN = "median", _("Median")

@@ -8,7 +8,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import Authority, BallotTieRule, DeadlineKey, RankingTieRule, Role, VoteBase
+from .enums import (
+    Authority,
+    BallotTieRule,
+    DeadlineKey,
+    PeerAggregation,
+    PeerAssignment,
+    RankingTieRule,
+    Role,
+    ScoringMode,
+    VoteBase,
+)
 
 
 class Cluster(models.Model):
@@ -217,6 +227,35 @@ class RuleSet(models.Model):
         blank=True,
         help_text=_("The day the dossiers for the Government's awards are due (under decree 98/2023: 30/6)."),
     )
+    scoring_mode = models.CharField(
+        _("scoring mode"), max_length=12, choices=ScoringMode.choices, default=ScoringMode.APPRAISAL
+    )
+    peer_assignment = models.CharField(
+        _("who scores whom"), max_length=12, choices=PeerAssignment.choices, default=PeerAssignment.ALL_OTHERS
+    )
+    peer_aggregation = models.CharField(
+        _("agreed score from the cross-scoring"),
+        max_length=14,
+        choices=PeerAggregation.choices,
+        default=PeerAggregation.MEAN,
+    )
+    peer_spread_limit = models.DecimalField(
+        _("largest spread of the cross-scores (points)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "A criterion whose highest and lowest cross-score differ by more than this is flagged for the "
+            "preparatory meeting; empty: never flagged."
+        ),
+    )
+    explanation_shows_scorer = models.BooleanField(
+        _("the scored member sees who scored"),
+        default=False,
+        help_text=_("Ticked: a member reading the scores given to it sees the scoring member's name."),
+    )
     history = HistoricalRecords()
 
     chair_appraiser = models.ForeignKey(
@@ -278,6 +317,11 @@ class RuleSet(models.Model):
         "ranking_tie_rule",
         "flag_quota",
         "certificate_quota",
+        "scoring_mode",
+        "peer_assignment",
+        "peer_aggregation",
+        "peer_spread_limit",
+        "explanation_shows_scorer",
     )
     #: Rules of this year only: set on its rule set page, not copied to the next year.
     #: Set for one year (the dossier deadline is copied shifted a year by rule_set_copy_for).

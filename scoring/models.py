@@ -3,13 +3,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import CriterionKind, ScorecardStatus
+from .enums import AgreedSource, CriterionKind, ScorecardStatus
 
 SCORE_DIGITS = {"max_digits": 7, "decimal_places": 2}
+#: A figure a province reports (a share in percent, a number of events): larger than a score.
+FIGURE_DIGITS = {"max_digits": 14, "decimal_places": 2}
 
 #: The longest note (self-score note, agreed-score reason) on every path: form, import, service.
 NOTE_MAX_LENGTH = 2000
@@ -73,6 +75,29 @@ class Criterion(models.Model):
         **SCORE_DIGITS,
     )
     evidence_required = models.BooleanField(_("evidence required"), default=False)
+    # The figure a computed criterion asks for (see `scoring.calculations.computed_score`).
+    unit = models.CharField(_("unit of the figure"), max_length=30, blank=True, help_text=_("For example: %, models."))
+    target_value = models.DecimalField(
+        _("target"),
+        null=True,
+        blank=True,
+        help_text=_("Target figure: full points at or above it, in proportion below it."),
+        **FIGURE_DIGITS,
+    )
+    floor_value = models.DecimalField(
+        _("floor"),
+        null=True,
+        blank=True,
+        help_text=_("Target figure: no points under it; empty: in proportion down to zero."),
+        **FIGURE_DIGITS,
+    )
+    points_per_occurrence = models.DecimalField(
+        _("points per occurrence"),
+        null=True,
+        blank=True,
+        help_text=_("Per occurrence: the points of each event, up to the maximum."),
+        **SCORE_DIGITS,
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -94,6 +119,24 @@ class Criterion(models.Model):
                 violation_error_message=_(
                     "A deduction's bound must be negative; a maximum of points or bonus must be positive."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CriterionKind.TARGET)
+                | (
+                    Q(target_value__gt=0)
+                    & (Q(floor_value__isnull=True) | (Q(floor_value__gte=0) & Q(floor_value__lt=F("target_value"))))
+                ),
+                name="criterion_target_has_target_above_floor",
+                violation_error_code="target_needs_target",
+                violation_error_message=_(
+                    "A target criterion needs a target above zero, and a floor (if any) below the target."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CriterionKind.OCCURRENCE) | Q(points_per_occurrence__gt=0),
+                name="criterion_occurrence_has_points",
+                violation_error_code="occurrence_needs_points",
+                violation_error_message=_("A per-occurrence criterion needs the points of one occurrence."),
             ),
         ]
 
@@ -198,8 +241,15 @@ class Score(models.Model):
     )
     self_score = models.DecimalField(_("self-score"), null=True, blank=True, **SCORE_DIGITS)
     note = models.TextField(_("note"), blank=True)
+    # The figure the province reports for a computed criterion (the self-score follows from it).
+    reported_value = models.DecimalField(_("reported figure"), null=True, blank=True, **FIGURE_DIGITS)
     agreed_score = models.DecimalField(_("agreed score"), null=True, blank=True, **SCORE_DIGITS)
     agreed_reason = models.TextField(_("reason for the change"), blank=True)
+    agreed_source = models.CharField(
+        _("agreed by"), max_length=12, choices=AgreedSource.choices, blank=True, default=""
+    )
+    # Set with the aggregated cross-score: its spread went over the year's limit.
+    peer_spread_flagged = models.BooleanField(_("cross-scores spread too far"), default=False)
     # The province's answer (giải trình) to a changed score, and the appraiser's reading of it.
     explanation = models.TextField(_("explanation"), blank=True)
     explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
@@ -266,3 +316,67 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class PeerReview(models.Model):
+    """One member's cross-scoring (chấm chéo) of another member's submitted scorecard.
+
+    In the year's "pairs" mode the chair assigns the pairs by creating these rows; otherwise
+    they are created when a scorer starts. Never the scorer's own scorecard
+    (`scoring.services_peer` checks it: a database constraint cannot see the scorecard's province).
+    Written by `scoring.services_peer` only.
+    """
+
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="peer_reviews"
+    )
+    scorer = models.ForeignKey(
+        "provinces.Province", verbose_name=_("scoring member"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("cross-scoring")
+        verbose_name_plural = _("cross-scorings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard", "scorer"],
+                name="one_peer_review_per_scorer",
+                violation_error_message=_("This member already scores this scorecard."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scorer} → {self.scorecard}"
+
+
+class PeerScore(models.Model):
+    """The score one member gives one criterion of another member's scorecard, with its reason."""
+
+    review = models.ForeignKey(
+        PeerReview, verbose_name=_("cross-scoring"), on_delete=models.CASCADE, related_name="scores"
+    )
+    score = models.ForeignKey(Score, verbose_name=_("score"), on_delete=models.CASCADE, related_name="peer_scores")
+    value = models.DecimalField(_("cross-score"), null=True, blank=True, **SCORE_DIGITS)
+    reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cross-score")
+        verbose_name_plural = _("cross-scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "score"], name="one_peer_score_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.review.scorer}: {self.score}"
