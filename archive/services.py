@@ -51,11 +51,14 @@ def _collect(cluster):
     from awards.models import (
         AwardQuota,
         AwardType,
+        BallotCode,
         BallotResult,
         BallotRound,
         CountingCommitteeMember,
         Delegate,
         Delegation,
+        ElectronicBallot,
+        ElectronicVote,
         Guest,
         Nomination,
         ReviewMeeting,
@@ -66,7 +69,7 @@ def _collect(cluster):
     from dossiers.models import Dossier, DossierPaper
     from provinces.models import Province
     from reports.models import DocumentCounter, DocumentText, Report
-    from scoring.models import Criterion, Evidence, Score, Scoreboard, Scorecard, Section
+    from scoring.models import Criterion, Evidence, PeerReview, PeerScore, Score, Scoreboard, Scorecard, Section
     from signatures.models import OrganisationCertificate, SignedCopy
 
     years = EmulationYear.objects.filter(cluster=cluster)
@@ -107,6 +110,8 @@ def _collect(cluster):
         ("scorecards", scorecards),
         ("scores", Score.objects.filter(scorecard__in=scorecards)),
         ("evidence", Evidence.objects.filter(score__scorecard__in=scorecards)),
+        ("cross-scorings", PeerReview.objects.filter(scorecard__in=scorecards)),
+        ("cross-scores", PeerScore.objects.filter(review__scorecard__in=scorecards)),
         ("covenants", covenants),
         ("commitments", Commitment.objects.filter(covenant__in=covenants)),
         ("signatories", Signatory.objects.filter(covenant__in=covenants)),
@@ -125,6 +130,10 @@ def _collect(cluster):
             _parents_first(BallotRound.objects.filter(meeting__in=meetings).order_by("pk"), parent="corrects_id"),
         ),
         ("ballot results", BallotResult.objects.filter(ballot_round__meeting__in=meetings)),
+        # The electronic ballots: their codes (digests only) and votes (the round and the choice only).
+        ("electronic ballots", ElectronicBallot.objects.filter(meeting__in=meetings)),
+        ("ballot codes", BallotCode.objects.filter(ballot__meeting__in=meetings)),
+        ("electronic votes", ElectronicVote.objects.filter(ballot__meeting__in=meetings)),
         ("document counters", DocumentCounter.objects.filter(cluster=cluster)),
         ("documents", _parents_first(Report.objects.filter(emulation_year__in=years).order_by("pk"), "replaces_id")),
         ("document texts", DocumentText.objects.filter(emulation_year__in=years)),
@@ -144,6 +153,8 @@ def _collect(cluster):
         ("history: scorecards", Scorecard.history.filter(emulation_year__in=years)),
         ("history: scores", Score.history.filter(scorecard__emulation_year__in=years)),
         ("history: evidence", Evidence.history.filter(score__scorecard__emulation_year__in=years)),
+        ("history: cross-scorings", PeerReview.history.filter(scorecard__emulation_year__in=years)),
+        ("history: cross-scores", PeerScore.history.filter(review__scorecard__emulation_year__in=years)),
         ("history: covenants", Covenant.history.filter(emulation_year__in=years)),
         ("history: commitments", Commitment.history.filter(covenant__emulation_year__in=years)),
         ("history: signatories", Signatory.history.filter(covenant__emulation_year__in=years)),

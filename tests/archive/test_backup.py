@@ -43,6 +43,8 @@ def every_row():
         if model._meta.app_label not in PROJECT_APPS or model._meta.label in NOT_ARCHIVED:
             continue
         fields = [f.attname for f in model._meta.concrete_fields]
+        if model._meta.auto_created:  # a many-to-many row is its two ends: its own key means nothing
+            fields = [name for name in fields if name != model._meta.pk.attname]
         rows[model._meta.label] = sorted(
             tuple(str(value) for value in row) for row in model._base_manager.values_list(*fields)
         )
@@ -93,9 +95,16 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, media, d
     from accounts import services as account_services
 
     account_services.password_changed(user=chair)  # an account event in the history
+    _cross_scoring_and_electronic_ballot(year_2014)
     before_rows, before_files = every_row(), every_file()
     assert before_files, "the demo has evidence files, scans and a document"
     for label in (
+        "scoring.PeerReview",
+        "scoring.PeerScore",
+        "awards.ElectronicBallot",
+        "awards.ElectronicBallot_candidates",
+        "awards.BallotCode",
+        "awards.ElectronicVote",
         "reports.DocumentText",
         "reports.HistoricalDocumentText",
         "signatures.SignedCopy",
@@ -129,6 +138,33 @@ def test_export_then_restore_into_an_empty_database(tmp_path, settings, media, d
 
     assert Scorecard.objects.get(emulation_year__year=2014, province__name="Thái Nguyên").rank == 1
     assert demo_user("phutho").check_password("thidua2015")
+
+
+def _cross_scoring_and_electronic_ballot(emulation_year):
+    """Rows of the cross-scoring and of an electronic ballot, written directly: the round trip
+    is about the archive, not about the services that make them."""
+    from django.utils import timezone
+
+    from awards.models import BallotCode, ElectronicBallot, ElectronicVote, Nomination
+    from scoring.models import PeerReview, PeerScore, Scorecard
+
+    scored, scorer = Scorecard.objects.filter(emulation_year=emulation_year).order_by("pk")[:2]
+    review = PeerReview.objects.create(scorecard=scored, scorer=scorer.province, submitted_at=timezone.now())
+    PeerScore.objects.create(review=review, score=scored.scores.first(), value="1.50", reason="Thiếu minh chứng")
+    nomination = Nomination.objects.filter(emulation_year=emulation_year).first()
+    ballot = ElectronicBallot.objects.create(
+        meeting=emulation_year.review_meeting,
+        award_type=nomination.award_type,
+        number=9,
+        seats=1,
+        codes_issued=1,
+        codes_used=1,
+        opened_at=timezone.now(),
+        closed_at=timezone.now(),
+    )
+    ballot.candidates.add(nomination)
+    BallotCode.objects.create(ballot=ballot, digest="0" * 64, spent=True)
+    ElectronicVote.objects.create(ballot=ballot, choices=[nomination.pk])
 
 
 def _signed_copy(settings, tmp_path, report, user):
