@@ -183,7 +183,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it, even before collectst
 # Bootstrap comes from npm at install time (package.json, package-lock.json): never from a CDN,
 # never copied into the repository. Until scripts/install.sh has run, `check` warns that it is missing.
 BOOTSTRAP_DIR = BASE_DIR / "node_modules" / "bootstrap" / "dist"
-STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", BOOTSTRAP_DIR)]
+HTMX_DIR = BASE_DIR / "node_modules" / "htmx.org" / "dist"  # the live screen polls with htmx
+STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", BOOTSTRAP_DIR), ("htmx", HTMX_DIR)]
 # Uploaded files (evidence, signed scans, generated documents) are private: the default
 # storage keeps them outside any public path and no URL serves them; they are downloaded
 # only through views that check permissions. A site can point "default" at object
