@@ -110,7 +110,11 @@ class RuleSetForm(forms.ModelForm):
         model = RuleSet
         fields = [*RuleSet.COPIED_FIELDS, *RuleSet.YEAR_FIELDS]
 
-        field_classes = {"quorum_percent": DecimalCommaField, "vote_threshold_percent": DecimalCommaField}
+        field_classes = {
+            "quorum_percent": DecimalCommaField,
+            "vote_threshold_percent": DecimalCommaField,
+            "peer_spread_limit": DecimalCommaField,
+        }
         widgets = {
             "operating_rules_date": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
             "dossier_deadline": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),

@@ -158,11 +158,19 @@ def test_chair_changes_the_rule_set_with_decimal_comma(client, demo, demo_user):
         "ranking_tie_rule": "same_rank",
         "flag_quota": "1",
         "certificate_quota": "2",
+        # The page posts every field of the form, the cross-scoring rules with them.
+        "scoring_mode": "both",
+        "peer_assignment": "all_others",
+        "peer_aggregation": "trimmed_mean",
+        "peer_spread_limit": "1,5",
+        "explanation_shows_scorer": "on",
     }
     page = text(client.post(url, data, follow=True))
     assert "Đã lưu bộ quy tắc." in page
     rule_set = EmulationYear.objects.get(year=2015).rule_set
     assert str(rule_set.quorum_percent) == "66.67" and rule_set.certificate_quota == 2
+    assert rule_set.scoring_mode == "both" and rule_set.peer_aggregation == "trimmed_mean"
+    assert str(rule_set.peer_spread_limit) == "1.50" and rule_set.explanation_shows_scorer
 
 
 def test_rule_set_bad_input_is_refused_next_to_the_field(client, demo, demo_user):
@@ -200,6 +208,9 @@ RULES = {
     "ranking_tie_rule": "same_rank",
     "flag_quota": "1",
     "certificate_quota": "2",
+    "scoring_mode": "appraisal",
+    "peer_assignment": "all_others",
+    "peer_aggregation": "mean",
 }
 
 
