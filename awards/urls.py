@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_screen
 
 app_name = "awards"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path(f"{year}close/", views.CloseYearView.as_view(), name="close_year"),
     path(f"{year}reopen/", views.ReopenYearView.as_view(), name="reopen_year"),
     path("nominations/<int:pk>/decision/", views.decision_edit, name="decision"),
+    path(f"{year}screen-link/", views_screen.ScreenLinkView.as_view(), name="screen_link"),
+    path(f"{year}checkin-sheet/", views_screen.CheckinSheetView.as_view(), name="checkin_sheet"),
+    path(f"{year}checkin-live/", views_screen.ConsoleAttendanceView.as_view(), name="checkin_live"),
+    path("screen/<str:token>/", views_screen.screen, name="screen"),
+    path("screen/<str:token>/state/", views_screen.screen_state, name="screen_state"),
+    path("checkin/", views_screen.CheckinView.as_view(), name="checkin"),
 ]

@@ -165,7 +165,9 @@ class AttendanceView(MeetingMixin, TemplateView):
         for person in cluster_selectors.people_of(self.emulation_year):
             people.setdefault(person.province_id, []).append(person)  # None: the central delegates
         for d in delegations:
-            initial[f"present_{d.province_id}"] = d.present
+            # Before the confirmation, a delegation that checked in is ticked (the secretary may untick it).
+            checked_in = not meeting.attendance_confirmed_at and bool(d.checked_in_at)
+            initial[f"present_{d.province_id}"] = d.present or checked_in
             initial[f"people_{d.province_id}"] = [p.person_id for p in d.delegates.all() if p.person_id]
             initial[f"delegates_{d.province_id}"] = "\n".join(
                 f"{p.full_name} – {p.post}" if p.post else p.full_name for p in d.delegates.all() if not p.person_id

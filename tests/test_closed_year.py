@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from awards import checkin as awards_checkin
 from awards import services as awards
 from awards.models import AwardType, Nomination
 from cluster import presets
@@ -36,6 +37,11 @@ NOT_YEAR_WRITES = {
     "ballot_blockers",
     "count_error_message",
     "parse_people",
+    "normalise_code",
+    "code_digest",
+    "meeting_for_screen",
+    "attendance_of",
+    "screen_state",
     "broker_available",
     "stale_after",
     "report_is_stale",
@@ -134,6 +140,10 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
     tn, bg = Province.objects.get(code="19"), Province.objects.get(code="24")
     members = [(m.province, m.rotation_order) for m in year.memberships.select_related("province")]
     person, other = year.people.order_by("pk")[:2]
+    closed_code = "ABCD-EFGH-IJKL-MNOP"  # a delegation's code of the closed year (its digest stored)
+    meeting.delegations.filter(pk=meeting.delegations.first().pk).update(
+        checkin_digest=awards_checkin.code_digest(closed_code)
+    )
     attempts = {
         "membership_replace": lambda: cluster.membership_replace(emulation_year=year, members=members[:-1]),
         "term_assign": lambda: cluster.term_assign(
@@ -217,9 +227,13 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
         "person_remove": lambda: cluster.person_remove(person=other),
         "next_term_record": lambda: awards.next_term_record(meeting=meeting, chair=tn, vice_chair=bg, user=chair),
         "emulation_year_close": lambda: awards.emulation_year_close(emulation_year=year, user=chair),
+        "screen_link_renew": lambda: awards_checkin.screen_link_renew(meeting=meeting, user=chair),
+        "checkin_codes_issue": lambda: awards_checkin.checkin_codes_issue(meeting=meeting, user=chair),
+        "checkin": lambda: awards_checkin.checkin(code=closed_code),
     }
     writers = (
-        set().union(*(public_functions(m) for m in (cluster, scoring, covenants, awards, reports))) - NOT_YEAR_WRITES
+        set().union(*(public_functions(m) for m in (cluster, scoring, covenants, awards, awards_checkin, reports)))
+        - NOT_YEAR_WRITES
     )
     assert writers == set(attempts), "every service that writes is tried here (or listed in NOT_YEAR_WRITES)"
 

@@ -114,6 +114,13 @@ TABLE = {
     "awards:close_year": (year_kwargs(2015), POST_ONLY),
     "awards:reopen_year": (year_kwargs(2014), (302, 403, 403, 403, 405, 404)),  # admins only
     "awards:decision": (lambda o: {"pk": o["nomination"].pk}, (302, 403, 403, 403, 200, 404)),
+    "awards:screen_link": (year_kwargs(2015), POST_ONLY),
+    "awards:checkin_sheet": (year_kwargs(2015), POST_ONLY),
+    "awards:checkin_live": (year_kwargs(2015), (302, 404, 404, 404, 404, 404)),  # no meeting yet
+    # public: the projector's link needs no login, only its secret (a made-up one: 404 for all)
+    "awards:screen": (lambda o: {"token": "made-up"}, (404,) * 6),
+    "awards:screen_state": (lambda o: {"token": "made-up"}, (404,) * 6),
+    "awards:checkin": (lambda o: {}, (200,) * 6),  # public: a delegation's phone, no login
     "reports:documents": (year_kwargs(2014), MEMBERS),
     "reports:report": (lambda o: {"pk": o["report"].pk}, MEMBERS),
     "reports:download": (lambda o: {"pk": o["report"].pk}, MEMBERS),
