@@ -14,6 +14,7 @@ POINTS, BONUS, DEDUCTION = "points", "bonus", "deduction"
 SECTION_A_THEN_SAME, SAME_RANK = "section_a", "same_rank"
 CENT = Decimal("0.01")
 LARGEST = Decimal("100000")  # scores are stored with 7 digits, 2 of them decimals
+FIGURE_LARGEST = Decimal("1000000000000")  # figures: 14 digits, 2 of them decimals
 ZERO = Decimal("0")
 
 
@@ -157,12 +158,49 @@ def rank_members(entries, tie_rule=SECTION_A_THEN_SAME) -> list:
     return result
 
 
+# --- Computed criteria ------------------------------------------------------------------
+
+TARGET, PASS_FAIL, OCCURRENCE = "target", "pass_fail", "occurrence"
+COMPUTED = (TARGET, PASS_FAIL, OCCURRENCE)
+
+
+def computed_score(kind, figure, *, max_points, target=None, floor=None, per_occurrence=None) -> Decimal:
+    """The score a reported figure earns (the kinds of `scoring.enums.COMPUTED_KINDS`).
+
+    TARGET: full points at or above `target`, max × figure / target below it, 0 under `floor`.
+    PASS_FAIL: figure 1 (pass) earns the maximum, 0 earns nothing.
+    OCCURRENCE: `per_occurrence` × the count (a whole number), up to the maximum.
+    Raises ScoreInputError: below_zero (negative figure), not_whole (a count with decimals),
+    not_pass_fail (a pass/fail figure other than 0 or 1).
+    """
+    figure = Decimal(figure)
+    maximum = max_points or ZERO
+    if figure < ZERO:
+        raise ScoreInputError("figure_below_zero")
+    if kind == TARGET:
+        target = Decimal(target)
+        if floor is not None and figure < Decimal(floor):
+            return ZERO
+        if figure >= target:
+            return round_points(maximum)
+        return round_points(maximum * figure / target)
+    if kind == PASS_FAIL:
+        if figure not in (ZERO, Decimal(1)):
+            raise ScoreInputError("not_pass_fail")
+        return round_points(maximum) if figure == 1 else ZERO
+    if kind == OCCURRENCE:
+        if figure != figure.to_integral_value():
+            raise ScoreInputError("not_whole")
+        return round_points(min(Decimal(per_occurrence) * figure, maximum))
+    raise ValueError(f"Not a computed kind: {kind}")
+
+
 # --- Input ------------------------------------------------------------------------------
 
 
 class ScoreInputError(ValueError):
     """`code` says what is wrong: not_a_number, too_large, too_many_decimals, above_max, below_zero,
-    below_bound, above_zero."""
+    below_bound, above_zero; for a reported figure also figure_below_zero, not_whole, not_pass_fail."""
 
     def __init__(self, code, limit=None):
         super().__init__(code)
@@ -204,3 +242,62 @@ def check_score(value: Decimal, kind: str, max_points: Decimal | None) -> None:
         raise ScoreInputError("below_zero")
     if max_points is not None and value > max_points:
         raise ScoreInputError("above_max", max_points)
+
+
+# --- Peer scoring ---------------------------------------------------------------------------
+
+PEER_MEAN, PEER_TRIMMED_MEAN, PEER_MEDIAN = "mean", "trimmed_mean", "median"
+
+
+def aggregate_peer(values, rule) -> Decimal:
+    """The agreed score of one criterion from its cross-scores (chấm chéo), by the year's rule.
+
+    - ``mean``: the mean of every cross-score;
+    - ``trimmed_mean``: the mean without one highest and one lowest score; with fewer than 3
+      scores nothing can be left out, so it falls back to the plain mean;
+    - ``median``: the middle score, or the mean of the two middle ones.
+
+    The result is rounded to 2 decimals, halves up (`round_points`), so it is the same on every
+    database and on every run. An empty list has no agreed score: ValueError.
+    """
+    ordered = sorted(Decimal(v) for v in values)
+    if not ordered:
+        raise ValueError("No cross-score to aggregate.")
+    if rule == PEER_MEAN:
+        kept = ordered
+    elif rule == PEER_TRIMMED_MEAN:
+        kept = ordered[1:-1] if len(ordered) >= 3 else ordered
+    elif rule == PEER_MEDIAN:
+        middle = len(ordered) // 2
+        kept = ordered[middle : middle + 1] if len(ordered) % 2 else ordered[middle - 1 : middle + 1]
+    else:
+        raise ValueError(f"Unknown aggregation rule: {rule}")
+    return round_points(sum(kept, ZERO) / len(kept))
+
+
+def peer_spread(values) -> Decimal:
+    """The highest cross-score minus the lowest (0 for one score or none)."""
+    ordered = [Decimal(v) for v in values]
+    return (max(ordered) - min(ordered)) if ordered else ZERO
+
+
+def peer_spread_flagged(values, limit) -> bool:
+    """Flagged for the preparatory meeting: the spread is strictly over the limit (no limit: never)."""
+    return limit is not None and peer_spread(values) > Decimal(limit)
+
+
+def parse_figure(text) -> Decimal | None:
+    """A reported figure as typed ("43,5"); empty means not reported. Larger than a score may be."""
+    if text is None or (not isinstance(text, (int, Decimal)) and str(text).strip() == ""):
+        return None
+    try:
+        value = Decimal(text) if isinstance(text, (int, Decimal)) else decimal_from_text(text)
+    except ValueError as error:
+        raise ScoreInputError("not_a_number") from error
+    if not value.is_finite():
+        raise ScoreInputError("not_a_number")
+    if abs(value) >= FIGURE_LARGEST:
+        raise ScoreInputError("figure_too_large")
+    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise ScoreInputError("too_many_decimals")
+    return value.quantize(CENT)
