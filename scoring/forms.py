@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.uploads import ALLOWED
 
+from .enums import COMPUTED_KINDS
 from .models import NOTE_MAX_LENGTH, Criterion, Section
-from .services import parse_and_check
+from .services import parse_and_check, parse_figure_and_score
 
 ACCEPT = ",".join(f".{ext}" for ext in ALLOWED)
 
@@ -24,6 +25,9 @@ class ScoreField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.criterion.kind in COMPUTED_KINDS:
+            # the figure the province reports: the service computes the self-score from it
+            return parse_figure_and_score(self.criterion, value)[1]
         return parse_and_check(self.criterion, value)
 
 
@@ -118,7 +122,22 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["section", "parent", "code", "title", "guidance", "kind", "max_points", "evidence_required", "order"]
+        fields = [
+            "section",
+            "parent",
+            "code",
+            "title",
+            "guidance",
+            "kind",
+            "max_points",
+            "unit",
+            "target_value",
+            "floor_value",
+            "points_per_occurrence",
+            "evidence_required",
+            "order",
+        ]
+        localized_fields = ["target_value", "floor_value", "points_per_occurrence"]
         widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, emulation_year, **kwargs):

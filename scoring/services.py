@@ -15,7 +15,7 @@ from common.history import set_change_reason
 from common.uploads import check_evidence_count, inspect_upload
 
 from . import calculations, selectors
-from .enums import ScorecardStatus
+from .enums import COMPUTED_KINDS, ScorecardStatus
 from .models import NOTE_MAX_LENGTH, Criterion, Evidence, Score, Scoreboard, Scorecard, Section
 
 
@@ -47,6 +47,37 @@ def parse_and_check(criterion, text):
     except calculations.ScoreInputError as error:
         raise ValidationError(score_error_message(error)) from error
     return value
+
+
+def figure_error_message(error: calculations.ScoreInputError) -> str:
+    return {
+        "not_a_number": _("Enter a number, for example 43,5."),
+        "too_many_decimals": _("Use at most two decimals."),
+        "figure_too_large": _("This figure is far too large."),
+        "figure_below_zero": _("The figure cannot be below 0."),
+        "not_whole": _("Enter a whole number of occurrences, for example 3."),
+        "not_pass_fail": _("Enter 1 for passed or 0 for not passed."),
+    }[error.code]
+
+
+def parse_figure_and_score(criterion, text):
+    """(reported figure, computed score) of a computed criterion's typed figure, both None when
+    empty; or a ValidationError with the Vietnamese message."""
+    try:
+        figure = calculations.parse_figure(text)
+        if figure is None:
+            return None, None
+        score = calculations.computed_score(
+            criterion.kind,
+            figure,
+            max_points=criterion.max_points,
+            target=criterion.target_value,
+            floor=criterion.floor_value,
+            per_occurrence=criterion.points_per_occurrence,
+        )
+    except calculations.ScoreInputError as error:
+        raise ValidationError(figure_error_message(error)) from error
+    return figure, score
 
 
 def _ensure_scoring_open(emulation_year):
@@ -104,6 +135,8 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
     """Save the self-scores and notes typed by the province's staff.
 
     `entries`: {criterion id: (typed score, note)}; `files`: {criterion id: [uploaded files]}.
+    For a computed criterion (`COMPUTED_KINDS`) the typed text is the reported figure: it is
+    kept as `reported_value` and the self-score is computed from it.
     Every value is checked first; if any is refused, nothing is saved and the
     ValidationError maps "score_<id>" / "evidence_<id>" to its message.
     """
@@ -125,7 +158,11 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
                 % {"limit": NOTE_MAX_LENGTH, "length": len(note)}
             ]
         try:
-            values[criterion_id] = (parse_and_check(criterion, typed), note)
+            if criterion.kind in COMPUTED_KINDS:
+                figure, value = parse_figure_and_score(criterion, typed)
+            else:
+                figure, value = None, parse_and_check(criterion, typed)
+            values[criterion_id] = (value, note, figure)
         except ValidationError as error:
             errors[f"score_{criterion_id}"] = error.messages
     inspected = {}
@@ -151,16 +188,18 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
 
     existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=current)}
     created, changed = [], []
-    for criterion_id, (value, note) in values.items():
+    for criterion_id, (value, note, figure) in values.items():
         score = existing.get(criterion_id)
         if score is None:
             if value is None and not note:
                 continue
-            score = Score(scorecard=current, criterion_id=criterion_id, self_score=value, note=note)
+            score = Score(
+                scorecard=current, criterion_id=criterion_id, self_score=value, note=note, reported_value=figure
+            )
             created.append(score)
             existing[criterion_id] = score
-        elif score.self_score != value or score.note != note:
-            score.self_score, score.note = value, note
+        elif score.self_score != value or score.note != note or score.reported_value != figure:
+            score.self_score, score.note, score.reported_value = value, note, figure
             changed.append(score)
     # In bulk, with one history row per change (a scorecard has 100+ criteria).
     reason = _("Self-score saved")
@@ -175,7 +214,11 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
         )
     if changed:
         bulk_update_with_history(
-            changed, Score, ["self_score", "note"], default_user=history_user, default_change_reason=reason
+            changed,
+            Score,
+            ["self_score", "note", "reported_value"],
+            default_user=history_user,
+            default_change_reason=reason,
         )
     for criterion_id, items in inspected.items():
         score = existing.get(criterion_id)
@@ -635,6 +678,30 @@ def _check_parent(criterion, parent):
         )
 
 
+def _check_computed_kind(criterion, has_children):
+    """The settings of a computed criterion, each refused next to its field; the settings of
+    other kinds are emptied so that a changed kind leaves nothing stale behind."""
+    if criterion.kind in COMPUTED_KINDS and has_children:
+        raise ValidationError({"kind": _("A criterion with sub-criteria adds them up: it cannot be computed.")})
+    errors = {}
+    if criterion.kind == calculations.TARGET:
+        if criterion.target_value is None or criterion.target_value <= 0:
+            errors["target_value"] = _("Give the target, above 0.")
+        elif criterion.floor_value is not None and not (0 <= criterion.floor_value < criterion.target_value):
+            errors["floor_value"] = _("The floor is 0 or more and below the target.")
+    else:
+        criterion.target_value = criterion.floor_value = None
+    if criterion.kind == calculations.OCCURRENCE:
+        if criterion.points_per_occurrence is None or criterion.points_per_occurrence <= 0:
+            errors["points_per_occurrence"] = _("Give the points of one occurrence, above 0.")
+    else:
+        criterion.points_per_occurrence = None
+    if criterion.kind not in COMPUTED_KINDS:
+        criterion.unit = ""
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def criterion_save(*, criterion, user=None, reason=""):
     """Create or change a criterion. A criterion with sub-criteria carries no maximum of its own."""
@@ -654,6 +721,7 @@ def criterion_save(*, criterion, user=None, reason=""):
                 }
             )
     has_children = criterion.pk is not None and criterion.children.exists()
+    _check_computed_kind(criterion, has_children)
     if not has_children and criterion.max_points is None:
         raise ValidationError({"max_points": _("Give the maximum (or, for a deduction, its negative bound).")})
     if has_children:
@@ -720,6 +788,10 @@ def criteria_copy_from_previous(*, emulation_year, user=None):
                 kind=c.kind,
                 max_points=c.max_points,
                 evidence_required=c.evidence_required,
+                unit=c.unit,
+                target_value=c.target_value,
+                floor_value=c.floor_value,
+                points_per_occurrence=c.points_per_occurrence,
                 order=c.order,
             )
             set_change_reason(new, _("Copied from %(year)s") % {"year": previous.year}, user)

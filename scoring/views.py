@@ -17,6 +17,7 @@ from common.uploads import max_bytes
 from . import selectors, services
 from .charts import PHONE as PHONE_CHART
 from .charts import bar_chart
+from .enums import COMPUTED_KINDS
 from .forms import CriterionForm, CrossCheckForm, ReturnForm, ScorecardForm, SectionForm
 from .models import Criterion, Section
 
@@ -296,7 +297,10 @@ class ScorecardView(ScorecardMixin, TemplateView):
         initial = {"version": self.scorecard.version}
         for c in leaves:
             score = scores.get(c.pk)
-            if score and score.self_score is not None:
+            if score and c.kind in COMPUTED_KINDS:  # the province types the figure
+                if score.reported_value is not None:
+                    initial[f"score_{c.pk}"] = number_format(score.reported_value, 2)
+            elif score and score.self_score is not None:
                 initial[f"score_{c.pk}"] = number_format(score.self_score, 2)
             if score:
                 initial[f"note_{c.pk}"] = score.note

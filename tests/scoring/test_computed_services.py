@@ -1,0 +1,87 @@
+"""A computed criterion: the province reports the figure, the self-score follows from it."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from scoring import services
+from scoring.models import Criterion, Score
+from tests.scoring.test_services import card, leaves
+
+
+def make_target(year, code="A1", *, target="40", floor="20", maximum=None):
+    criterion = Criterion.objects.get(section__emulation_year__year=year, code=code)
+    criterion.kind, criterion.unit = "target", "%"
+    criterion.target_value, criterion.floor_value = D(target), D(floor) if floor else None
+    if maximum:
+        criterion.max_points = D(maximum)
+    criterion.save()
+    return criterion
+
+
+def test_the_figure_is_kept_and_the_score_computed(scoring_demo, demo_user):
+    criterion = make_target(2015)
+    scorecard = card(2015, "06")
+    maximum = criterion.max_points
+    services.scorecard_save_self(
+        scorecard=scorecard, user=demo_user("backan"), version=scorecard.version, entries={criterion.pk: ("43,5", "")}
+    )
+    score = Score.objects.get(scorecard=scorecard, criterion=criterion)
+    assert (score.reported_value, score.self_score) == (D("43.50"), maximum)
+    scorecard.refresh_from_db()
+    services.scorecard_save_self(
+        scorecard=scorecard, user=demo_user("backan"), version=scorecard.version, entries={criterion.pk: ("30", "")}
+    )
+    score.refresh_from_db()
+    assert score.reported_value == D("30.00")
+    assert score.self_score == services.calculations.round_points(maximum * 30 / 40)
+
+
+@pytest.mark.parametrize("typed", ["-5", "abc", "1,234"])
+def test_a_bad_figure_is_refused_and_nothing_saved(scoring_demo, demo_user, typed):
+    criterion = make_target(2015)
+    scorecard = card(2015, "06")
+    a2 = leaves(2015)["A2"]
+    before = list(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "reported_value"))
+    with pytest.raises(ValidationError) as caught:
+        services.scorecard_save_self(
+            scorecard=scorecard,
+            user=demo_user("backan"),
+            version=scorecard.version,
+            entries={criterion.pk: (typed, ""), a2.pk: ("1", "")},
+        )
+    assert f"score_{criterion.pk}" in caught.value.message_dict
+    after = list(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "reported_value"))
+    assert before == after
+
+
+def test_occurrence_count_must_be_whole(scoring_demo, demo_user):
+    criterion = Criterion.objects.get(section__emulation_year__year=2015, code="A2")
+    criterion.kind, criterion.points_per_occurrence = "occurrence", D("1")
+    criterion.save()
+    scorecard = card(2015, "06")
+    with pytest.raises(ValidationError) as caught:
+        services.scorecard_save_self(
+            scorecard=scorecard,
+            user=demo_user("backan"),
+            version=scorecard.version,
+            entries={criterion.pk: ("2,5", "")},
+        )
+    assert caught.value.message_dict[f"score_{criterion.pk}"]
+
+
+def test_criterion_save_refuses_a_target_without_target(scoring_demo):
+    criterion = Criterion.objects.get(section__emulation_year__year=2015, code="A1")
+    criterion.kind = "target"
+    with pytest.raises(ValidationError) as caught:
+        services.criterion_save(criterion=criterion)
+    assert "target_value" in caught.value.message_dict
+    criterion.target_value, criterion.floor_value = D("40"), D("50")
+    with pytest.raises(ValidationError) as caught:
+        services.criterion_save(criterion=criterion)
+    assert "floor_value" in caught.value.message_dict
+    criterion.floor_value = D("20")
+    services.criterion_save(criterion=criterion)
+    criterion.refresh_from_db()
+    assert criterion.kind == "target" and criterion.target_value == D("40")
