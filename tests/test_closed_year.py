@@ -19,7 +19,8 @@ from covenants.models import Signatory
 from provinces.models import Province
 from reports import services as reports
 from scoring import services as scoring
-from scoring.models import Criterion, Evidence, Scorecard, Section
+from scoring import services_peer
+from scoring.models import Criterion, Evidence, PeerReview, Scorecard, Section
 from tests.archive.test_backup import every_row
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -30,6 +31,8 @@ NOT_YEAR_WRITES = {
     "year_ensure_open",
     "score_error_message",
     "parse_and_check",
+    "parse_figure_and_score",
+    "figure_error_message",
     "scorecard_missing",
     "scorecard_missing_items",
     "scoreboard_lock_blockers",
@@ -51,6 +54,7 @@ NOT_YEAR_WRITES = {
     "render_html",
     "render_pdf_document",
     "latest_issued",
+    "peer_scores_visible_to",
     # another year, or the whole site
     "emulation_year_open",
     "emulation_year_open_with_term",
@@ -230,9 +234,25 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
         "screen_link_renew": lambda: awards_checkin.screen_link_renew(meeting=meeting, user=chair),
         "checkin_codes_issue": lambda: awards_checkin.checkin_codes_issue(meeting=meeting, user=chair),
         "checkin": lambda: awards_checkin.checkin(code=closed_code),
+        "peer_pairs_assign": lambda: services_peer.peer_pairs_assign(
+            emulation_year=year, user=chair, pairs=[(own_card.province_id, card)]
+        ),
+        "peer_review_get_or_create": lambda: services_peer.peer_review_get_or_create(scorecard=card, user=chair),
+        "peer_review_save": lambda: services_peer.peer_review_save(
+            review=PeerReview(scorecard=card, scorer_id=own_card.province_id), user=chair, version=0, entries={}
+        ),
+        "peer_review_submit": lambda: services_peer.peer_review_submit(
+            review=PeerReview(scorecard=card, scorer_id=own_card.province_id), user=chair
+        ),
+        "peer_aggregate": lambda: services_peer.peer_aggregate(scorecard=card, user=chair),
     }
     writers = (
-        set().union(*(public_functions(m) for m in (cluster, scoring, covenants, awards, awards_checkin, reports)))
+        set().union(
+            *(
+                public_functions(m)
+                for m in (cluster, scoring, services_peer, covenants, awards, awards_checkin, reports)
+            )
+        )
         - NOT_YEAR_WRITES
     )
     assert writers == set(attempts), "every service that writes is tried here (or listed in NOT_YEAR_WRITES)"

@@ -1,0 +1,263 @@
+"""Cross-scoring (chấm chéo, domain §11): the only writer of `PeerReview` and `PeerScore`, and of
+the agreed scores that come out of them (`Score.agreed_source` = peer).
+
+Each public function is one transaction; a refused change raises ValidationError (Vietnamese
+message) and leaves the stored data as it was. Permissions are checked here, not in the views.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cluster import selectors as cluster_selectors
+from cluster.enums import PeerAssignment, ScoringMode
+from common.history import set_change_reason
+
+from . import calculations
+from .enums import AgreedSource, ScorecardStatus
+from .models import NOTE_MAX_LENGTH, PeerReview, PeerScore, Score, Scorecard
+from .services import ConcurrentEditError, _ensure_scoring_open, _leaf_criteria, parse_and_check
+
+SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED)
+
+
+def _rule_set(emulation_year):
+    return emulation_year.rule_set
+
+
+def _ensure_peer_mode(emulation_year):
+    if _rule_set(emulation_year).scoring_mode not in (ScoringMode.PEER, ScoringMode.BOTH):
+        raise ValidationError(
+            _("The members do not cross-score each other in %(year)s.") % {"year": emulation_year.year}
+        )
+
+
+def _ensure_chair(emulation_year, user):
+    if not (
+        user is not None
+        and (user.is_superuser or cluster_selectors.chair_province_id(emulation_year) == user.province_id)
+    ):
+        raise ValidationError(_("Only the chair of the year can do this."))
+
+
+def _ensure_may_score(scorecard, user):
+    """The scorer is a member's staff, never the scored province's; the scorecard is submitted;
+    in pairs mode only an assigned pair."""
+    if user is None or user.province_id is None:
+        raise ValidationError(_("Only the staff of a member province cross-score."))
+    if user.province_id == scorecard.province_id:
+        raise ValidationError(_("Nobody cross-scores their own province's scorecard."))
+    year = scorecard.emulation_year
+    if user.province_id not in cluster_selectors.member_province_ids(year):
+        raise ValidationError(_("Only the staff of a member province cross-score."))
+    if scorecard.status not in SUBMITTED:
+        raise ValidationError(_("This scorecard has not been submitted: it cannot be cross-scored yet."))
+    if (
+        _rule_set(year).peer_assignment == PeerAssignment.PAIRS
+        and not PeerReview.objects.filter(scorecard=scorecard, scorer_id=user.province_id).exists()
+    ):
+        raise ValidationError(_("The chair has not asked your province to cross-score this scorecard."))
+
+
+@transaction.atomic
+def peer_pairs_assign(*, emulation_year, user, pairs):
+    """The chair assigns who scores whom (pairs mode): `pairs` [(scorer province id, scorecard)].
+    Pairs already started are kept; a pair naming the scorecard's own province is refused."""
+    _ensure_scoring_open(emulation_year)
+    _ensure_peer_mode(emulation_year)
+    _ensure_chair(emulation_year, user)
+    members = cluster_selectors.member_province_ids(emulation_year)
+    created = []
+    for scorer_id, scorecard in pairs:
+        if scorecard.emulation_year_id != emulation_year.pk or scorer_id not in members:
+            raise ValidationError(_("A pair names a province or a scorecard outside the year."))
+        if scorer_id == scorecard.province_id:
+            raise ValidationError(_("Nobody cross-scores their own province's scorecard."))
+        review, is_new = PeerReview.objects.get_or_create(scorecard=scorecard, scorer_id=scorer_id)
+        if is_new:
+            created.append(review)
+    return created
+
+
+@transaction.atomic
+def peer_review_get_or_create(*, scorecard, user):
+    """The scorer's review of a scorecard (created when it starts, in the all-others mode)."""
+    scorecard = Scorecard.objects.select_related("emulation_year__rule_set").get(pk=scorecard.pk)
+    _ensure_scoring_open(scorecard.emulation_year)
+    _ensure_peer_mode(scorecard.emulation_year)
+    _ensure_may_score(scorecard, user)
+    review, _created = PeerReview.objects.get_or_create(scorecard=scorecard, scorer_id=user.province_id)
+    return review
+
+
+def _lock_review(review, version):
+    current = (
+        PeerReview.objects.select_for_update().select_related("scorecard__emulation_year__rule_set").get(pk=review.pk)
+    )
+    if version is not None and current.version != version:
+        raise ConcurrentEditError(
+            _("Somebody else saved this cross-scoring while you were editing it: check the values and save again.")
+        )
+    return current
+
+
+@transaction.atomic
+def peer_review_save(*, review, user, version, entries):
+    """Save cross-scores: `entries` {criterion id: (typed value, reason)}. Each value is checked
+    against the criterion's range; a reason is required wherever it differs from the self-score.
+    All or nothing: a refused entry saves none (errors keyed "peer_<id>" / "reason_<id>")."""
+    _ensure_scoring_open(review.scorecard.emulation_year)
+    current = _lock_review(review, version)
+    scorecard = current.scorecard
+    _ensure_peer_mode(scorecard.emulation_year)
+    _ensure_may_score(scorecard, user)
+    if user.province_id != current.scorer_id:
+        raise ValidationError(_("This cross-scoring belongs to another province."))
+    if current.submitted_at:
+        raise ValidationError(_("This cross-scoring has been submitted: it can no longer change."))
+    leaves = _leaf_criteria(scorecard.emulation_year)
+    scores = {s.criterion_id: s for s in Score.objects.filter(scorecard=scorecard)}
+    errors, values = {}, {}
+    for criterion_id, (typed, reason) in entries.items():
+        criterion = leaves.get(criterion_id)
+        if criterion is None:
+            errors["__all__"] = [_("A criterion of this form no longer exists. Reload the page.")]
+            continue
+        try:
+            value = parse_and_check(criterion, typed)
+        except ValidationError as error:
+            errors[f"peer_{criterion_id}"] = error.messages
+            continue
+        reason = (reason or "").strip()
+        if len(reason) > NOTE_MAX_LENGTH:
+            errors[f"reason_{criterion_id}"] = [
+                _("A reason holds at most %(limit)s characters.") % {"limit": NOTE_MAX_LENGTH}
+            ]
+            continue
+        own = scores.get(criterion_id)
+        if value is not None and value != (own.self_score if own else None) and not reason:
+            errors[f"reason_{criterion_id}"] = [_("Give the reason for a score that differs from the self-score.")]
+            continue
+        values[criterion_id] = (value, reason)
+    if errors:
+        raise ValidationError(errors)
+    existing = {p.score.criterion_id: p for p in PeerScore.objects.filter(review=current).select_related("score")}
+    for criterion_id, (value, reason) in values.items():
+        peer = existing.get(criterion_id)
+        if peer is None:
+            score = scores.get(criterion_id) or Score.objects.create(scorecard=scorecard, criterion_id=criterion_id)
+            peer = PeerScore(review=current, score=score)
+        elif peer.value == value and peer.reason == reason:
+            continue
+        peer.value, peer.reason = value, reason
+        set_change_reason(peer, _("Cross-score saved"), user)
+        peer.save()
+    current.version += 1
+    current.save(update_fields=["version"])
+    return current
+
+
+@transaction.atomic
+def peer_review_submit(*, review, user):
+    """The scorer submits its cross-scoring: every leaf criterion must have a value."""
+    _ensure_scoring_open(review.scorecard.emulation_year)
+    current = _lock_review(review, None)
+    scorecard = current.scorecard
+    _ensure_may_score(scorecard, user)
+    if user.province_id != current.scorer_id:
+        raise ValidationError(_("This cross-scoring belongs to another province."))
+    if current.submitted_at:
+        raise ValidationError(_("This cross-scoring has already been submitted."))
+    leaves = _leaf_criteria(scorecard.emulation_year)
+    done = set(
+        PeerScore.objects.filter(review=current, value__isnull=False).values_list("score__criterion_id", flat=True)
+    )
+    missing = [leaves[c].code for c in leaves if c not in done]
+    if missing:
+        raise ValidationError(
+            _("Cross-score every criterion first; missing: %(codes)s.") % {"codes": ", ".join(missing)}
+        )
+    current.submitted_at, current.submitted_by = timezone.now(), user
+    current.version += 1
+    set_change_reason(current, _("Cross-scoring submitted"), user)
+    current.save(update_fields=["submitted_at", "submitted_by", "version"])
+    return current
+
+
+@transaction.atomic
+def peer_aggregate(*, scorecard, user):
+    """The agreed score of each criterion of one scorecard from its submitted cross-scores, by
+    the year's rule (`calculations.aggregate_peer`); flags a spread over the year's limit.
+    Idempotent: running it twice writes the same values. Returns the number of criteria set."""
+    scorecard = Scorecard.objects.select_for_update().select_related("emulation_year__rule_set").get(pk=scorecard.pk)
+    year = scorecard.emulation_year
+    _ensure_scoring_open(year)
+    _ensure_peer_mode(year)
+    _ensure_chair(year, user)
+    if scorecard.status not in SUBMITTED:
+        raise ValidationError(_("This scorecard has not been submitted: it cannot be cross-scored yet."))
+    rule = _rule_set(year)
+    by_score = {}
+    for peer in PeerScore.objects.filter(
+        review__scorecard=scorecard, review__submitted_at__isnull=False, value__isnull=False
+    ):
+        by_score.setdefault(peer.score_id, []).append(peer.value)
+    if not by_score:
+        raise ValidationError(_("No member has submitted a cross-scoring of this scorecard yet."))
+    label = {
+        "mean": _("Mean of the cross-scores of %(count)s members"),
+        "trimmed_mean": _("Mean of the cross-scores of %(count)s members without the highest and the lowest"),
+        "median": _("Median of the cross-scores of %(count)s members"),
+    }[rule.peer_aggregation]
+    count = 0
+    for score in Score.objects.filter(pk__in=list(by_score)):
+        values = by_score[score.pk]
+        agreed = calculations.aggregate_peer(values, rule.peer_aggregation)
+        reason = label % {"count": len(values)} if agreed != score.self_score else ""
+        flagged = calculations.peer_spread_flagged(values, rule.peer_spread_limit)
+        if (score.agreed_score, score.agreed_reason, score.agreed_source, score.peer_spread_flagged) == (
+            agreed,
+            reason,
+            AgreedSource.PEER,
+            flagged,
+        ):
+            count += 1
+            continue
+        score.agreed_score, score.agreed_reason = agreed, reason
+        score.agreed_source, score.peer_spread_flagged = AgreedSource.PEER, flagged
+        score.explanation_read_at, score.explanation_read_by = None, None
+        set_change_reason(score, _("Agreed from the cross-scoring"), user)
+        score.save()
+        count += 1
+    leaves = _leaf_criteria(year)
+    agreed_ids = set(
+        Score.objects.filter(scorecard=scorecard, agreed_score__isnull=False).values_list("criterion_id", flat=True)
+    )
+    if rule.scoring_mode == ScoringMode.PEER and all(c in agreed_ids for c in leaves):
+        scorecard.status = ScorecardStatus.AGREED
+    scorecard.version += 1
+    scorecard.save(update_fields=["status", "version"])
+    return count
+
+
+# --- Reads --------------------------------------------------------------------------------
+
+
+def peer_scores_visible_to(scorecard, user):
+    """The cross-scores of a scorecard a user may read: nothing until the user's province has
+    submitted its own cross-scoring of it ("see others after your own"); the chair, an admin
+    and the scored province (for its explanations) see the submitted ones."""
+    submitted = PeerScore.objects.filter(
+        review__scorecard=scorecard, review__submitted_at__isnull=False
+    ).select_related("review__scorer", "score__criterion")
+    if user is None or not user.is_authenticated:
+        return PeerScore.objects.none()
+    year = scorecard.emulation_year
+    if user.is_superuser or user.province_id in (scorecard.province_id, cluster_selectors.chair_province_id(year)):
+        return submitted
+    if PeerReview.objects.filter(scorecard=scorecard, scorer_id=user.province_id, submitted_at__isnull=False).exists():
+        return submitted
+    return PeerScore.objects.filter(review__scorecard=scorecard, review__scorer_id=user.province_id).select_related(
+        "review__scorer", "score__criterion"
+    )
