@@ -85,3 +85,22 @@ def test_criterion_save_refuses_a_target_without_target(scoring_demo):
     services.criterion_save(criterion=criterion)
     criterion.refresh_from_db()
     assert criterion.kind == "target" and criterion.target_value == D("40")
+
+
+def test_the_scorecard_page_asks_for_the_figure_and_shows_the_computed_score(scoring_demo, demo_user, client):
+    from django.urls import reverse
+
+    criterion = make_target(2015)
+    scorecard = card(2015, "06")
+    client.force_login(demo_user("backan"))
+    url = reverse("scoring:scorecard", args=[scorecard.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="figure-help"' in page and "40" in page
+    response = client.post(url, {"version": scorecard.version, f"score_{criterion.pk}": "-3", "save": "1"})
+    assert f"score_{criterion.pk}_error" in response.content.decode()
+    assert not Score.objects.filter(scorecard=scorecard, criterion=criterion, reported_value__isnull=False).exists()
+    client.post(url, {"version": scorecard.version, f"score_{criterion.pk}": "43,5", "save": "1"})
+    score = Score.objects.get(scorecard=scorecard, criterion=criterion)
+    assert score.reported_value == D("43.50") and score.self_score == criterion.max_points
+    page = client.get(url).content.decode()
+    assert 'data-testid="computed-score"' in page and 'value="43,50"' in page
