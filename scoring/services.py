@@ -15,7 +15,7 @@ from common.history import set_change_reason
 from common.uploads import check_evidence_count, inspect_upload
 
 from . import calculations, selectors
-from .enums import COMPUTED_KINDS, ScorecardStatus
+from .enums import COMPUTED_KINDS, AgreedSource, ScorecardStatus
 from .models import NOTE_MAX_LENGTH, Criterion, Evidence, Score, Scoreboard, Scorecard, Section
 
 
@@ -391,6 +391,46 @@ def scorecard_return(*, scorecard, user, reason):
     return current
 
 
+def _store_agreed(current, user, leaves, existing, values):
+    """Write the agreed scores that differ from what is stored, in bulk with one history row each
+    (a scorecard has 100–500 criteria): the scores whose value or reason changed, returned, and
+    those only confirmed by the appraiser now (their source becomes the appraisal)."""
+    history_user = user if getattr(user, "pk", None) else None
+    created, updated, changed = [], [], []
+    for criterion_id, (value, reason) in values.items():
+        source = AgreedSource.APPRAISAL if value is not None else ""
+        score = existing.get(criterion_id)
+        if score is None:
+            score = Score(scorecard=current, criterion=leaves[criterion_id])
+        elif score.agreed_score == value and score.agreed_reason == reason:
+            if score.agreed_source != source:  # confirmed by the appraiser: the appraisal's now
+                score.agreed_source = source
+                set_change_reason(score, reason or _("Agreed as self-scored"), user)
+                updated.append(score)
+            continue
+        score.agreed_score, score.agreed_reason, score.agreed_source = value, reason, source
+        score.explanation_read_at, score.explanation_read_by = None, None  # a new reason: read the answer again
+        set_change_reason(score, reason or _("Agreed as self-scored"), user)
+        (updated if score.pk else created).append(score)
+        existing[criterion_id] = score
+        changed.append(score)
+    if created:
+        stored = bulk_create_with_history(created, Score, default_user=history_user)
+        if stored and stored[0].pk is None:  # pragma: no cover - a database that returns no ids
+            wanted = Score.objects.filter(scorecard=current, criterion_id__in=[s.criterion_id for s in created])
+            ids = dict(wanted.values_list("criterion_id", "pk"))
+            for score in created:
+                score.pk = ids[score.criterion_id]
+    if updated:
+        bulk_update_with_history(
+            updated,
+            Score,
+            ["agreed_score", "agreed_reason", "agreed_source", "explanation_read_at", "explanation_read_by"],
+            default_user=history_user,
+        )
+    return changed
+
+
 @transaction.atomic
 def scorecard_save_agreed(*, scorecard, user, version, entries):
     """The chair's cross-check: `entries` {criterion id: (typed agreed score, reason)}.
@@ -405,6 +445,9 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         raise ValidationError(_("Only a submitted scorecard can be cross-checked."))
     leaves = _leaf_criteria(current.emulation_year)
     existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=current)}
+    for score in existing.values():  # the notifications name each score's criterion: no query per score
+        if score.criterion_id in leaves:
+            score.criterion = leaves[score.criterion_id]
     errors, values = {}, {}
     for criterion_id, (typed, reason) in entries.items():
         criterion = leaves.get(criterion_id)
@@ -425,17 +468,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         values[criterion_id] = (value, reason if value != self_score else reason)
     if errors:
         raise ValidationError(errors)
-    changed = []
-    for criterion_id, (value, reason) in values.items():
-        score = existing.get(criterion_id) or Score(scorecard=current, criterion_id=criterion_id)
-        if score.pk and score.agreed_score == value and score.agreed_reason == reason:
-            continue
-        score.agreed_score, score.agreed_reason = value, reason
-        score.explanation_read_at, score.explanation_read_by = None, None  # a new reason: read the answer again
-        set_change_reason(score, reason or _("Agreed as self-scored"), user)
-        score.save()
-        existing[criterion_id] = score
-        changed.append(score)
+    changed = _store_agreed(current, user, leaves, existing, values)
     complete = all(
         existing.get(criterion_id) is not None and existing[criterion_id].agreed_score is not None
         for criterion_id in leaves

@@ -1,0 +1,85 @@
+"""The appraisal save reads and writes in bulk: its number of queries does not grow with the
+number of criteria, and every score it sets or confirms is marked as the appraisal's."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scoring import services
+from scoring.enums import AgreedSource, ScorecardStatus
+from scoring.models import Score, Scorecard
+from tests.scoring.builders import build_scored_year
+
+
+def _appraisal(members, criteria, year):
+    from tests.factories import UserFactory
+
+    _cluster, emulation_year = build_scored_year(members=members, criteria=criteria, year=year, prefix=f"q{year} ")
+    chair = emulation_year.memberships.get(role="chair").province
+    card = Scorecard.objects.filter(emulation_year=emulation_year).exclude(province=chair).order_by("pk").first()
+    Score.objects.filter(scorecard=card).update(agreed_score=None)
+    return card, UserFactory(province=chair)
+
+
+def _queries(service, **arguments):
+    with CaptureQueriesContext(connection) as ctx:
+        service(**arguments)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_appraisal_save_query_count_does_not_grow_with_the_criteria():
+    # Sizes under 49: SQLite splits an insert of history rows every ~49 rows (its limit of 999
+    # parameters); PostgreSQL writes them in one statement whatever the number.
+    counts = []
+    for size, criteria in enumerate((10, 40)):
+        card, user = _appraisal(3, criteria, 2040 + size)
+        scores = list(Score.objects.filter(scorecard=card).select_related("criterion").order_by("pk"))
+        # Every criterion agreed; the first three changed with a reason, at both sizes.
+        entries = {s.criterion_id: (str(s.self_score).replace(".", ","), "") for s in scores}
+        for s in scores[:3]:
+            other = Decimal("10") if s.self_score != Decimal("10") else Decimal("0")
+            entries[s.criterion_id] = (str(other), "Thiếu minh chứng")
+        count = _queries(
+            services.scorecard_save_agreed, scorecard=card, user=user, version=card.version, entries=entries
+        )
+        card.refresh_from_db()
+        assert card.status == ScorecardStatus.AGREED
+        assert not Score.objects.filter(scorecard=card).exclude(agreed_source=AgreedSource.APPRAISAL).exists()
+        assert Score.history.filter(scorecard_id=card.pk, history_type="~").count() == criteria
+        changed = Score.objects.filter(scorecard=card, agreed_reason="Thiếu minh chứng")
+        assert changed.count() == 3 and all(s.is_changed_with_reason for s in changed)
+        # Saving the same again writes nothing but the version.
+        card.refresh_from_db()
+        again = _queries(
+            services.scorecard_save_agreed, scorecard=card, user=user, version=card.version, entries=entries
+        )
+        assert Score.history.filter(scorecard_id=card.pk, history_type="~").count() == criteria
+        counts.append((count, again))
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_agree_unchanged_query_count_does_not_grow_with_the_criteria():
+    counts = []
+    for size, criteria in enumerate((10, 40)):
+        card, user = _appraisal(3, criteria, 2050 + size)
+        count = _queries(services.scorecard_agree_unchanged, scorecard=card, user=user, version=card.version)
+        card.refresh_from_db()
+        assert card.status == ScorecardStatus.AGREED
+        for score in Score.objects.filter(scorecard=card):
+            assert score.agreed_score == score.self_score and score.agreed_source == AgreedSource.APPRAISAL
+        counts.append(count)
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_a_confirmed_cross_score_becomes_the_appraisal_s():
+    card, user = _appraisal(3, 10, 2060)
+    score = Score.objects.filter(scorecard=card).order_by("pk").first()
+    Score.objects.filter(pk=score.pk).update(agreed_score=score.self_score, agreed_source=AgreedSource.PEER)
+    services.scorecard_agree_unchanged(scorecard=card, user=user, version=card.version)
+    score.refresh_from_db()
+    assert score.agreed_score == score.self_score and score.agreed_source == AgreedSource.APPRAISAL
