@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from common import workbooks
 
 from . import selectors, services
+from .enums import COMPUTED_KINDS
 from .models import NOTE_MAX_LENGTH
 
 TEMPLATE_MARKER = "cum-thi-dua:scorecard:v1"
@@ -27,9 +28,14 @@ SCORECARD_HEADERS = [
     "Ghi chú",
     "Điểm thống nhất",
     "Lý do",
+    "Đơn vị",
+    "Số liệu báo cáo",
 ]
-SCORECARD_WIDTHS = [12, 60, 11, 12, 40, 14, 40]
+SCORECARD_WIDTHS = [12, 60, 11, 12, 40, 14, 40, 10, 14]
 SCORE_COLUMN, NOTE_COLUMN = 4, 5  # 1-based, as in Excel: D and E
+#: A computed criterion (target, pass/fail, per occurrence): the province types the figure here (I)
+#: and the self-score follows from it.
+UNIT_COLUMN, FIGURE_COLUMN = 8, 9
 NUMBER_FORMAT = "0.00"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 2000
@@ -309,11 +315,16 @@ def _criterion_row(sheet, row, item, score):
             cell = sheet.cell(row=row, column=column)
             cell.font, cell.fill = BOLD, GROUP_FILL
         return
-    for column in (SCORE_COLUMN, NOTE_COLUMN):
+    computed = criterion.kind in COMPUTED_KINDS
+    for column in (FIGURE_COLUMN if computed else SCORE_COLUMN, NOTE_COLUMN):
         cell = sheet.cell(row=row, column=column)
         cell.fill, cell.protection = INPUT_FILL, Protection(locked=False)
+    if computed:
+        sheet.cell(row=row, column=UNIT_COLUMN, value=safe_text(criterion.unit))
     if score is None:
         return
+    if computed:
+        _number(sheet, row, FIGURE_COLUMN, score.reported_value)
     _number(sheet, row, SCORE_COLUMN, score.self_score)
     sheet.cell(row=row, column=NOTE_COLUMN, value=safe_text(score.note)).alignment = WRAP
     _number(sheet, row, 6, score.agreed_score)
@@ -359,13 +370,13 @@ def _check_template(workbook, scorecard):
             % {"province": unescape_text(str(meta.get("province"))), "year": meta.get("year")}
         )
     header_row = meta.get("header_row")
-    rows = workbooks.sheet_rows(workbook.worksheets[0], max_col=NOTE_COLUMN)
+    rows = workbooks.sheet_rows(workbook.worksheets[0], max_col=FIGURE_COLUMN)
     headers = (
         [cell.value for cell in rows[header_row - 1]]
         if isinstance(header_row, int) and 0 < header_row <= len(rows)
         else []
     )
-    if headers != SCORECARD_HEADERS[:NOTE_COLUMN] or len(rows) > header_row + MAX_IMPORT_ROWS:
+    if headers != SCORECARD_HEADERS[:FIGURE_COLUMN] or len(rows) > header_row + MAX_IMPORT_ROWS:
         raise ValidationError(
             _(
                 "The columns of the template have been changed. Download the template again and "
@@ -441,11 +452,17 @@ def parse_scorecard_workbook(scorecard, file):
             errors.append(_row_error(number, code, message % {"row": seen[item.criterion.pk]}))
             continue
         seen[item.criterion.pk] = number
+        if item.criterion.kind in COMPUTED_KINDS:  # the figure is read; the score cell is computed
+            score_cell = cells[FIGURE_COLUMN - 1]
+            typed = _cell_text(score_cell.value)
         if score_cell.data_type == "f":
             errors.append(_row_error(number, code, _("Type the score itself, not a formula.")))
             continue
         try:
-            value = services.parse_and_check(item.criterion, typed)
+            if item.criterion.kind in COMPUTED_KINDS:
+                value = services.parse_figure_and_score(item.criterion, typed)[0]
+            else:
+                value = services.parse_and_check(item.criterion, typed)
         except ValidationError as error:
             errors.extend(_row_error(number, code, message) for message in error.messages)
             continue

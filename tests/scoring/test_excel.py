@@ -124,6 +124,8 @@ def test_scorecard_template_is_marked_and_shows_the_draft(backan):
         "Ghi chú",
         "Điểm thống nhất",
         "Lý do",
+        "Đơn vị",
+        "Số liệu báo cáo",
     ]
     meta = workbook["meta"]
     assert meta.sheet_state == "veryHidden"
@@ -484,3 +486,27 @@ def test_formula_like_titles_are_written_as_text_in_the_scorecard_template(backa
     assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert sheet.cell(rows["A"], 2).value == "'" + HYPERLINK
     assert sheet.cell(rows["A1"], 2).value == "'+" + HYPERLINK[1:]
+
+
+def test_a_figure_is_exported_and_imported_and_the_score_computed(backan):
+    from scoring.models import Criterion
+
+    criterion = Criterion.objects.get(section__emulation_year__year=2015, code="A3")
+    criterion.kind, criterion.unit, criterion.target_value, criterion.floor_value = "target", "%", D("40"), D("20")
+    criterion.save()
+    scorecard = card(2015, "06")
+    workbook = export(backan, scorecard)
+    sheet = workbook.worksheets[0]
+    rows = rows_by_code(sheet)
+    assert sheet.cell(rows["A3"], 8).value == "%"
+    sheet.cell(rows["A3"], 9, "-4")  # refused, row by row
+    sheet.cell(rows["A2"], 4, "7,5")
+    response = backan.post(import_url(scorecard), {"file": upload(workbook)}, follow=True)
+    assert f"Dòng {rows['A3']}" in text(response) or f"Row {rows['A3']}" in text(response)
+    assert Score.objects.get(scorecard=scorecard, criterion__code="A2").self_score != D("7.5")
+    sheet.cell(rows["A3"], 9, "43,5")
+    backan.post(import_url(scorecard), {"file": upload(workbook)}, follow=True)
+    score = Score.objects.get(scorecard=scorecard, criterion=criterion)
+    assert (score.reported_value, score.self_score) == (D("43.50"), criterion.max_points)
+    again = export(backan, card(2015, "06")).worksheets[0]
+    assert again.cell(rows["A3"], 9).value == 43.5
