@@ -28,7 +28,7 @@ class RoundCount:
 
 @dataclass(frozen=True)
 class CountError:
-    """`code`: returned_above_issued, valid_invalid_mismatch, issued_above_present,
+    """`code`: returned_above_issued, valid_invalid_mismatch, issued_above_present, returned_above_present,
     votes_above_valid, total_above_capacity, negative, no_seat, no_candidate."""
 
     code: str
@@ -36,8 +36,11 @@ class CountError:
     params: dict = field(default_factory=dict)
 
 
-def check_counts(count: RoundCount, *, present: int) -> list:
-    """Every impossible thing in a count (empty when the count can be true)."""
+def check_counts(count: RoundCount, *, present: int, electronic: bool = False) -> list:
+    """Every impossible thing in a count (empty when the count can be true).
+
+    `electronic`: the ballots issued are one-time codes, which may be more than the
+    delegations present; the ballots returned (codes used) never are."""
     errors = []
     numbers = [count.issued, count.returned, count.valid, count.invalid, *count.votes.values()]
     if any(n is None or n < 0 for n in numbers):
@@ -55,7 +58,9 @@ def check_counts(count: RoundCount, *, present: int) -> list:
                 params={"valid": count.valid, "invalid": count.invalid, "returned": count.returned},
             )
         )
-    if count.issued > present:
+    if electronic and count.returned > present:
+        errors.append(CountError("returned_above_present", params={"returned": count.returned, "present": present}))
+    if not electronic and count.issued > present:
         errors.append(CountError("issued_above_present", params={"issued": count.issued, "present": present}))
     for candidate, votes in count.votes.items():
         if votes > count.valid:

@@ -18,7 +18,7 @@ from common.history import set_change_reason
 from scoring.models import Scorecard
 
 from . import ballot, selectors
-from .enums import PROPOSED_BY_THE_CLUSTER, CommitteeRole, NominationStatus, Outcome
+from .enums import PROPOSED_BY_THE_CLUSTER, BallotMethod, CommitteeRole, NominationStatus, Outcome
 from .models import (
     FLAG,
     AwardType,
@@ -582,6 +582,9 @@ def count_error_message(error, names):
             "Valid (%(valid)s) plus invalid (%(invalid)s) ballots must equal the %(returned)s returned."
         ),
         "issued_above_present": _("%(issued)s ballots issued is more than the %(present)s delegations present."),
+        "returned_above_present": _(
+            "%(returned)s ballots returned is more than the %(present)s delegations present."
+        ),
         "votes_above_valid": _("%(candidate)s has %(votes)s votes, more than the %(valid)s valid ballots."),
         "total_above_capacity": _(
             "%(total)s votes in all is more than %(valid)s valid ballots × %(seats)s seats = %(capacity)s."
@@ -624,6 +627,8 @@ def ballot_round_record(
     correction_reason="",
     expected_number=None,
     chair_choice=(),
+    method=BallotMethod.PAPER,
+    blank=0,
 ):
     """Record and confirm a round the vote-counting committee counted.
 
@@ -671,7 +676,9 @@ def ballot_round_record(
         issued=issued, returned=returned, valid=valid, invalid=invalid, votes=dict(votes), seats=max(seats, 1)
     )
     present = sum(1 for d in meeting.delegations.all() if d.present)
-    errors = ballot.check_counts(count, present=present)
+    errors = ballot.check_counts(count, present=present, electronic=method == BallotMethod.ELECTRONIC)
+    if not 0 <= (blank or 0) <= valid:
+        raise ValidationError(_("Blank ballots cannot be more than the valid ballots."))
     if seats < 1:
         raise ValidationError(_("The year's rule set allows no proposal of this award."))
     if errors:
@@ -722,6 +729,8 @@ def ballot_round_record(
         correction_reason=correction_reason,
         needs_new_round=outcome.needs_new_round,
         written_ballots=len(outcome.written.counted),
+        method=method,
+        blank=blank or 0,
         confirmed_at=timezone.now(),
         confirmed_by=user,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_screen
+from . import views, views_electronic, views_screen
 
 app_name = "awards"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("screen/<str:token>/", views_screen.screen, name="screen"),
     path("screen/<str:token>/state/", views_screen.screen_state, name="screen_state"),
     path("checkin/", views_screen.CheckinView.as_view(), name="checkin"),
+    path(f"{year}electronic/<slug:award>/", views_electronic.ElectronicBallotView.as_view(), name="electronic"),
+    path("vote/", views_electronic.VoteView.as_view(), name="vote"),
 ]
