@@ -104,3 +104,37 @@ def test_the_scorecard_page_asks_for_the_figure_and_shows_the_computed_score(sco
     assert score.reported_value == D("43.50") and score.self_score == criterion.max_points
     page = client.get(url).content.decode()
     assert 'data-testid="computed-score"' in page and 'value="43,50"' in page
+
+
+def test_the_criterion_form_sets_a_target_and_refuses_a_missing_one_next_to_the_field(scoring_demo, demo_user, client):
+    from django.urls import reverse
+
+    criterion = Criterion.objects.select_related("section__emulation_year__cluster").get(
+        section__emulation_year__year=2015, code="A1"
+    )
+    year = criterion.section.emulation_year
+    url = reverse("scoring:criterion_edit", args=[year.cluster.pk, year.year, criterion.pk])
+    from tests.factories import AdminFactory
+
+    client.force_login(AdminFactory())
+    data = {
+        "section": criterion.section_id,
+        "code": "A1",
+        "title": criterion.title,
+        "kind": "target",
+        "max_points": "10",
+        "unit": "%",
+        "target_value": "",
+        "order": 1,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "target_value" in response.context["form"].errors
+    data.update(target_value="40", floor_value="20")
+    client.post(url, data)
+    criterion.refresh_from_db()
+    assert (criterion.kind, criterion.unit, criterion.target_value, criterion.floor_value) == (
+        "target",
+        "%",
+        D("40"),
+        D("20"),
+    )
