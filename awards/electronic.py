@@ -201,8 +201,8 @@ def electronic_ballot_open(*, meeting, award_type, user=None):
     """Open an electronic round of this award for the round a paper count would record next:
     same blockers, number, seats and candidates. Refused while one is open."""
     meeting = ReviewMeeting.objects.select_for_update(of=("self",)).select_related("emulation_year").get(pk=meeting.pk)
-    _require_chair(meeting, user)
     cluster_services.year_ensure_open(meeting.emulation_year)
+    _require_chair(meeting, user)
     blockers = services.ballot_blockers(meeting)
     if blockers:
         raise ValidationError(blockers)
@@ -234,8 +234,8 @@ def ballot_codes_issue(*, ballot, count, user=None):
     the first time) and return them: only their digests are stored, the caller prints them
     once. `codes_issued` grows by `count` (the round's "ballots issued")."""
     eb = ElectronicBallot.objects.select_for_update().select_related("meeting__emulation_year").get(pk=ballot.pk)
-    _require_chair(eb.meeting, user)
     cluster_services.year_ensure_open(eb.meeting.emulation_year)
+    _require_chair(eb.meeting, user)
     if not eb.is_open:
         raise ValidationError(_("This ballot round is closed: the code can no longer vote."))
     present = _present(eb.meeting)
@@ -301,7 +301,12 @@ def electronic_ballot_close(*, ballot, user=None, chair_choice=()):
     """Close an open ballot and record its tally as the round's ballot-count record through
     `services.ballot_round_record` (same rules as a paper count). Refused, with the ballot
     still open, when the rules refuse the count or a tie needs the presiding chair's choice."""
-    eb = ElectronicBallot.objects.select_for_update().select_related("meeting", "award_type").get(pk=ballot.pk)
+    eb = (
+        ElectronicBallot.objects.select_for_update()
+        .select_related("meeting__emulation_year", "award_type")
+        .get(pk=ballot.pk)
+    )
+    cluster_services.year_ensure_open(eb.meeting.emulation_year)
     _require_chair(eb.meeting, user)
     if not eb.is_open:
         raise ValidationError(_("This electronic ballot is already closed."))
@@ -333,8 +338,8 @@ def electronic_ballot_cancel(*, ballot, reason, user=None):
     """Cancel an open ballot: it counts nothing (its votes are deleted, its codes can no longer
     vote) and the round may be opened again, on paper or electronically."""
     eb = ElectronicBallot.objects.select_for_update().select_related("meeting__emulation_year").get(pk=ballot.pk)
-    _require_chair(eb.meeting, user)
     cluster_services.year_ensure_open(eb.meeting.emulation_year)
+    _require_chair(eb.meeting, user)
     if not eb.is_open:
         raise ValidationError(_("This electronic ballot is already closed."))
     if not (reason or "").strip():

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from awards import checkin as awards_checkin
+from awards import electronic as awards_electronic
 from awards import services as awards
-from awards.models import AwardType, Nomination
+from awards.models import AwardType, BallotCode, ElectronicBallot, Nomination
 from cluster import presets
 from cluster import services as cluster
 from cluster.models import EmulationYear
@@ -41,6 +42,13 @@ NOT_YEAR_WRITES = {
     "count_error_message",
     "parse_people",
     "normalise_code",
+    "new_code",
+    "code_display",
+    "open_ballot",
+    "ballot_state",
+    "tally",
+    "ballot_for_code",
+    "award_type_by_code",
     "code_digest",
     "meeting_for_screen",
     "attendance_of",
@@ -148,6 +156,11 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
     meeting.delegations.filter(pk=meeting.delegations.first().pk).update(
         checkin_digest=awards_checkin.code_digest(closed_code)
     )
+    closed_ballot = ElectronicBallot.objects.create(
+        meeting=meeting, award_type=flag, number=9, seats=1, opened_at=meeting.starts_at, codes_issued=1
+    )
+    closed_ballot_code = "ABCDEFGHJKLMNPQR"
+    BallotCode.objects.create(ballot=closed_ballot, digest=awards_electronic.code_digest(closed_ballot_code))
     attempts = {
         "membership_replace": lambda: cluster.membership_replace(emulation_year=year, members=members[:-1]),
         "term_assign": lambda: cluster.term_assign(
@@ -234,6 +247,15 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
         "screen_link_renew": lambda: awards_checkin.screen_link_renew(meeting=meeting, user=chair),
         "checkin_codes_issue": lambda: awards_checkin.checkin_codes_issue(meeting=meeting, user=chair),
         "checkin": lambda: awards_checkin.checkin(code=closed_code),
+        "electronic_ballot_open": lambda: awards_electronic.electronic_ballot_open(
+            meeting=meeting, award_type=flag, user=chair
+        ),
+        "ballot_codes_issue": lambda: awards_electronic.ballot_codes_issue(ballot=closed_ballot, count=7, user=chair),
+        "vote_cast": lambda: awards_electronic.vote_cast(code=closed_ballot_code, choices=[], blank=True),
+        "electronic_ballot_close": lambda: awards_electronic.electronic_ballot_close(ballot=closed_ballot, user=chair),
+        "electronic_ballot_cancel": lambda: awards_electronic.electronic_ballot_cancel(
+            ballot=closed_ballot, reason="x", user=chair
+        ),
         "peer_pairs_assign": lambda: services_peer.peer_pairs_assign(
             emulation_year=year, user=chair, pairs=[(own_card.province_id, card)]
         ),
@@ -250,7 +272,9 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
         set().union(
             *(
                 public_functions(m)
-                for m in (cluster, scoring, services_peer, covenants, awards, awards_checkin, reports)
+                for m in (
+                    cluster, scoring, services_peer, covenants, awards, awards_checkin, awards_electronic, reports
+                )
             )
         )
         - NOT_YEAR_WRITES

@@ -121,6 +121,8 @@ TABLE = {
     "awards:screen": (lambda o: {"token": "made-up"}, (404,) * 6),
     "awards:screen_state": (lambda o: {"token": "made-up"}, (404,) * 6),
     "awards:checkin": (lambda o: {}, (200,) * 6),  # public: a delegation's phone, no login
+    "awards:electronic": (lambda o: {**year_kwargs(2015)(o), "award": "flag"}, (302, 403, 403, 302, 302, 404)),
+    "awards:vote": (lambda o: {}, (200,) * 6),  # public: a delegate's phone, no login
     "reports:documents": (year_kwargs(2014), MEMBERS),
     "reports:report": (lambda o: {"pk": o["report"].pk}, MEMBERS),
     "reports:download": (lambda o: {"pk": o["report"].pk}, MEMBERS),
