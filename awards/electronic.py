@@ -280,9 +280,11 @@ def vote_cast(*, code, choices, blank=False):
     if not blank and not chosen:
         raise ValidationError({"choice": _("Choose a candidate, or tick 'Blank ballot'.")})
     with transaction.atomic():
-        spent = BallotCode.objects.filter(
-            digest=code_digest(code), spent=False, ballot=eb, ballot__closed_at__isnull=True
-        ).update(spent=True)
+        # No join in this UPDATE: PostgreSQL then rechecks `spent` on the locked row itself, so
+        # of simultaneous submissions only the first to commit updates a row (a join would make
+        # Django write `id IN (subquery)`, which a concurrent commit does not re-evaluate). The
+        # ballot still being open is checked by the conditional update of the ballot below.
+        spent = BallotCode.objects.filter(digest=code_digest(code), spent=False, ballot_id=eb.pk).update(spent=True)
         if spent != 1:
             raise ValidationError({"code": _("This code has already voted. Each code votes once.")})
         present = _present(eb.meeting_id)

@@ -149,3 +149,39 @@ def test_no_table_links_a_vote_to_anything(opened):
     digests = set(BallotCode.objects.values_list("digest", flat=True))
     for choices in ElectronicVote.objects.values_list("choices", flat=True):
         assert all(isinstance(c, int) for c in choices) and not digests & {str(c) for c in choices}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_submissions_of_one_code_count_once(meeting_2015, demo_user):
+    import threading
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    chair = demo_user("bacgiang")
+    meeting = ready_for_ballot(meeting_2015)
+    eb = electronic.electronic_ballot_open(meeting=meeting, award_type=flag(), user=chair)
+    code = electronic.ballot_codes_issue(ballot=eb, count=7, user=chair)[0]
+    choice = eb.candidates.first().pk
+    barrier, outcomes = threading.Barrier(20), []
+
+    def submit():
+        try:
+            barrier.wait()
+            electronic.vote_cast(code=code, choices=[choice])
+            outcomes.append("counted")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes).count("counted") == 1 and len(outcomes) == 20
+    assert ElectronicVote.objects.filter(ballot=eb).count() == 1
+    eb.refresh_from_db()
+    assert eb.codes_used == 1
