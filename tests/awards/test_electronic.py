@@ -185,3 +185,19 @@ def test_twenty_simultaneous_submissions_of_one_code_count_once(meeting_2015, de
     assert ElectronicVote.objects.filter(ballot=eb).count() == 1
     eb.refresh_from_db()
     assert eb.codes_used == 1
+
+
+def test_the_chair_prints_the_slips_as_a_pdf(meeting_2015, demo_user, client):
+    chair = demo_user("bacgiang")
+    meeting = ready_for_ballot(meeting_2015)
+    year = meeting.emulation_year
+    client.force_login(chair)
+    url = reverse("awards:electronic", args=[year.cluster_id, year.year, "flag"])
+    client.post(url, {"action": "open"})
+    eb = ElectronicBallot.objects.get(meeting=meeting, closed_at__isnull=True)
+    response = client.post(url, {"action": "codes", "count": "7"})
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    eb.refresh_from_db()
+    assert eb.codes_issued == 7 and BallotCode.objects.filter(ballot=eb).count() == 7
+    page = client.get(url)
+    assert "0/7" in page.content.decode() or "0 of 7" in page.content.decode()
