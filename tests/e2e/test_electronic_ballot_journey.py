@@ -1,8 +1,9 @@
 """The electronic secret ballot in the meeting room of 2015 (issue 13 point 7): the meeting is
 ready (through the services: attendance, committee, ranking, nominations are not the point
-here), the chair opens the flag's electronic round and issues the codes, the projector shows
+here), the chair opens the flag's electronic round on its console, the codes are issued, the projector shows
 the live screen, three delegates vote on phones (390 × 844) with `/vote/#CODE` (one blank),
-the screen counts the ballots received without any partial result, the chair closes the round,
+the screen counts the ballots received without any partial result, the chair closes the round
+on the console,
 the screen shows the result with the rule applied, and a spent code is refused."""
 
 import pytest
@@ -11,8 +12,9 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from awards import checkin, electronic, services
-from awards.models import FLAG, AwardType, Nomination
+from awards.models import FLAG, AwardType, ElectronicBallot, Nomination
 from cluster import selectors as cluster_selectors
+from cluster.demo import DEMO_PASSWORD
 from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +54,21 @@ def test_three_phones_vote_and_the_projector_follows(browser, live_server, meeti
     present = meeting_ready_for_the_ballot(meeting_2015, chair)
     flag = AwardType.objects.get(code=FLAG)
     candidate = Nomination.objects.get(emulation_year=meeting_2015.emulation_year, award_type=flag)
-    ballot = electronic.electronic_ballot_open(meeting=meeting_2015, award_type=flag, user=chair)
+    # The chair opens the round on the console of the flag's electronic ballot.
+    console_context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", viewport={"width": 1366, "height": 768}
+    )
+    console = console_context.new_page()
+    console.set_default_timeout(15000)
+    console.goto("/login/")
+    console.get_by_label("Tên đăng nhập").fill("bacgiang")
+    console.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    console.get_by_role("button", name="Đăng nhập").click()
+    console.goto(f"/clusters/{meeting_2015.emulation_year.cluster_id}/years/2015/meeting/electronic/{FLAG}/")
+    console.locator('form:has(input[name="action"][value="open"]) button[type="submit"]').click()
+    expect(console.locator('input[name="action"][value="close"]')).to_have_count(1)
+    ballot = ElectronicBallot.objects.get(meeting=meeting_2015, award_type=flag, closed_at__isnull=True)
+    # The codes come from the service (the console prints them as a PDF of QR slips).
     codes = electronic.ballot_codes_issue(ballot=ballot, count=present, user=chair)
     token = checkin.screen_link_renew(meeting=meeting_2015, user=chair)
 
@@ -95,7 +111,14 @@ def test_three_phones_vote_and_the_projector_follows(browser, live_server, meeti
     assert ballot.codes_used == 3
 
     # The chair closes the round: the tally goes through the paper count's rules.
-    record = electronic.electronic_ballot_close(ballot=ballot, user=chair)
+    console.locator('form:has(input[name="action"][value="close"]) button[type="submit"]').click()
+    # Closing asks for a confirmation first (no code can vote after it), then counts.
+    console.locator('form:has(input[name="confirmed"][value="1"]) button[type="submit"]').click()
+    expect(console.locator('input[name="action"][value="close"]')).to_have_count(0)
+    console_context.close()
+    ballot.refresh_from_db()
+    assert not ballot.is_open
+    record = ballot.ballot_round
     assert (record.returned, record.valid, record.blank) == (3, 3, 1)
     results = page.get_by_test_id("screen-results")
     expect(results).to_contain_text(candidate.province.name, timeout=10000)
