@@ -1,10 +1,10 @@
 """The electronic secret ballot in the meeting room of 2015 (issue 13 point 7): the meeting is
 ready (through the services: attendance, committee, ranking, nominations are not the point
-here), the chair opens the flag's electronic round on its console, the codes are issued, the projector shows
-the live screen, three delegates vote on phones (390 × 844) with `/vote/#CODE` (one blank),
-the screen counts the ballots received without any partial result, the chair closes the round
-on the console,
-the screen shows the result with the rule applied, and a spent code is refused."""
+here), the chair opens the flag's electronic round on its console, the codes are issued
+through the service, the projector shows the live screen, three delegates vote on phones
+(390 × 844) with `/vote/#CODE` (one blank), the screen counts the ballots received without any
+partial result, the chair closes the round on the console (after its confirmation page), the
+screen shows the result with the rule applied, and a spent code is refused in Vietnamese."""
 
 import pytest
 from django.utils import translation
