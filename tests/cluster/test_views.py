@@ -334,6 +334,9 @@ def test_a_preset_applies_in_one_click_names_its_source_and_stays_editable(clien
         "ranking_tie_rule": "section_a",
         "flag_quota": "1",
         "certificate_quota": "1",
+        "scoring_mode": "appraisal",
+        "peer_assignment": "all_others",
+        "peer_aggregation": "mean",
     }
     page = text(client.post(url, data, follow=True))
     assert "Đã lưu bộ quy tắc." in page
