@@ -582,9 +582,7 @@ def count_error_message(error, names):
             "Valid (%(valid)s) plus invalid (%(invalid)s) ballots must equal the %(returned)s returned."
         ),
         "issued_above_present": _("%(issued)s ballots issued is more than the %(present)s delegations present."),
-        "returned_above_present": _(
-            "%(returned)s ballots returned is more than the %(present)s delegations present."
-        ),
+        "returned_above_present": _("%(returned)s ballots returned is more than the %(present)s delegations present."),
         "votes_above_valid": _("%(candidate)s has %(votes)s votes, more than the %(valid)s valid ballots."),
         "total_above_capacity": _(
             "%(total)s votes in all is more than %(valid)s valid ballots × %(seats)s seats = %(capacity)s."

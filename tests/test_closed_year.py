@@ -273,7 +273,14 @@ def test_every_writing_service_refuses_a_closed_year_and_nothing_changes(closed_
             *(
                 public_functions(m)
                 for m in (
-                    cluster, scoring, services_peer, covenants, awards, awards_checkin, awards_electronic, reports
+                    cluster,
+                    scoring,
+                    services_peer,
+                    covenants,
+                    awards,
+                    awards_checkin,
+                    awards_electronic,
+                    reports,
                 )
             )
         )
