@@ -93,7 +93,9 @@ def peer_review_get_or_create(*, scorecard, user):
 
 def _lock_review(review, version):
     current = (
-        PeerReview.objects.select_for_update().select_related("scorecard__emulation_year__rule_set").get(pk=review.pk)
+        PeerReview.objects.select_for_update(of=("self",))
+        .select_related("scorecard__emulation_year__rule_set")
+        .get(pk=review.pk)
     )
     if version is not None and current.version != version:
         raise ConcurrentEditError(
@@ -190,7 +192,11 @@ def peer_aggregate(*, scorecard, user):
     """The agreed score of each criterion of one scorecard from its submitted cross-scores, by
     the year's rule (`calculations.aggregate_peer`); flags a spread over the year's limit.
     Idempotent: running it twice writes the same values. Returns the number of criteria set."""
-    scorecard = Scorecard.objects.select_for_update().select_related("emulation_year__rule_set").get(pk=scorecard.pk)
+    scorecard = (
+        Scorecard.objects.select_for_update(of=("self",))
+        .select_related("emulation_year__rule_set")
+        .get(pk=scorecard.pk)
+    )
     year = scorecard.emulation_year
     _ensure_scoring_open(year)
     _ensure_peer_mode(year)

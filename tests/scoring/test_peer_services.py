@@ -50,7 +50,7 @@ def test_members_cross_score_and_the_chair_aggregates(world):
 def test_bad_input_is_refused_and_nothing_is_saved(world):
     year, cards, users = world
     target = cards[1]
-    with pytest.raises(ValidationError, match="own province"):
+    with pytest.raises(ValidationError, match="của chính tỉnh mình"):
         services_peer.peer_review_get_or_create(scorecard=target, user=users[1])
     review = services_peer.peer_review_get_or_create(scorecard=target, user=users[2])
     with pytest.raises(ValidationError) as refused:
@@ -88,7 +88,7 @@ def test_pairs_mode_needs_the_chairs_assignment(world):
         services_peer.peer_review_get_or_create(scorecard=cards[2], user=users[3])
     with pytest.raises(ValidationError):
         services_peer.peer_pairs_assign(emulation_year=year, user=users[3], pairs=[(cards[3].province_id, cards[2])])
-    with pytest.raises(ValidationError, match="own"):
+    with pytest.raises(ValidationError, match="của chính tỉnh mình"):
         services_peer.peer_pairs_assign(emulation_year=year, user=users[0], pairs=[(cards[2].province_id, cards[2])])
     services_peer.peer_pairs_assign(emulation_year=year, user=users[0], pairs=[(cards[3].province_id, cards[2])])
     assert services_peer.peer_review_get_or_create(scorecard=cards[2], user=users[3]).scorer_id == cards[3].province_id
