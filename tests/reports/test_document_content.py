@@ -108,6 +108,18 @@ def test_the_ballot_count_record_is_signed_by_the_vote_counting_committee(demo_2
     assert "vòng" not in text  # one vote only: no "round"
 
 
+def test_an_electronic_round_s_record_says_how_it_was_voted_and_counts_the_blank_ballots(demo_2014, demo_user):
+    paper = flat(
+        pdf_text(make(DocumentKind.BALLOT_RECORD, year(2014), demo_user("phutho"), flag_round_2014()).file.read())
+    )
+    assert "điện tử" not in paper and "phiếu trắng" not in paper
+    BallotRound.objects.filter(pk=flag_round_2014().pk).update(method="electronic", blank=1)
+    report = make(DocumentKind.BALLOT_RECORD, year(2014), demo_user("phutho"), flag_round_2014())
+    text = flat(pdf_text(report.file.read()))
+    assert "Hình thức bỏ phiếu: bỏ phiếu kín điện tử bằng mã phiếu dùng một lần" in text
+    assert "Trong đó phiếu trắng 1" in text
+
+
 def test_a_counting_correction_says_which_record_it_corrects_and_supersedes_it(demo_2014, demo_user):
     chair, admin = demo_user("phutho"), demo_user("admin")
     first_round = flag_round_2014()
