@@ -27,6 +27,7 @@ from .models import (
     CountingCommitteeMember,
     Delegate,
     Delegation,
+    ElectronicBallot,
     Guest,
     Nomination,
     ReviewMeeting,
@@ -650,6 +651,16 @@ def ballot_round_record(
     if blockers:
         raise ValidationError(blockers)
     _require(meeting.emulation_year, "ballot")
+    if (
+        method == BallotMethod.PAPER
+        and ElectronicBallot.objects.filter(meeting=meeting, award_type=award_type, closed_at__isnull=True).exists()
+    ):
+        raise ValidationError(
+            _(
+                "An electronic ballot of this award is open: close or cancel it on its page before recording a "
+                "paper count."
+            )
+        )
     correction_reason = (correction_reason or "").strip()
     upcoming = selectors.next_round(meeting, award_type, correcting=bool(correction_reason))
     if expected_number is not None and expected_number != upcoming.number:

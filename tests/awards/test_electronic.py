@@ -102,6 +102,26 @@ def test_a_code_of_another_round_is_refused(opened, client):
     assert ElectronicVote.objects.count() == 0
 
 
+def test_no_paper_count_is_recorded_while_an_electronic_ballot_is_open(opened):
+    from awards import services as award_services
+    from awards.models import BallotRound
+
+    eb, _codes, chair = opened
+    votes = {n.pk: 0 for n in eb.candidates.all()}
+    with pytest.raises(ValidationError, match="đang mở|is open"):
+        award_services.ballot_round_record(
+            meeting=eb.meeting,
+            award_type=eb.award_type,
+            issued=7,
+            returned=7,
+            valid=7,
+            invalid=0,
+            votes=votes,
+            user=chair,
+        )
+    assert not BallotRound.objects.filter(meeting=eb.meeting, award_type=eb.award_type).exists()
+
+
 def test_the_vote_page_writes_no_session_and_nothing_but_the_vote(opened, client):
     from django.contrib.sessions.models import Session
 
