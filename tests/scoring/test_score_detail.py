@@ -13,7 +13,7 @@ from cluster.models import EmulationYear
 from scoring import selectors
 from scoring.enums import ScorecardStatus
 from scoring.models import Score
-from tests.factories import UserFactory
+from tests.factories import ProvinceFactory, UserFactory
 from tests.scoring.builders import build_scored_year
 
 
@@ -167,7 +167,8 @@ def test_who_may_download_the_excel_table(client, demo_2014, demo_user, who, sta
     elif who == "chair":
         client.force_login(demo_user("phutho"))
     elif who == "other cluster":
-        client.force_login(UserFactory())
+        # A province no real code names: the factory's own sequence may fall on a member's code.
+        client.force_login(UserFactory(province=ProvinceFactory(code="99", name="Tỉnh ngoài Cụm")))
     response = client.get(detail_url(demo_2014, 2014))
     assert response.status_code == status
     if status == 200:
