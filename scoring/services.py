@@ -372,6 +372,39 @@ def _ensure_appraiser(scorecard, user):
         )
 
 
+def _checked_entries(leaves, entries, scores, *, field, reason_missing):
+    """{criterion id: (value, reason)} of a scorer's typed `entries` {criterion id: (text, reason)}
+    (the appraisal's agreed scores, a member's cross-scores): each value parsed and checked against
+    its criterion's range, each reason at most NOTE_MAX_LENGTH, and a reason wherever the value
+    differs from the self-score in `scores` {criterion id: Score}. Raises one ValidationError
+    keyed "<field>_<id>" / "reason_<id>" listing every refusal, so nothing is saved."""
+    errors, values = {}, {}
+    for criterion_id, (typed, reason) in entries.items():
+        criterion = leaves.get(criterion_id)
+        if criterion is None:
+            errors["__all__"] = [_("A criterion of this form no longer exists. Reload the page.")]
+            continue
+        try:
+            value = parse_and_check(criterion, typed)
+        except ValidationError as error:
+            errors[f"{field}_{criterion_id}"] = error.messages
+            continue
+        reason = (reason or "").strip()
+        if len(reason) > NOTE_MAX_LENGTH:
+            errors[f"reason_{criterion_id}"] = [
+                _("A reason holds at most %(limit)s characters.") % {"limit": NOTE_MAX_LENGTH}
+            ]
+            continue
+        own = scores.get(criterion_id)
+        if value is not None and value != (own.self_score if own else None) and not reason:
+            errors[f"reason_{criterion_id}"] = [reason_missing]
+            continue
+        values[criterion_id] = (value, reason)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 @transaction.atomic
 def scorecard_return(*, scorecard, user, reason):
     _ensure_scoring_open(scorecard.emulation_year)
@@ -448,26 +481,13 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
     for score in existing.values():  # the notifications name each score's criterion: no query per score
         if score.criterion_id in leaves:
             score.criterion = leaves[score.criterion_id]
-    errors, values = {}, {}
-    for criterion_id, (typed, reason) in entries.items():
-        criterion = leaves.get(criterion_id)
-        if criterion is None:
-            errors["__all__"] = [_("A criterion of this form no longer exists. Reload the page.")]
-            continue
-        try:
-            value = parse_and_check(criterion, typed)
-        except ValidationError as error:
-            errors[f"agreed_{criterion_id}"] = error.messages
-            continue
-        reason = (reason or "").strip()
-        own = existing.get(criterion_id)
-        self_score = own.self_score if own else None
-        if value is not None and value != self_score and not reason:
-            errors[f"reason_{criterion_id}"] = [_("Give the reason for changing the self-score.")]
-            continue
-        values[criterion_id] = (value, reason if value != self_score else reason)
-    if errors:
-        raise ValidationError(errors)
+    values = _checked_entries(
+        leaves,
+        entries,
+        existing,
+        field="agreed",
+        reason_missing=_("Give the reason for changing the self-score."),
+    )
     changed = _store_agreed(current, user, leaves, existing, values)
     complete = all(
         existing.get(criterion_id) is not None and existing[criterion_id].agreed_score is not None

@@ -16,8 +16,8 @@ from common.history import set_change_reason
 
 from . import calculations
 from .enums import AgreedSource, ScorecardStatus
-from .models import NOTE_MAX_LENGTH, PeerReview, PeerScore, Score, Scorecard
-from .services import ConcurrentEditError, _ensure_scoring_open, _leaf_criteria, parse_and_check
+from .models import PeerReview, PeerScore, Score, Scorecard
+from .services import ConcurrentEditError, _checked_entries, _ensure_scoring_open, _leaf_criteria
 
 SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED)
 
@@ -120,30 +120,13 @@ def peer_review_save(*, review, user, version, entries):
         raise ValidationError(_("This cross-scoring has been submitted: it can no longer change."))
     leaves = _leaf_criteria(scorecard.emulation_year)
     scores = {s.criterion_id: s for s in Score.objects.filter(scorecard=scorecard)}
-    errors, values = {}, {}
-    for criterion_id, (typed, reason) in entries.items():
-        criterion = leaves.get(criterion_id)
-        if criterion is None:
-            errors["__all__"] = [_("A criterion of this form no longer exists. Reload the page.")]
-            continue
-        try:
-            value = parse_and_check(criterion, typed)
-        except ValidationError as error:
-            errors[f"peer_{criterion_id}"] = error.messages
-            continue
-        reason = (reason or "").strip()
-        if len(reason) > NOTE_MAX_LENGTH:
-            errors[f"reason_{criterion_id}"] = [
-                _("A reason holds at most %(limit)s characters.") % {"limit": NOTE_MAX_LENGTH}
-            ]
-            continue
-        own = scores.get(criterion_id)
-        if value is not None and value != (own.self_score if own else None) and not reason:
-            errors[f"reason_{criterion_id}"] = [_("Give the reason for a score that differs from the self-score.")]
-            continue
-        values[criterion_id] = (value, reason)
-    if errors:
-        raise ValidationError(errors)
+    values = _checked_entries(
+        leaves,
+        entries,
+        scores,
+        field="peer",
+        reason_missing=_("Give the reason for a score that differs from the self-score."),
+    )
     existing = {p.score.criterion_id: p for p in PeerScore.objects.filter(review=current).select_related("score")}
     for criterion_id, (value, reason) in values.items():
         peer = existing.get(criterion_id)
