@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -185,16 +184,14 @@ def screen_state(meeting):
         state.lines = [
             (r.nomination.province.name, selectors.explain(r, rule_set), r.elected) for r in ballot_round.results.all()
         ]
-    opened = (
-        ElectronicBallot.objects.filter(meeting=meeting, closed_at__isnull=True, cancelled=False)
-        .select_related("award_type")
-        .annotate(spent=Count("codes", filter=Q(codes__spent=True)), printed=Count("codes"))
+    # codes_used grows in the same transaction that spends a code and stores its vote: it is the count.
+    opened = ElectronicBallot.objects.filter(meeting=meeting, closed_at__isnull=True, cancelled=False).select_related(
+        "award_type"
     )
     for electronic in opened:
         state = awards.setdefault(electronic.award_type_id, AwardState(award=electronic.award_type))
         state.number, state.open, state.lines = electronic.number, True, []
-        state.received = max(electronic.codes_used, electronic.spent)
-        state.issued = max(electronic.codes_issued, electronic.printed)
+        state.received, state.issued = electronic.codes_used, electronic.codes_issued
     return {
         "meeting": meeting,
         "attendance": attendance_of(meeting),
