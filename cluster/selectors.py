@@ -449,6 +449,13 @@ def current_phase(emulation_year, today=None, calendar=None):
     return next((entry for entry in calendar if entry.state != DeadlineState.DONE), None)
 
 
+def deadline_closes_on(emulation_year, key):
+    """The date a phase of the year closes, or None when the year's calendar does not date it."""
+    return (
+        YearDeadline.objects.filter(emulation_year=emulation_year, key=key).values_list("closes_on", flat=True).first()
+    )
+
+
 def deadlines_closing(on_or_before, after, include_done=False):
     """Deadlines of every cluster closing in (`after`, `on_or_before`], for the reminder job:
     entries with `emulation_year` (and its cluster), `key`, `opens_on`, `closes_on`, in order

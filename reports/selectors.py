@@ -13,6 +13,7 @@ from cluster.enums import Role
 from cluster.models import EmulationYear, Membership
 from covenants import selectors as covenant_selectors
 from scoring import selectors as scoring_selectors
+from scoring import selectors_peer as scoring_selectors_peer
 from scoring.charts import bar_chart
 from scoring.models import Scoreboard
 
@@ -264,6 +265,7 @@ def year_context(emulation_year, kind, *, ballot_round=None, report=None):
             table=table,
             rows=rows,
             chart=bar_chart([(r.membership.province.name, r.agreed_total, r.rank) for r in rows]),
+            agreed_by=scoring_selectors_peer.agreed_by(emulation_year),
         )
     if kind == DocumentKind.SCORE_DETAIL:
         context["detail"] = scoring_selectors.score_detail_table(emulation_year)

@@ -188,7 +188,11 @@ def score_detail_workbook(emulation_year):
         if board.is_locked
         else f"Xếp hạng tạm thời, xuất ngày {_local_date(timezone.now())}"
     )
-    _title(sheet, 2, f"{state} · TC: điểm tự chấm; TN: điểm thống nhất", width)
+    with translation.override("vi"):
+        agreed_by = detail.agreed_by.text
+    _title(
+        sheet, 2, f"{state} · TC: điểm tự chấm; TN: điểm thống nhất" + (f" · {agreed_by}" if agreed_by else ""), width
+    )
     top = 4
     _header(sheet, top, [*DETAIL_FIXED, *[text for m in members for text in (m.province.name, "")]])
     _header(sheet, top + 1, ["", "", "", *["TC", "TN"] * len(members)])

@@ -75,24 +75,33 @@ class CrossCheckForm(forms.Form):
     """The chair's agreed score and reason for every leaf criterion."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    prefix_value = "agreed"
+    reason_label = _("Reason for the change")
 
     def __init__(self, *args, leaves, **kwargs):
         super().__init__(*args, **kwargs)
         self.leaves = leaves
         for criterion in leaves:
-            self.fields[f"agreed_{criterion.pk}"] = ScoreField(criterion=criterion, label=criterion.code)
+            self.fields[f"{self.prefix_value}_{criterion.pk}"] = ScoreField(criterion=criterion, label=criterion.code)
             self.fields[f"reason_{criterion.pk}"] = forms.CharField(
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
-                label=_("Reason for the change"),
+                label=self.reason_label,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
             )
 
     def entries(self):
         return {
-            c.pk: (self.data.get(f"agreed_{c.pk}", ""), self.cleaned_data.get(f"reason_{c.pk}", ""))
+            c.pk: (self.data.get(f"{self.prefix_value}_{c.pk}", ""), self.cleaned_data.get(f"reason_{c.pk}", ""))
             for c in self.leaves
         }
+
+
+class PeerReviewForm(CrossCheckForm):
+    """A member's cross-score (chấm chéo) and reason for every leaf criterion of another's scorecard."""
+
+    prefix_value = "peer"
+    reason_label = _("Reason for the difference")
 
 
 class ReturnForm(forms.Form):

@@ -5,6 +5,7 @@ chair's own province: nobody confirms their own scores); after the lock nobody e
 import rules
 
 from cluster import selectors as cluster_selectors
+from cluster.enums import ScoringMode
 from cluster.rules import can_view_year, is_admin, is_chair_of_year, is_member_of_year
 
 from .enums import ScorecardStatus
@@ -86,3 +87,33 @@ rules.add_perm("scoring.read_explanation", (is_admin | is_appraiser_of_it) & is_
 rules.add_perm("scoring.edit_criteria", (is_admin | is_chair_of_year) & is_scoring_open)
 rules.add_perm("scoring.lock_scoring", (is_admin | is_chair_of_year) & is_scoring_open)
 rules.add_perm("scoring.view_scoreboard", can_view_year)
+
+
+def _cross_scored(emulation_year):
+    rule_set = getattr(emulation_year, "rule_set", None) if emulation_year is not None else None
+    return rule_set is not None and rule_set.scoring_mode in (ScoringMode.PEER, ScoringMode.BOTH)
+
+
+@rules.predicate
+def is_peer_year_of_it(user, scorecard):
+    return _cross_scored(_year(scorecard))
+
+
+@rules.predicate
+def is_peer_year(user, emulation_year):
+    return _cross_scored(emulation_year)
+
+
+# Cross-scoring (chấm chéo): members score each other's submitted scorecards, never their own;
+# the chair follows it and aggregates the agreed scores. The pairs mode is checked in the service.
+rules.add_perm("scoring.view_cross_scoring", is_peer_year & (is_admin | is_member_of_year))
+rules.add_perm(
+    "scoring.cross_score",
+    is_member_of_its_year & ~is_own_province & is_submitted & is_scorecard_open & is_peer_year_of_it,
+)
+rules.add_perm(
+    "scoring.aggregate_cross_scores",
+    (is_admin | is_chair_of_its_year) & is_submitted & is_scorecard_open & is_peer_year_of_it,
+)
+rules.add_perm("scoring.assign_cross_scoring", (is_admin | is_chair_of_year) & is_scoring_open & is_peer_year)
+rules.add_perm("scoring.view_cross_scores", (is_admin | is_chair_of_its_year) & is_submitted & is_peer_year_of_it)

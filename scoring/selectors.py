@@ -325,6 +325,7 @@ class ScoreDetailTable:
     max_total: object
     totals: list  # (self, agreed) per member: the scoreboard's totals
     is_locked: bool
+    agreed_by: object = None  # `selectors_peer.AgreedBy`: which mode produced the agreed scores
 
     def column_groups(self, size=10):
         """The members split into balanced groups of at most `size` (20 → 10 + 10, 12 → 6 + 6),
@@ -396,6 +397,8 @@ def score_detail_table(emulation_year):
     """
     from django.db.models import prefetch_related_objects
 
+    from . import selectors_peer
+
     prefetch_related_objects([emulation_year], "memberships__province")
     table, rows = scoreboard_rows(emulation_year)
     members = [DetailMember(r.membership, r.scorecard, r.rank, r.tied, r.self_total, r.agreed_total) for r in rows]
@@ -444,4 +447,5 @@ def score_detail_table(emulation_year):
         max_total=table.maxima.total,
         totals=[(m.self_total, m.agreed_total) for m in members],
         is_locked=bool(board and board.is_locked),
+        agreed_by=selectors_peer.agreed_by(emulation_year),
     )

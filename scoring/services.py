@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cluster import selectors as cluster_selectors
+from cluster.enums import ScoringMode
 from cluster.services import year_ensure_open
 from common import events
 from common.history import set_change_reason
 from common.uploads import check_evidence_count, inspect_upload
 
-from . import calculations, selectors
+from . import calculations, selectors, selectors_peer
 from .enums import COMPUTED_KINDS, AgreedSource, ScorecardStatus
 from .models import NOTE_MAX_LENGTH, Criterion, Evidence, Score, Scoreboard, Scorecard, Section
 
@@ -424,10 +425,12 @@ def scorecard_return(*, scorecard, user, reason):
     return current
 
 
-def _store_agreed(current, user, leaves, existing, values):
+def _store_agreed(current, user, leaves, existing, values, *, keep_peer=False):
     """Write the agreed scores that differ from what is stored, in bulk with one history row each
     (a scorecard has 100–500 criteria): the scores whose value or reason changed, returned, and
-    those only confirmed by the appraiser now (their source becomes the appraisal)."""
+    those only confirmed by the appraiser now (their source becomes the appraisal; with
+    `keep_peer`, in a year scored by cross-scoring alone, a confirmed cross-score stays the
+    cross-scoring's: the chair only read the explanations)."""
     history_user = user if getattr(user, "pk", None) else None
     created, updated, changed = [], [], []
     for criterion_id, (value, reason) in values.items():
@@ -436,6 +439,8 @@ def _store_agreed(current, user, leaves, existing, values):
         if score is None:
             score = Score(scorecard=current, criterion=leaves[criterion_id])
         elif score.agreed_score == value and score.agreed_reason == reason:
+            if keep_peer and score.agreed_source == AgreedSource.PEER:  # the cross-scoring's, confirmed
+                continue
             if score.agreed_source != source:  # confirmed by the appraiser: the appraisal's now
                 score.agreed_source = source
                 set_change_reason(score, reason or _("Agreed as self-scored"), user)
@@ -488,7 +493,8 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         field="agreed",
         reason_missing=_("Give the reason for changing the self-score."),
     )
-    changed = _store_agreed(current, user, leaves, existing, values)
+    keep_peer = current.emulation_year.rule_set.scoring_mode == ScoringMode.PEER
+    changed = _store_agreed(current, user, leaves, existing, values, keep_peer=keep_peer)
     complete = all(
         existing.get(criterion_id) is not None and existing[criterion_id].agreed_score is not None
         for criterion_id in leaves
@@ -542,13 +548,16 @@ def _lock_score(score):
 
 @transaction.atomic
 def score_explain(*, score, user, text):
-    """The province answers the appraiser's reason for changing one of its scores."""
+    """The province answers the appraiser's reason for changing one of its scores, or the
+    reasons of the members whose cross-scores differ from its self-score. Like every phase of
+    the calendar, the explanations' deadline is shown beside the answer, and an answer after it
+    is marked late on the page, not refused: the lock of the scoring is what closes them."""
     current = _lock_score(score)
     scorecard = current.scorecard
     _ensure_scoring_open(scorecard.emulation_year)
     if user is None or user.is_superuser or user.province_id is None or user.province_id != scorecard.province_id:
         raise ValidationError(_("Only the staff of the scorecard's province can explain its scores."))
-    if not current.is_changed_with_reason:
+    if not (current.is_changed_with_reason or selectors_peer.differing_peer_scores(current).exists()):
         raise ValidationError(_("Only a score changed by the appraiser, with a reason, can be explained."))
     text = (text or "").strip()
     if not text:

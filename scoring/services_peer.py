@@ -7,8 +7,10 @@ message) and leaves the stored data as it was. Permissions are checked here, not
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cluster import selectors as cluster_selectors
 from cluster.enums import PeerAssignment, ScoringMode
@@ -61,9 +63,11 @@ def _ensure_may_score(scorecard, user):
 
 
 @transaction.atomic
-def peer_pairs_assign(*, emulation_year, user, pairs):
+def peer_pairs_assign(*, emulation_year, user, pairs, replace=False):
     """The chair assigns who scores whom (pairs mode): `pairs` [(scorer province id, scorecard)].
-    Pairs already started are kept; a pair naming the scorecard's own province is refused."""
+    A pair naming the scorecard's own province is refused. With `replace`, `pairs` is the whole
+    assignment: a pair left out is removed unless its scorer has started (then it stays, and the
+    pairs kept so are returned as the second value)."""
     _ensure_scoring_open(emulation_year)
     _ensure_peer_mode(emulation_year)
     _ensure_chair(emulation_year, user)
@@ -77,7 +81,23 @@ def peer_pairs_assign(*, emulation_year, user, pairs):
         review, is_new = PeerReview.objects.get_or_create(scorecard=scorecard, scorer_id=scorer_id)
         if is_new:
             created.append(review)
-    return created
+    if not replace:
+        return created
+    wanted = {(scorer_id, scorecard.pk) for scorer_id, scorecard in pairs}
+    kept = []
+    reviews = (
+        PeerReview.objects.filter(scorecard__emulation_year=emulation_year)
+        .select_related("scorer", "scorecard__province")
+        .annotate(saved=Count("scores"))
+    )
+    for review in reviews:
+        if (review.scorer_id, review.scorecard_id) in wanted:
+            continue
+        if review.submitted_at or review.saved:
+            kept.append(review)
+        else:
+            review.delete()
+    return created, kept
 
 
 @transaction.atomic
@@ -128,16 +148,27 @@ def peer_review_save(*, review, user, version, entries):
         reason_missing=_("Give the reason for a score that differs from the self-score."),
     )
     existing = {p.score.criterion_id: p for p in PeerScore.objects.filter(review=current).select_related("score")}
+    missing = [c for c in values if c not in scores and c not in existing]
+    if missing:  # a criterion the province never scored (a blank bonus line): its row first
+        Score.objects.bulk_create([Score(scorecard=scorecard, criterion_id=c) for c in missing])
+        scores.update({s.criterion_id: s for s in Score.objects.filter(scorecard=scorecard, criterion_id__in=missing)})
+    history_user = user if getattr(user, "pk", None) else None
+    created, updated = [], []
     for criterion_id, (value, reason) in values.items():
         peer = existing.get(criterion_id)
         if peer is None:
-            score = scores.get(criterion_id) or Score.objects.create(scorecard=scorecard, criterion_id=criterion_id)
-            peer = PeerScore(review=current, score=score)
+            peer = PeerScore(review=current, score=scores[criterion_id])
+            created.append(peer)
         elif peer.value == value and peer.reason == reason:
             continue
+        else:
+            updated.append(peer)
         peer.value, peer.reason = value, reason
         set_change_reason(peer, _("Cross-score saved"), user)
-        peer.save()
+    if created:
+        bulk_create_with_history(created, PeerScore, default_user=history_user)
+    if updated:
+        bulk_update_with_history(updated, PeerScore, ["value", "reason"], default_user=history_user)
     current.version += 1
     current.save(update_fields=["version"])
     return current

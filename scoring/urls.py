@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_evidence, views_excel, views_explanation, views_history
+from . import views, views_evidence, views_excel, views_explanation, views_history, views_peer
 
 app_name = "scoring"
 
@@ -16,7 +16,13 @@ urlpatterns = [
     path(f"{year}criteria/sections/<int:pk>/", views.SectionEditView.as_view(), name="section_edit"),
     path(f"{year}criteria/new/", views.CriterionEditView.as_view(), name="criterion_new"),
     path(f"{year}criteria/<int:pk>/", views.CriterionEditView.as_view(), name="criterion_edit"),
+    path(f"{year}cross-scoring/", views_peer.CrossScoringView.as_view(), name="cross_scoring"),
+    path(f"{year}cross-scoring/pairs/", views_peer.PeerPairsView.as_view(), name="peer_pairs"),
     path("scorecards/<int:pk>/", views.ScorecardView.as_view(), name="scorecard"),
+    path("scorecards/<int:pk>/cross-scoring/", views_peer.PeerReviewView.as_view(), name="peer_review"),
+    path("scorecards/<int:pk>/cross-scoring/submit/", views_peer.PeerSubmitView.as_view(), name="peer_submit"),
+    path("scorecards/<int:pk>/cross-scores/", views_peer.PeerResultsView.as_view(), name="peer_results"),
+    path("scorecards/<int:pk>/cross-scores/agree/", views_peer.PeerAggregateView.as_view(), name="peer_aggregate"),
     path("scorecards/<int:pk>/cross-check/", views.CrossCheckView.as_view(), name="cross_check"),
     path(
         "scorecards/<int:pk>/submit/",

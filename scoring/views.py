@@ -5,16 +5,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cluster import selectors as cluster_selectors
+from cluster.enums import DeadlineKey
 from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
 from common.uploads import max_bytes
 
-from . import selectors, services
+from . import selectors, selectors_peer, services
 from .charts import PHONE as PHONE_CHART
 from .charts import bar_chart
 from .enums import COMPUTED_KINDS
@@ -77,6 +80,7 @@ class ScoreboardView(YearMixin, TemplateView):
             phone_chart=phone_chart,
             can_lock=self.request.user.has_perm("scoring.lock_scoring", self.emulation_year),
             lock_blockers=services.scoreboard_lock_blockers(self.emulation_year) if not board.is_locked else [],
+            agreed_by=selectors_peer.agreed_by(self.emulation_year),
         )
         return context
 
@@ -262,6 +266,8 @@ class ScorecardMixin:
             "can_return": user.has_perm("scoring.return_scorecard", self.scorecard),
             "can_explain": user.has_perm("scoring.explain_score", self.scorecard),
             "can_read_explanation": user.has_perm("scoring.read_explanation", self.scorecard),
+            "can_cross_score": user.has_perm("scoring.cross_score", self.scorecard),
+            "can_see_cross_scores": user.has_perm("scoring.view_cross_scores", self.scorecard),
         }
 
 
@@ -283,6 +289,7 @@ def _score_rows(table, scores, form, prefix_value, prefix_text):
                     "score": score,
                     "fields": fields,
                     "evidence": score.evidence_files if score is not None else [],
+                    "computed": row.criterion.kind in COMPUTED_KINDS,
                 }
             )
         blocks.append({"block": block, "rows": rows})
@@ -324,11 +331,37 @@ class ScorecardView(ScorecardMixin, TemplateView):
         context["tab"] = "scores"
         context["error_summary"] = _error_summary(form, context["table"]) if form is not None else []
         context["evidence_max_bytes"] = max_bytes()
+        self._cross_scores_context(context)
         stored = self.scorecard.self_section_totals or {}
         context["section_totals"] = [
             (block.section.code, Decimal(stored.get(block.section.code, "0"))) for block in context["table"].sections
         ]
         return context
+
+    def _cross_scores_context(self, context):
+        """The scored province (and the chair, an admin) read the cross-scores that differ from
+        the self-score, each with its reason; the province answers them before the deadline."""
+        user = self.request.user
+        if user.is_superuser or user.province_id in (
+            self.scorecard.province_id,
+            cluster_selectors.chair_province_id(self.emulation_year),
+        ):
+            given = selectors_peer.cross_scores_for_explanation(self.scorecard)
+        else:
+            given = {}
+        deadline = (
+            cluster_selectors.deadline_closes_on(self.emulation_year, DeadlineKey.EXPLANATIONS)
+            if context["can_explain"]
+            else None
+        )
+        context["explanation_deadline"] = deadline
+        for item in context["blocks"]:
+            for r in item["rows"]:
+                r["given"] = given.get(r["row"].criterion.pk, [])
+                s = r["score"]
+                r["explained_late"] = bool(
+                    deadline and s is not None and s.explained_at and timezone.localdate(s.explained_at) > deadline
+                )
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("scoring.edit_self_score", self.scorecard):
@@ -358,7 +391,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
 
 
 #: The fields of a criterion, whose refused values the summary at the top of the page lists.
-SUMMARISED = ("score_", "note_", "evidence_", "agreed_", "reason_")
+SUMMARISED = ("score_", "note_", "evidence_", "agreed_", "peer_", "reason_")
 
 
 def _error_summary(form, table):

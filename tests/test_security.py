@@ -91,6 +91,14 @@ TABLE = {
     "scoring:scorecard_import": (lambda o: {"pk": o["draft"].pk}, (302, 404, 200, 404, 403, 404)),
     # Thái Nguyên's agreed 2014 evidence: every member reads it.
     "scoring:evidence_download": (lambda o: {"pk": o["evidence"].pk}, MEMBERS),
+    # Cross-scoring: 2015 is appraised by the chair, so its pages are refused to everyone; the
+    # roles of a cross-scored year are in tests/scoring/test_peer_pages.py.
+    "scoring:cross_scoring": (year_kwargs(2015), (302, 403, 403, 403, 403, 404)),
+    "scoring:peer_pairs": (year_kwargs(2015), (302, 403, 403, 403, 403, 404)),
+    "scoring:peer_review": (lambda o: {"pk": o["draft"].pk}, (302, 404, 403, 404, 403, 404)),
+    "scoring:peer_submit": (lambda o: {"pk": o["draft"].pk}, (302, 404, 405, 404, 405, 404)),
+    "scoring:peer_results": (lambda o: {"pk": o["draft"].pk}, (302, 404, 403, 404, 403, 404)),
+    "scoring:peer_aggregate": (lambda o: {"pk": o["draft"].pk}, (302, 404, 403, 404, 403, 404)),
     "scoring:evidence_delete": (lambda o: {"pk": o["evidence"].pk}, (302, 405, 405, 405, 405, 405)),
     "scoring:evidence_preview": (lambda o: {"pk": o["evidence"].pk}, MEMBERS),
     "scoring:evidence_upload": (  # POST only, and only to one's own draft

@@ -333,9 +333,9 @@ def test_the_appraiser_is_told_to_cross_check_by_the_appraisal_deadline(client, 
     emulation_year.scorecards.exclude(province__code="24").update(status="submitted")
     set_phase(emulation_year, DeadlineKey.APPRAISAL, days(-3), days(4))
     client.force_login(demo_user("bacgiang"))
-    assert f"Có 6 bảng điểm đã nộp đang chờ chấm chéo. hạn {d(days(4))} (còn 4 ngày)" in steps(client)
+    assert f"Có 6 bảng điểm đã nộp đang chờ thẩm định. hạn {d(days(4))} (còn 4 ngày)" in steps(client)
     client.force_login(demo_user("phutho"))
-    assert "chấm chéo" not in steps(client)
+    assert "chờ thẩm định" not in steps(client)
 
 
 def test_after_the_review_the_outgoing_chair_is_sent_to_the_dossiers_by_their_deadline(client, full_demo, demo_user):

@@ -164,7 +164,7 @@ def test_scorecard_submitted_returned_cross_checked_and_ranked(page, login, logo
     # a reason; then every other score agreed as self-scored with the explicit button.
     login("bacgiang", DEMO_PASSWORD)
     open_own_scorecard(page)
-    page.get_by_role("link", name="Chấm chéo").click()
+    page.get_by_role("link", name="Thẩm định").click()
     agreed_b4 = page.get_by_label("Điểm thống nhất B4", exact=True)
     expect(agreed_b4).to_have_value("")
     agreed_b4.fill("7")

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cluster.enums import ScoringMode
+from cluster.models import RuleSet
 from scoring import services
 from scoring.enums import AgreedSource, ScorecardStatus
 from scoring.models import Score, Scorecard
@@ -76,10 +78,28 @@ def test_agree_unchanged_query_count_does_not_grow_with_the_criteria():
 
 
 @pytest.mark.django_db
-def test_a_confirmed_cross_score_becomes_the_appraisal_s():
+def test_a_confirmed_cross_score_becomes_the_appraisal_s_where_the_appraisal_decides():
     card, user = _appraisal(3, 10, 2060)
+    RuleSet.objects.filter(emulation_year=card.emulation_year).update(scoring_mode=ScoringMode.BOTH)
     score = Score.objects.filter(scorecard=card).order_by("pk").first()
     Score.objects.filter(pk=score.pk).update(agreed_score=score.self_score, agreed_source=AgreedSource.PEER)
     services.scorecard_agree_unchanged(scorecard=card, user=user, version=card.version)
     score.refresh_from_db()
     assert score.agreed_score == score.self_score and score.agreed_source == AgreedSource.APPRAISAL
+
+
+@pytest.mark.django_db
+def test_in_a_cross_scoring_year_the_chair_s_confirmation_keeps_the_cross_score_s_source():
+    card, user = _appraisal(3, 10, 2061)
+    RuleSet.objects.filter(emulation_year=card.emulation_year).update(scoring_mode=ScoringMode.PEER)
+    first, second = Score.objects.filter(scorecard=card).order_by("pk")[:2]
+    for score in (first, second):
+        Score.objects.filter(pk=score.pk).update(agreed_score=score.self_score, agreed_source=AgreedSource.PEER)
+    entries = {s.criterion_id: (str(s.self_score).replace(".", ","), "") for s in Score.objects.filter(scorecard=card)}
+    other = Decimal("0") if second.self_score else Decimal("1")
+    entries[second.criterion_id] = (str(other), "Sau giải trình: minh chứng chưa đủ")
+    services.scorecard_save_agreed(scorecard=card, user=user, version=card.version, entries=entries)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.agreed_source == AgreedSource.PEER  # read and confirmed: still the cross-scoring's
+    assert second.agreed_source == AgreedSource.APPRAISAL and second.agreed_score == other  # changed by the chair
