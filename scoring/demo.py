@@ -15,7 +15,11 @@ from . import services
 from .enums import CriterionKind, ScorecardStatus
 from .models import Criterion, Scoreboard, Scorecard, Section
 
-P, B, D = CriterionKind.POINTS, CriterionKind.BONUS, CriterionKind.DEDUCTION
+P, B, D, T = CriterionKind.POINTS, CriterionKind.BONUS, CriterionKind.DEDUCTION, CriterionKind.TARGET
+#: The target criterion of the seed article: the share of awards given to direct workers (in
+#: 2014 every member above 40 %, "đạt trên 40%"). Full points at 60 % or more, in proportion
+#: below it, nothing under 20 %.
+TARGET_2014 = {"B4": {"unit": "%", "target_value": Decimal("60"), "floor_value": Decimal("20")}}
 
 #: (section code, title, [(code, title, kind, max or None for a group, evidence, [children])])
 CRITERIA_2014 = [
@@ -47,7 +51,7 @@ CRITERIA_2014 = [
             ("B1", "Ban hành kế hoạch, hướng dẫn và phát động các phong trào thi đua", P, "5", True, []),
             ("B2", "Phát hiện, bồi dưỡng, nhân rộng điển hình tiên tiến", P, "5", False, []),
             ("B3", "Khen thưởng đúng đối tượng, công khai, kịp thời", P, "5", False, []),
-            ("B4", "Tỷ lệ khen thưởng cho người lao động trực tiếp đạt trên 40%", P, "10", True, []),
+            ("B4", "Tỷ lệ khen thưởng cho người lao động trực tiếp đạt trên 40%", T, "10", True, []),
         ],
     ),
     (
@@ -91,7 +95,7 @@ BONUS_2014 = {"19": {"Đ1": "3"}, "25": {"Đ1": "2"}}
 DEDUCTION_2014 = {"15": {"E1": "-1"}}
 #: Changes the cluster agreed at the cross-check: (province, criterion, agreed, reason).
 CHANGES_2014 = [
-    ("24", "B4", "8", "Tỷ lệ khen thưởng người lao động trực tiếp đạt 42%, chưa đủ minh chứng cho mức tối đa."),
+    ("24", "B4", "8", "Tỷ lệ khen thưởng người lao động trực tiếp báo cáo 54%, minh chứng chỉ xác nhận 48%."),
     ("06", "D2", "3", "Báo cáo sơ kết 6 tháng gửi chậm 3 ngày."),
 ]
 DRAFT_2015 = {"A1": "9", "A2": "8,5", "A3": "9"}
@@ -123,6 +127,7 @@ def _add(section, parent, items):
             order=order,
             max_points=Decimal(maximum) if maximum else Decimal("1"),
             evidence_required=evidence,
+            **TARGET_2014.get(code, {}),
         )
         services.criterion_save(criterion=criterion)
         _add(section, criterion, children)
@@ -135,6 +140,15 @@ def _score_for(criterion, code):
         return DEDUCTION_2014.get(code, {}).get(criterion.code, "0")
     value = (criterion.max_points * Decimal(SHARE_2014[code]) * 2).quantize(Decimal("1"), rounding=ROUND_HALF_UP) / 2
     return str(value).replace(".", ",")
+
+
+def _typed_for(criterion, code):
+    """What the province types: the score, or for a target criterion the reported share that
+    earns that score (48–57 %: every member above the 40 % of the seed article)."""
+    if criterion.kind != CriterionKind.TARGET:
+        return _score_for(criterion, code)
+    score = Decimal(_score_for(criterion, code).replace(",", "."))
+    return str((score * criterion.target_value / criterion.max_points).normalize()).replace(".", ",")
 
 
 def _evidence(criterion, province):
@@ -157,7 +171,7 @@ def _scorecards_2014(emulation_year, chair_user, vice_chair_user):
             scorecard=scorecard,
             user=staff,
             version=scorecard.version,
-            entries={c.pk: (_score_for(c, code), "") for c in leaves},
+            entries={c.pk: (_typed_for(c, code), "") for c in leaves},
             files={c.pk: _evidence(c, province) for c in leaves if c.evidence_required},
         )
         services.scorecard_submit(scorecard=scorecard, user=staff)

@@ -37,16 +37,18 @@ def score_year_2015(cluster):
     for membership in year.memberships.select_related("province"):
         province = membership.province
         card = scoring_services.scorecard_get_or_create(emulation_year=year, province=province)
-        entries = {}
+        entries, typed = {}, {}
         for c in leaves:
             value = "0" if c.kind == "deduction" else ("1" if c.kind == "bonus" else "4")
             if c.code == "A1":
                 value = A1_2015[province.code]
             entries[c.pk] = (value, "")
+            # A target criterion (B4) takes the reported share: 24 % of the 60 % target = 4 points.
+            typed[c.pk] = ("24", "") if c.kind == "target" else (value, "")
         files = {c.pk: [SimpleUploadedFile(f"{c.code}.pdf", b"%PDF-1.4 demo")] for c in leaves if c.evidence_required}
         staff = User.objects.filter(province=province).first()
         scoring_services.scorecard_save_self(
-            scorecard=card, user=staff, version=card.version, entries=entries, files=files
+            scorecard=card, user=staff, version=card.version, entries=typed, files=files
         )
         card.refresh_from_db()
         scoring_services.scorecard_submit(scorecard=card, user=staff)

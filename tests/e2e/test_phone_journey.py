@@ -12,7 +12,7 @@ from cluster.demo import DEMO_PASSWORD
 from scoring import selectors, services
 from scoring.enums import ScorecardStatus
 from scoring.models import Evidence, Scorecard
-from tests.e2e.test_scoring_journey import SELF_SCORES
+from tests.e2e.test_scoring_journey import SELF_SCORES, score_label
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,7 +69,7 @@ def test_a_province_fills_and_submits_its_scorecard_on_a_phone(page, login, scre
 
     for code, value in SELF_SCORES.items():
         if code[0] not in "ĐE":  # bonus and deduction lines left blank: 0
-            page.get_by_label(f"Điểm tự chấm {code}", exact=True).fill(value)
+            page.get_by_label(score_label(code), exact=True).fill(value)
     page.get_by_label("Điểm tự chấm B2", exact=True).fill("abc")
     for code in ("B1", "B4"):
         page.get_by_label(f"Minh chứng {code}", exact=True).set_input_files(pdf)

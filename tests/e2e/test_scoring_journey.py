@@ -26,7 +26,7 @@ SELF_SCORES = {
     "B1": "4,5",
     "B2": "4",
     "B3": "5",
-    "B4": "8",
+    "B4": "48",  # a target criterion: the reported share (%), 48 of the 60 % target = 8 points
     "C1": "4",
     "C2": "4,5",
     "C3": "5",
@@ -62,8 +62,16 @@ def row(page, code):
     return page.locator(f'tr[data-criterion="{code}"]')
 
 
+#: Criteria whose input is the reported figure, not the score (B4: the share of awards to direct workers).
+FIGURES = {"B4"}
+
+
+def score_label(code):
+    return f"Số liệu báo cáo {code}" if code in FIGURES else f"Điểm tự chấm {code}"
+
+
 def self_score(page, code):
-    return page.get_by_label(f"Điểm tự chấm {code}", exact=True)
+    return page.get_by_label(score_label(code), exact=True)
 
 
 def open_own_scorecard(page):

@@ -66,6 +66,7 @@ def test_a_returned_scorecard_reaches_the_province_with_its_reason(smtp, submitt
 def test_a_changed_score_reaches_the_province_with_the_old_and_new_score_and_the_reason(smtp, submitted, demo_user):
     crit = leaves(2015)
     entries = {c.pk: ("0" if code in ("E1", "E2") else "1", "") for code, c in crit.items()}
+    entries[crit["B4"].pk] = ("0", "")  # a target criterion: the typed 1 % is under its floor, 0 points
     entries[crit["A1"].pk] = ("0,5", "Số liệu chưa được thống kê xác nhận")
     scoring.scorecard_save_agreed(
         scorecard=submitted, user=demo_user("bacgiang"), version=submitted.version, entries=entries

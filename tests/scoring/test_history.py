@@ -109,9 +109,9 @@ def test_agreed_change_of_bac_giang_2014_shows_with_its_reason(scoring_demo, cli
     agreed = rows_for(rows, "B4 – Điểm thống nhất")
     assert len(agreed) == 1
     assert agreed[0][3] == "— → 8"
-    assert agreed[0][4].startswith("Tỷ lệ khen thưởng người lao động trực tiếp đạt 42%")
+    assert agreed[0][4].startswith("Tỷ lệ khen thưởng người lao động trực tiếp báo cáo 54%")
     assert rows_for(rows, "B4 – Lý do điều chỉnh điểm")[0][3] == (
-        "— → Tỷ lệ khen thưởng người lao động trực tiếp đạt 42%, chưa đủ minh chứng cho mức tối đa."
+        "— → Tỷ lệ khen thưởng người lao động trực tiếp báo cáo 54%, minh chứng chỉ xác nhận 48%."
     )
     assert rows_for(rows, "B4 – Điểm tự chấm")[0][3] == "— → 9"
     assert [row[3] for row in rows_for(rows, "Trạng thái")] == [

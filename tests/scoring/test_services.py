@@ -53,6 +53,19 @@ def test_demo_2014_ranks_thai_nguyen_first_and_phu_tho_second(scoring_demo):
     )
 
 
+def test_demo_b4_is_the_seed_article_s_target_criterion_every_member_above_40_percent(scoring_demo):
+    from scoring.models import Score
+
+    for year in (2014, 2015):  # 2015 copies the criteria of 2014
+        b4 = Criterion.objects.get(section__emulation_year__year=year, code="B4")
+        assert (b4.kind, b4.unit, b4.target_value, b4.floor_value) == ("target", "%", D("60"), D("20"))
+    scores = Score.objects.filter(scorecard__emulation_year__year=2014, criterion__code="B4")
+    assert scores.count() == 7
+    for score in scores:
+        assert score.reported_value > D("40")  # "tỷ lệ khen thưởng cho người lao động trực tiếp đạt trên 40%"
+        assert score.self_score == (D("10") * score.reported_value / D("60")).quantize(D("0.01"))
+
+
 def test_demo_2014_maximum_is_100_points(scoring_demo):
     table = selectors.criteria_table(card(2014, "19").emulation_year)
     assert table.maxima.total == D("100")
@@ -144,6 +157,7 @@ def test_agreed_score_needs_a_reason_when_it_differs(scoring_demo, demo_user):
     crit = leaves(2015)
     scorecard = card(2015, "06")
     entries = {c.pk: ("0" if code in ("E1", "E2") else "1", "") for code, c in crit.items()}
+    entries[crit["B4"].pk] = ("0", "")  # a target criterion: the typed 1 % is under its floor, 0 points
     entries[crit["A1"].pk] = ("0,5", "")
     with pytest.raises(ValidationError) as error:
         services.scorecard_save_agreed(

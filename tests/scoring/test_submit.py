@@ -25,7 +25,7 @@ POINTS = {
     "B1": "4,5",
     "B2": "4",
     "B3": "5",
-    "B4": "8",
+    "B4": "48",  # a target criterion: the reported share (%), 48 of the 60 % target = 8 points
     "C1": "4",
     "C2": "4,5",
     "C3": "5",
