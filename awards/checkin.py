@@ -185,9 +185,7 @@ def screen_state(meeting):
             (r.nomination.province.name, selectors.explain(r, rule_set), r.elected) for r in ballot_round.results.all()
         ]
     # codes_used grows in the same transaction that spends a code and stores its vote: it is the count.
-    opened = ElectronicBallot.objects.filter(meeting=meeting, closed_at__isnull=True, cancelled=False).select_related(
-        "award_type"
-    )
+    opened = ElectronicBallot.objects.open().filter(meeting=meeting).select_related("award_type")
     for electronic in opened:
         state = awards.setdefault(electronic.award_type_id, AwardState(award=electronic.award_type))
         state.number, state.open, state.lines = electronic.number, True, []

@@ -73,7 +73,8 @@ def open_ballot(meeting, award_type):
     if meeting is None:
         return None
     return (
-        ElectronicBallot.objects.filter(meeting=meeting, award_type=award_type, closed_at__isnull=True)
+        ElectronicBallot.objects.open()
+        .filter(meeting=meeting, award_type=award_type)
         .select_related("award_type")
         .first()
     )
@@ -348,8 +349,8 @@ def electronic_ballot_cancel(*, ballot, reason, user=None):
         raise ValidationError({"reason": _("Give the reason for cancelling the ballot.")})
     ElectronicVote.objects.filter(ballot=eb).delete()
     eb.closed_at = timezone.now()
-    eb.cancelled = True
-    eb.save(update_fields=["closed_at", "cancelled"])
+    eb.cancelled, eb.cancel_reason = True, reason.strip()[:2000]
+    eb.save(update_fields=["closed_at", "cancelled", "cancel_reason"])
     return eb
 
 

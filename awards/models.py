@@ -435,6 +435,12 @@ class BallotResult(models.Model):
         return f"{self.nomination}: {self.votes}"
 
 
+class ElectronicBallotQuerySet(models.QuerySet):
+    def open(self):
+        """The rounds delegates may still vote in (a cancelled round is closed too)."""
+        return self.filter(closed_at__isnull=True)
+
+
 class ElectronicBallot(models.Model):
     """An electronic round of the secret ballot for one award (domain §6, issue 13).
 
@@ -445,6 +451,7 @@ class ElectronicBallot(models.Model):
     than the round.
     """
 
+    objects = ElectronicBallotQuerySet.as_manager()
     meeting = models.ForeignKey(
         ReviewMeeting, on_delete=models.CASCADE, related_name="electronic_ballots", verbose_name=_("meeting")
     )
@@ -460,6 +467,7 @@ class ElectronicBallot(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     ballot_round = models.OneToOneField(
         BallotRound,
         null=True,

@@ -653,7 +653,7 @@ def ballot_round_record(
     _require(meeting.emulation_year, "ballot")
     if (
         method == BallotMethod.PAPER
-        and ElectronicBallot.objects.filter(meeting=meeting, award_type=award_type, closed_at__isnull=True).exists()
+        and ElectronicBallot.objects.open().filter(meeting=meeting, award_type=award_type).exists()
     ):
         raise ValidationError(
             _(

@@ -95,6 +95,8 @@ def test_more_choices_than_seats_are_refused(opened):
 def test_a_code_of_another_round_is_refused(opened, client):
     eb, codes, chair = opened
     electronic.electronic_ballot_cancel(ballot=eb, reason="Lỗi in phiếu", user=chair)
+    eb.refresh_from_db()
+    assert (eb.cancelled, eb.cancel_reason) == (True, "Lỗi in phiếu")  # the reason is kept for the minutes
     eb2 = electronic.electronic_ballot_open(meeting=eb.meeting, award_type=flag(), user=chair)
     electronic.ballot_codes_issue(ballot=eb2, count=7, user=chair)
     with pytest.raises(ValidationError, match="closed|đã đóng|đã kết thúc"):
