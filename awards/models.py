@@ -451,7 +451,6 @@ class ElectronicBallot(models.Model):
     than the round.
     """
 
-    objects = ElectronicBallotQuerySet.as_manager()
     meeting = models.ForeignKey(
         ReviewMeeting, on_delete=models.CASCADE, related_name="electronic_ballots", verbose_name=_("meeting")
     )
@@ -476,6 +475,8 @@ class ElectronicBallot(models.Model):
         related_name="electronic",
         verbose_name=_("ballot-count record"),
     )
+
+    objects = ElectronicBallotQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("electronic ballot")
