@@ -1,11 +1,13 @@
-"""Benchmark: the appraisal save (the chair's cross-check form, every criterion agreed) for
-members (7, 20) × criteria (50, 150, 500), beside the empty view (/healthz/) in the same run.
+"""Benchmark: the four scoring requests that grow with the criteria — the province's scorecard
+page (with its inputs) and its save, the chair's appraisal page and its save — at a few sizes,
+beside the empty view (/healthz/) in the same run, and each one's cost per criterion.
 
-Run: .venv/bin/python bench/scoring_sizes.py [--runs 3]
+Run: .venv/bin/python bench/scoring_sizes.py [--runs 3] [--members 7] [--criteria 50 150 500]
 In-process with the test client, on a throw-away test database (SQLite by default, PostgreSQL
-with DATABASE_URL). Each figure is the fastest of `--runs`; before each run the scorecard's agreed
-scores are cleared (outside the timing), so every run writes every criterion. Prints figures; it
-asserts nothing (timings on a shared machine are noisy).
+with DATABASE_URL). Each figure is the fastest of `--runs`. Every save writes every criterion:
+before each run the scores are set back (outside the timing) so that the posted values differ
+from the stored ones. "per criterion" is the slope between the smallest and the largest size.
+Prints figures; it asserts nothing (timings on a shared machine are noisy).
 """
 
 import argparse
@@ -18,12 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+REQUESTS = ("scorecard page", "scorecard save", "appraisal page", "appraisal save")
+
 
 def fastest(runs, call, before=None):
-    best, queries = None, 0
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    best, queries = None, 0
     for _ in range(runs):
         if before:
             before()
@@ -31,48 +35,74 @@ def fastest(runs, call, before=None):
             start = time.perf_counter()
             response = call()
             elapsed = time.perf_counter() - start
-        assert response.status_code in (200, 302), response.status_code
+        assert response.status_code in (200, 302), (response.status_code, response.content[:2000])
         best = elapsed if best is None else min(best, elapsed)
         queries = len(ctx.captured_queries)
     return best * 1000, queries
 
 
 def measure(size, members, criteria, runs):
-    """(empty view ms, appraisal save ms, the save's queries) for one size."""
+    """{request: (ms, queries)} and the empty view's ms for one size."""
+    from decimal import Decimal
+
     from django.test import Client
     from django.urls import reverse
     from django.utils.formats import number_format
 
+    from scoring.enums import ScorecardStatus
     from scoring.models import Score, Scorecard
     from tests.factories import UserFactory
     from tests.scoring.builders import build_scored_year
 
     _cluster, year = build_scored_year(members=members, criteria=criteria, year=2030 + size, prefix=f"b{size} ")
     chair = year.memberships.get(role="chair").province
-    card = Scorecard.objects.filter(emulation_year=year).exclude(province=chair).order_by("pk").first()
-    client = Client()
-    client.force_login(UserFactory(province=chair))
-    url = reverse("scoring:cross_check", args=[card.pk])
-    scores = list(Score.objects.filter(scorecard=card))
+    cards = Scorecard.objects.filter(emulation_year=year).exclude(province=chair).order_by("pk")
+    appraised, draft = cards[0], cards[1]
+    Scorecard.objects.filter(pk=draft.pk).update(status=ScorecardStatus.DRAFT)
+    chair_client, staff_client = Client(), Client()
+    chair_client.force_login(UserFactory(province=chair))
+    staff_client.force_login(UserFactory(province=draft.province))
+    scores = {card.pk: list(Score.objects.filter(scorecard=card)) for card in (appraised, draft)}
 
-    def clear():
-        Score.objects.filter(scorecard=card).update(agreed_score=None, agreed_source="")
+    def reset(card, field):
+        def run():
+            Score.objects.filter(scorecard=card).update(**{field: Decimal("0")})
 
-    def save():
-        data = {"version": str(Scorecard.objects.get(pk=card.pk).version)}
-        for s in scores:
-            data[f"agreed_{s.criterion_id}"] = number_format(s.self_score, 2)
-            data[f"reason_{s.criterion_id}"] = ""
-        return client.post(url, data)
+        return run
 
-    empty_ms, _queries = fastest(runs, lambda: client.get("/healthz/"))
-    save_ms, queries = fastest(runs, save, before=clear)
-    return empty_ms, save_ms, queries
+    def post(client, name, card, prefix, text_prefix):
+        def run():
+            data = {"version": str(Scorecard.objects.get(pk=card.pk).version), "save": "1"}
+            for s in scores[card.pk]:
+                data[f"{prefix}_{s.criterion_id}"] = number_format(s.self_score, 2)
+                data[f"{text_prefix}_{s.criterion_id}"] = ""
+            return client.post(reverse(name, args=[card.pk]), data)
+
+        return run
+
+    figures = {
+        "scorecard page": fastest(runs, lambda: staff_client.get(reverse("scoring:scorecard", args=[draft.pk]))),
+        "scorecard save": fastest(
+            runs,
+            post(staff_client, "scoring:scorecard", draft, "score", "note"),
+            before=reset(draft, "self_score"),
+        ),
+        "appraisal page": fastest(runs, lambda: chair_client.get(reverse("scoring:cross_check", args=[appraised.pk]))),
+        "appraisal save": fastest(
+            runs,
+            post(chair_client, "scoring:cross_check", appraised, "agreed", "reason"),
+            before=reset(appraised, "agreed_score"),
+        ),
+    }
+    empty_ms, _queries = fastest(runs, lambda: chair_client.get("/healthz/"))
+    return empty_ms, figures
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--members", type=int, nargs="+", default=[7])
+    parser.add_argument("--criteria", type=int, nargs="+", default=[50, 150, 500])
     args = parser.parse_args()
     from _database import throwaway_database
 
@@ -80,12 +110,20 @@ def main():
         from django.conf import settings
 
         settings.ALLOWED_HOSTS = ["*"]
-        print(f"{'members':>7} {'criteria':>8} {'empty ms':>9} {'save ms':>8} {'× empty':>8} {'queries':>8}")
-        for size, (members, criteria) in enumerate((m, c) for m in (7, 20) for c in (50, 150, 500)):
-            empty_ms, save_ms, queries = measure(size, members, criteria, args.runs)
-            print(
-                f"{members:>7} {criteria:>8} {empty_ms:>9.2f} {save_ms:>8.1f} {save_ms / empty_ms:>8.0f} {queries:>8}"
-            )
+        print(f"{'members':>7} {'criteria':>8} {'empty ms':>8}  " + "  ".join(f"{r:>22}" for r in REQUESTS))
+        size = 0
+        for members in args.members:
+            rows = []
+            for criteria in args.criteria:
+                empty_ms, figures = measure(size, members, criteria, args.runs)
+                size += 1
+                rows.append((criteria, figures))
+                cells = "  ".join(f"{figures[r][0]:>11.1f} ms {figures[r][1]:>4} q" for r in REQUESTS)
+                print(f"{members:>7} {criteria:>8} {empty_ms:>8.2f}  {cells}")
+            (small, first), (large, last) = rows[0], rows[-1]
+            if large > small:
+                slopes = "  ".join(f"{(last[r][0] - first[r][0]) / (large - small):>17.3f} ms/c" for r in REQUESTS)
+                print(f"{members:>7} {'per crit.':>8} {'':>8}  {slopes}")
 
 
 if __name__ == "__main__":

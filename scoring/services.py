@@ -6,12 +6,13 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from cluster import selectors as cluster_selectors
 from cluster.enums import ScoringMode
 from cluster.services import year_ensure_open
 from common import events
+from common.bulk import update_with_history
 from common.history import set_change_reason
 from common.uploads import check_evidence_count, inspect_upload
 
@@ -214,7 +215,7 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
             }
         )
     if changed:
-        bulk_update_with_history(
+        update_with_history(
             changed,
             Score,
             ["self_score", "note", "reported_value"],
@@ -334,9 +335,7 @@ def _blank_lines_as_zero(scorecard, user):
     if created:
         bulk_create_with_history(created, Score, default_user=history_user, default_change_reason=reason)
     if changed:
-        bulk_update_with_history(
-            changed, Score, ["self_score"], default_user=history_user, default_change_reason=reason
-        )
+        update_with_history(changed, Score, ["self_score"], default_user=history_user, default_change_reason=reason)
 
 
 @transaction.atomic
@@ -460,7 +459,7 @@ def _store_agreed(current, user, leaves, existing, values, *, keep_peer=False):
             for score in created:
                 score.pk = ids[score.criterion_id]
     if updated:
-        bulk_update_with_history(
+        update_with_history(
             updated,
             Score,
             ["agreed_score", "agreed_reason", "agreed_source", "explanation_read_at", "explanation_read_by"],

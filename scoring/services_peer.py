@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from cluster import selectors as cluster_selectors
 from cluster.enums import PeerAssignment, ScoringMode
+from common.bulk import update_with_history
 from common.history import set_change_reason
 
 from . import calculations
@@ -168,7 +169,7 @@ def peer_review_save(*, review, user, version, entries):
     if created:
         bulk_create_with_history(created, PeerScore, default_user=history_user)
     if updated:
-        bulk_update_with_history(updated, PeerScore, ["value", "reason"], default_user=history_user)
+        update_with_history(updated, PeerScore, ["value", "reason"], default_user=history_user)
     current.version += 1
     current.save(update_fields=["version"])
     return current

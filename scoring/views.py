@@ -21,7 +21,8 @@ from . import selectors, selectors_peer, services
 from .charts import PHONE as PHONE_CHART
 from .charts import bar_chart
 from .enums import COMPUTED_KINDS
-from .forms import CriterionForm, CrossCheckForm, ReturnForm, ScorecardForm, SectionForm
+from .forms import CriterionForm, ReturnForm, SectionForm
+from .grid import AppraisalGrid, ScorecardGrid
 from .models import Criterion, Section
 
 # --- Year pages ----------------------------------------------------------------------------
@@ -271,18 +272,15 @@ class ScorecardMixin:
         }
 
 
-def _score_rows(table, scores, form, prefix_value, prefix_text):
-    """Rows for the template: each criterion with its score and, for leaves, its form fields."""
+def _score_rows(table, scores, form):
+    """Rows for the template: each criterion with its score and, for leaves, the grid's inputs
+    (`scoring.grid.Cell`: value, text and evidence)."""
     blocks = []
     for block in table.sections:
         rows = []
         for row in block.rows:
             score = scores.get(row.criterion.pk)
-            fields = None
-            if form is not None and row.is_leaf:
-                fields = (form[f"{prefix_value}_{row.criterion.pk}"], form[f"{prefix_text}_{row.criterion.pk}"])
-                evidence_field = f"evidence_{row.criterion.pk}"
-                fields += (form[evidence_field] if evidence_field in form.fields else None,)
+            fields = form.cells(row.criterion.pk) if form is not None and row.is_leaf else None
             rows.append(
                 {
                     "row": row,
@@ -317,11 +315,11 @@ class ScorecardView(ScorecardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.base_context())
         if form is None and context["can_edit"]:
-            form = ScorecardForm(
+            form = ScorecardGrid(
                 initial=self.initial(context["scores"], context["table"].leaves), leaves=context["table"].leaves
             )
         context["form"] = form
-        context["blocks"] = _score_rows(context["table"], context["scores"], form, "score", "note")
+        context["blocks"] = _score_rows(context["table"], context["scores"], form)
         context["missing"] = (
             services.scorecard_missing(self.scorecard, table=context["table"], scores=context["scores"])
             if context["can_submit"]
@@ -367,7 +365,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
         if not request.user.has_perm("scoring.edit_self_score", self.scorecard):
             raise PermissionDenied
         leaves = selectors.criteria_table(self.emulation_year).leaves
-        form = ScorecardForm(request.POST, request.FILES, leaves=leaves)
+        form = ScorecardGrid(request.POST, request.FILES, leaves=leaves)
 
         def done(card):
             if "submit" in request.POST:
@@ -460,9 +458,9 @@ class CrossCheckView(ScorecardMixin, TemplateView):
                 if score and score.agreed_score is not None:
                     initial[f"agreed_{c.pk}"] = number_format(score.agreed_score, 2)
                     initial[f"reason_{c.pk}"] = score.agreed_reason
-            form = CrossCheckForm(initial=initial, leaves=context["table"].leaves)
+            form = AppraisalGrid(initial=initial, leaves=context["table"].leaves)
         context["form"] = form
-        context["blocks"] = _score_rows(context["table"], context["scores"], form, "agreed", "reason")
+        context["blocks"] = _score_rows(context["table"], context["scores"], form)
         context["error_summary"] = _error_summary(form, context["table"])
         context["tab"] = "cross_check"
         return context
@@ -483,7 +481,7 @@ class CrossCheckView(ScorecardMixin, TemplateView):
                 if card.status == "agreed":
                     messages.success(request, _("Every criterion of this scorecard is agreed."))
             return redirect("scoring:cross_check", pk=self.scorecard.pk)
-        form = CrossCheckForm(request.POST, leaves=leaves)
+        form = AppraisalGrid(request.POST, leaves=leaves)
 
         def done(card):
             messages.success(

@@ -17,7 +17,7 @@ from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
 
 from . import selectors, selectors_peer, services, services_peer
-from .forms import PeerReviewForm
+from .grid import PeerGrid
 from .models import PeerReview, Scorecard
 from .views import ScorecardMixin, _error_summary, _score_rows
 
@@ -115,12 +115,12 @@ class PeerReviewView(ScorecardMixin, TemplateView):
                     if peer.value is not None:
                         initial[f"peer_{peer.score.criterion_id}"] = number_format(peer.value, 2)
                     initial[f"reason_{peer.score.criterion_id}"] = peer.reason
-            form = PeerReviewForm(initial=initial, leaves=leaves)
+            form = PeerGrid(initial=initial, leaves=leaves)
         context.update(
             review=review,
             submitted=submitted,
             form=form,
-            blocks=_score_rows(context["table"], context["scores"], form, "peer", "reason"),
+            blocks=_score_rows(context["table"], context["scores"], form),
             error_summary=_error_summary(form, context["table"]) if form is not None else [],
             tab="peer",
         )
@@ -139,7 +139,7 @@ class PeerReviewView(ScorecardMixin, TemplateView):
         if not request.user.has_perm("scoring.cross_score", self.scorecard):
             raise PermissionDenied
         leaves = selectors.criteria_table(self.emulation_year).leaves
-        form = PeerReviewForm(request.POST, leaves=leaves)
+        form = PeerGrid(request.POST, leaves=leaves)
         if not form.is_valid():
             messages.error(request, _("Nothing was saved: correct the values marked in red."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -152,7 +152,7 @@ class PeerReviewView(ScorecardMixin, TemplateView):
             messages.error(request, " ".join(error.messages))
             data = request.POST.copy()
             data["version"] = self.review().version
-            kept = PeerReviewForm(data, leaves=leaves)
+            kept = PeerGrid(data, leaves=leaves)
             return self.render_to_response(self.get_context_data(form=kept), status=409)
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -103,3 +103,45 @@ def test_in_a_cross_scoring_year_the_chair_s_confirmation_keeps_the_cross_score_
     second.refresh_from_db()
     assert first.agreed_source == AgreedSource.PEER  # read and confirmed: still the cross-scoring's
     assert second.agreed_source == AgreedSource.APPRAISAL and second.agreed_score == other  # changed by the chair
+
+
+@pytest.mark.django_db
+def test_scorecard_save_query_count_does_not_grow_with_the_criteria_and_only_changes_are_written():
+    from tests.factories import UserFactory
+
+    counts = []
+    for size, criteria in enumerate((10, 40)):
+        _cluster, year = build_scored_year(members=3, criteria=criteria, year=2070 + size, prefix=f"s{size} ")
+        card = Scorecard.objects.filter(emulation_year=year).order_by("pk").first()
+        Scorecard.objects.filter(pk=card.pk).update(status=ScorecardStatus.DRAFT)
+        card.refresh_from_db()
+        user = UserFactory(province=card.province)
+        scores = list(Score.objects.filter(scorecard=card).order_by("pk"))
+        entries = {s.criterion_id: (str(s.self_score).replace(".", ","), "") for s in scores}
+        for s in scores[:3]:  # three changed, at both sizes
+            entries[s.criterion_id] = ("0", "Chưa có số liệu")
+        count = _queries(services.scorecard_save_self, scorecard=card, user=user, version=card.version, entries=entries)
+        counts.append(count)
+        assert Score.history.filter(scorecard_id=card.pk, history_type="~").count() == 3  # only what changed
+        assert Score.objects.filter(scorecard=card, self_score=0, note="Chưa có số liệu").count() == 3
+    assert counts[0] == counts[1], counts
+
+
+def test_a_typed_text_is_escaped_on_the_scorecard_page(client, db):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    _cluster, year = build_scored_year(members=3, criteria=3, year=2080, prefix="x ")
+    card = Scorecard.objects.filter(emulation_year=year).order_by("pk").first()
+    Scorecard.objects.filter(pk=card.pk).update(status=ScorecardStatus.DRAFT)
+    client.force_login(UserFactory(province=card.province))
+    data = {"version": str(card.version), "save": "1"}
+    for s in Score.objects.filter(scorecard=card):
+        data[f"score_{s.criterion_id}"] = '"><script>alert(1)</script>'
+        data[f"note_{s.criterion_id}"] = "</textarea><script>alert(2)</script>"
+    response = client.post(reverse("scoring:scorecard", args=[card.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 400  # refused, kept in the form, escaped
+    assert "<script>alert" not in body
+    assert "&quot;&gt;&lt;script&gt;alert(1)" in body and "&lt;/textarea&gt;&lt;script&gt;alert(2)" in body
