@@ -8,8 +8,10 @@ own `get_db_prep_save`, so they are stored exactly as `bulk_update` stores them;
 calls no `save()` and sends no signal.
 """
 
+from django.conf import settings
 from django.db import connections, router, transaction
-from simple_history.utils import bulk_update_with_history
+from django.utils import timezone
+from simple_history.utils import get_change_reason_from_object
 
 #: Rows per statement: 400 rows × 3 fields × 2 parameters + 400 stays far below SQLite's limit of
 #: 32,766 parameters and PostgreSQL's of 65,535.
@@ -47,12 +49,51 @@ def update_in_bulk(model, objs, fields, batch_size=BATCH):
     return updated
 
 
+def insert_history_in_bulk(model, objs, *, history_type="~", default_user=None, default_change_reason=""):
+    """One simple-history row per object of `objs`, the rows simple-history's
+    `bulk_history_create` makes (same columns, user, reason and date), inserted with one
+    multi-row INSERT per batch instead of a model instance and an ORM insert per row."""
+    if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return 0
+    historical = model.history.model
+    connection = connections[router.db_for_write(historical)]
+    quote = connection.ops.quote_name
+    meta = historical._meta
+    tracked = [meta.get_field(f.name) for f in historical.tracked_fields]
+    fixed = [meta.get_field(name) for name in ("history_date", "history_user", "history_change_reason", "history_type")]
+    relation = [meta.get_field("history_relation")] if hasattr(historical, "history_relation") else []
+    columns = fixed + relation + tracked
+    now = timezone.now()
+    rows = []
+    for obj in objs:
+        user = getattr(obj, "_history_user", default_user or historical.get_default_history_user(obj))
+        values = [
+            getattr(obj, "_history_date", now),
+            getattr(user, "pk", None),
+            get_change_reason_from_object(obj) or default_change_reason or "",
+            history_type,
+            *([obj.pk] if relation else []),
+            *(getattr(obj, f.attname) for f in tracked),
+        ]
+        rows.append([f.get_db_prep_save(v, connection) for f, v in zip(columns, values, strict=True)])
+    names = ", ".join(quote(f.column) for f in columns)
+    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_batch = max(1, 30000 // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_batch):
+            batch = rows[start : start + per_batch]
+            marks = ", ".join([row_marks] * len(batch))
+            sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {marks}"  # noqa: S608 (quoted names; values are parameters)
+            cursor.execute(sql, [value for row in batch for value in row])
+    return len(rows)
+
+
 def update_with_history(objs, model, fields, *, default_user=None, default_change_reason=None):
-    """`update_in_bulk`, then one history row per object in one insert (simple-history's own
-    bulk insert), in one transaction."""
+    """`update_in_bulk`, then one history row per object (`insert_history_in_bulk`), in one
+    transaction."""
     with transaction.atomic(savepoint=False):
         updated = update_in_bulk(model, objs, fields)
-        bulk_update_with_history(
-            objs, model, [], default_user=default_user, default_change_reason=default_change_reason
+        insert_history_in_bulk(
+            model, objs, history_type="~", default_user=default_user, default_change_reason=default_change_reason
         )
     return updated

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "common.memo.RequestMemoMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its response.
     "axes.middleware.AxesMiddleware",

@@ -12,8 +12,14 @@ Each input of a row is a `Cell` with the attributes a template reads from a boun
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from .models import NOTE_MAX_LENGTH
+
+#: The longest text a score or a reported figure input takes (a number: "1.234,56").
+VALUE_MAX_LENGTH = 20
 
 
 @dataclass(slots=True)
@@ -58,13 +64,33 @@ class Grid:
     # --- What the views need of a form ---------------------------------------------------------
 
     def is_valid(self):
-        """Only the version is read here: the service checks every value and names the refused."""
+        """The version, and what an input accepts at all (as a form field did: its length and no
+        NUL character, with Django's own validators and messages); the service checks every
+        value against its criterion and names the refused."""
         version = str(self.data.get("version", "")).strip()
         if not version.isdigit():
             self.add_error(None, [_("The form is incomplete: reload the page and enter the values again.")])
             return False
         self.cleaned_data["version"] = int(version)
+        for c in self.leaves:
+            for name, limit in (
+                (f"{self.prefix_value}_{c.pk}", VALUE_MAX_LENGTH),
+                (f"{self.prefix_text}_{c.pk}", NOTE_MAX_LENGTH),
+            ):
+                text = self.data.get(name)
+                if text:
+                    self._check_input(name, text.strip(), limit)
         return not self.errors
+
+    def _check_input(self, name, text, limit):
+        messages = []
+        for validator in (MaxLengthValidator(limit), ProhibitNullCharactersValidator()):
+            try:
+                validator(text)
+            except ValidationError as error:
+                messages.extend(error.messages)
+        if messages:
+            self.add_error(name, messages)
 
     def add_error(self, name, messages):
         """`messages`: a text, or a list of texts or ValidationErrors (a service's error_dict)."""

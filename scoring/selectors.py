@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from cluster import selectors as cluster_selectors
+from common import memo
 
 from . import calculations
 from .enums import ScorecardStatus
@@ -66,7 +67,13 @@ def _section_bound(code, rows, maxima):
 
 
 def criteria_table(emulation_year):
-    """The year's criteria in display order (tree order inside each section) with their maximums."""
+    """The year's criteria in display order (tree order inside each section) with their maximums.
+
+    Built once per request (`common.memo`): the scoring services that change criteria forget it."""
+    return memo.memoized(("criteria_table", emulation_year.pk), lambda: _build_criteria_table(emulation_year))
+
+
+def _build_criteria_table(emulation_year):
     sections = sections_of_year(emulation_year)
     criteria = criteria_of_year(emulation_year)
     maxima = calculations.max_totals(criterion_nodes(criteria))

@@ -1,6 +1,8 @@
 """State changes of the scoring app. Each public function is one transaction; a refused
 change raises ValidationError and leaves the stored data exactly as it was."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -11,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from cluster import selectors as cluster_selectors
 from cluster.enums import ScoringMode
 from cluster.services import year_ensure_open
-from common import events
+from common import events, memo
 from common.bulk import update_with_history
 from common.history import set_change_reason
 from common.uploads import check_evidence_count, inspect_upload
@@ -669,6 +671,20 @@ def scoreboard_lock(*, emulation_year, user):
 # --- Criteria ---------------------------------------------------------------------------
 
 
+def _forgets_criteria(service):
+    """The criteria table built for this request no longer holds once a service changed criteria."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        memo.forget(("criteria_table",))
+        try:
+            return service(*args, **kwargs)
+        finally:
+            memo.forget(("criteria_table",))
+
+    return wrapper
+
+
 def _ensure_criteria_editable(emulation_year):
     """The criteria change only while no scorecard has been submitted: a submitted or agreed
     scorecard was scored against them."""
@@ -684,6 +700,7 @@ def _ensure_criteria_editable(emulation_year):
         )
 
 
+@_forgets_criteria
 @transaction.atomic
 def section_save(*, section, user=None):
     _ensure_criteria_editable(section.emulation_year)
@@ -692,6 +709,7 @@ def section_save(*, section, user=None):
     return section
 
 
+@_forgets_criteria
 @transaction.atomic
 def section_delete(*, section, user=None):
     _ensure_criteria_editable(section.emulation_year)
@@ -763,6 +781,7 @@ def _check_computed_kind(criterion, has_children):
         raise ValidationError(errors)
 
 
+@_forgets_criteria
 @transaction.atomic
 def criterion_save(*, criterion, user=None, reason=""):
     """Create or change a criterion. A criterion with sub-criteria carries no maximum of its own."""
@@ -799,6 +818,7 @@ def criterion_save(*, criterion, user=None, reason=""):
     return criterion
 
 
+@_forgets_criteria
 @transaction.atomic
 def criterion_delete(*, criterion, user=None):
     _ensure_criteria_editable(criterion.section.emulation_year)
@@ -810,6 +830,7 @@ def criterion_delete(*, criterion, user=None):
     criterion.delete()
 
 
+@_forgets_criteria
 @transaction.atomic
 def criteria_copy_from_previous(*, emulation_year, user=None):
     """Copy last year's sections and criteria into a year that has none yet."""

@@ -1,19 +1,24 @@
-"""The cells of a leaf criterion on the scorecard page (its score or reported figure, its note
-and its evidence), in edit and read mode.
+"""The rows of the scorecard page (each criterion: its name, maximum, score or reported figure,
+note, evidence and agreed score), in edit and read mode.
 
-Built here with `format_html`, as Django's admin builds the rows of its change lists
-(`admin_list.items_for_result`): the template loop cost about 0.4 ms a row, and a scorecard
-has up to 500 (issue 14). The labels are translated once per page, not once per row. The markup
-is the template's: the inputs keep their names, ids and accessible labels.
+Built here in Python, as Django's admin builds the rows of its change lists
+(`admin_list.items_for_result`): the template loop cost about 0.4 ms a row and a scorecard has
+up to 500 (issue 14). Every value goes through `common.html.escape` (`join`); the labels are
+translated once per page; the rare parts of a row (the cross-scores given, the explanation
+form) are still the templates `scoring/_given_cross_scores.html` and
+`scoring/_explanation_form.html`. The markup is the template's: the inputs keep their names,
+ids and accessible labels.
 """
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from common.html import escape, join, number
+from scoring.enums import AgreedSource, CriterionKind
 from scoring.templatetags.criterion_kinds import criterion_formula, figure_with_unit
 
 register = template.Library()
@@ -21,14 +26,17 @@ register = template.Library()
 PATTERN = "-?[0-9]+([,.][0-9]{1,2})?"
 ACCEPT = "image/*,application/pdf,.pdf,.jpg,.png,.docx,.xlsx,.doc,.xls"
 PREVIEWED = ("pdf", "jpg", "png")
+#: What the explanation form (`scoring/_explanation_form.html`) reads from the page's context.
+EXPLANATION_CONTEXT = ("can_explain", "explain_criterion", "explain_text", "explain_errors", "explanation_deadline")
 
 
 def _page(context):
-    """What every row of one page shares: the labels and the evidence upload address."""
+    """What every row of one page shares: the labels, the upload address, the page's flags."""
     cache = context.render_context
     if "scorecard_grid" not in cache:
         scorecard = context["scorecard"]
         cache["scorecard_grid"] = {
+            "maximum": _("Maximum"),
             "self_score": _("Self-score"),
             "reported_figure": _("Reported figure"),
             "reported_figure_colon": _("Reported figure:"),
@@ -37,201 +45,290 @@ def _page(context):
             "saved_meanwhile": _("Saved meanwhile:"),
             "note": _("Note"),
             "evidence": _("Evidence"),
+            "evidence_required": _("evidence required"),
+            "agreed": _("Agreed score"),
             "remove": _("Remove"),
             "view": _("View"),
             "add_file": _("Add a file (PDF, image, Word, Excel)"),
             "take_photo": _("Take a photo"),
+            "kinds": {value: str(label) for value, label in CriterionKind.choices},
+            "sources": {value: str(label) for value, label in AgreedSource.choices},
             "upload": reverse("scoring:evidence_upload", args=[scorecard.pk, 0]),
             "can_edit": bool(context.get("can_edit")),
             "conflict": bool(context.get("conflict")),
+            "explanation": {key: context.get(key) for key in EXPLANATION_CONTEXT},
         }
     return cache["scorecard_grid"]
 
 
 def _errors(errors, error_id=None, block=False):
     css = "invalid-feedback d-block" if block else "invalid-feedback"
-    if error_id:
-        return format_html_join("", '<div class="{}" id="{}">{}</div>', ((css, error_id, e) for e in errors))
-    return format_html_join("", '<div class="{}">{}</div>', ((css, e) for e in errors))
+    own_id = f' id="{escape(error_id)}"' if error_id else ""
+    return join(*(join(f'<div class="{css}"{own_id}>', e, "</div>") for e in errors)) if errors else ""
 
 
-def _join(parts):
-    """Pieces already built with format_html, one after the other (each escaped where needed)."""
-    return format_html_join("", "{}", ((part,) for part in parts))
+def _safe(markup):
+    """A fixed piece of this module's markup (no value from a user or the database in it, but
+    numbers and the flags of this module): passes `join` unescaped."""
+    return SafeString(markup)
 
 
-def _number(value):
-    return "—" if value is None else localize(value)
+def _name_cell(page, row):
+    c = row.criterion
+    parts = [
+        _safe(f'<td class="criterion-name" style="padding-left: {row.depth + 1}rem">'),
+        _safe("<span>" if row.is_leaf else '<span class="fw-bold">'),
+        c.code,
+        ". ",
+        c.title,
+        _safe("</span>"),
+    ]
+    if c.kind != CriterionKind.POINTS:
+        parts += [_safe(' <span class="badge text-bg-light">'), page["kinds"].get(c.kind, c.kind), _safe("</span>")]
+    if c.evidence_required:
+        parts += [_safe(' <span class="badge text-bg-info">'), page["evidence_required"], _safe("</span>")]
+    if c.guidance:
+        parts += [_safe('<div class="small text-muted">'), c.guidance, _safe("</div>")]
+    parts += [
+        _safe('</td><td class="text-end inline-label" data-label="'),
+        page["maximum"],
+        _safe('">'),
+        number(row.max_points, ""),
+        _safe("</td>"),
+    ]
+    return join(*parts)
 
 
 def _score_cell(page, criterion, score, field, computed):
+    self_score = score.self_score if score is not None else None
+    parts = [_safe('<td data-label="'), page["self_score"], _safe('">')]
     if field is None:
-        figure = ""
+        parts.append(number(self_score))
         if score is not None and score.reported_value is not None:
-            figure = format_html(
-                '<div class="small text-muted" data-testid="reported-figure">{} {}</div>',
+            parts += [
+                _safe('<div class="small text-muted" data-testid="reported-figure">'),
                 page["reported_figure_colon"],
+                " ",
                 figure_with_unit(score.reported_value, criterion.unit),
-            )
-        return format_html(
-            '<td data-label="{}">{}{}</td>', page["self_score"], _number(score and score.self_score), figure
-        )
+                _safe("</div>"),
+            ]
+        return join(*parts, _safe("</td>"))
     invalid = " is-invalid" if field.errors else ""
-    described = format_html(' aria-describedby="{}_error"', field.id_for_label) if field.errors else ""
-    label = page["reported_figure"] if computed else page["self_score"]
-    parts = [
-        format_html(
-            '<input type="text" name="{}" id="{}" value="{}" inputmode="decimal" pattern="{}" autocomplete="off" '
-            'class="form-control form-control-sm score-input{}" aria-label="{} {}"{}>',
-            field.html_name,
-            field.id_for_label,
-            field.value,
-            PATTERN,
-            invalid,
-            label,
-            criterion.code,
-            described,
+    described = f' aria-describedby="{escape(field.id_for_label)}_error"' if field.errors else ""
+    parts += [
+        _safe('<input type="text" name="'),
+        field.html_name,
+        _safe('" id="'),
+        field.id_for_label,
+        _safe('" value="'),
+        field.value,
+        _safe(
+            f'" inputmode="decimal" pattern="{PATTERN}" autocomplete="off" '
+            f'class="form-control form-control-sm score-input{invalid}" aria-label="'
         ),
+        page["reported_figure"] if computed else page["self_score"],
+        " ",
+        criterion.code,
+        _safe(f'"{described}>'),
         _errors(field.errors, f"{field.id_for_label}_error"),
     ]
     if computed:
         unit = f" ({criterion.unit})" if criterion.unit else ""
-        parts.append(
-            format_html(
-                '<div class="form-text" data-testid="figure-help">{}{} · {}</div>',
-                page["reported_figure"],
-                unit,
-                criterion_formula(criterion),
-            )
-        )
-        if score is not None and score.self_score is not None:
-            parts.append(
-                format_html(
-                    '<div class="small" data-testid="computed-score">{} {}</div>',
-                    page["computed_score"],
-                    localize(score.self_score),
-                )
-            )
-    elif criterion.kind != "points":
-        parts.append(format_html('<div class="form-text">{}</div>', page["leave_blank"]))
+        parts += [
+            _safe('<div class="form-text" data-testid="figure-help">'),
+            page["reported_figure"],
+            unit,
+            " · ",
+            criterion_formula(criterion),
+            _safe("</div>"),
+        ]
+        if self_score is not None:
+            parts += [
+                _safe('<div class="small" data-testid="computed-score">'),
+                page["computed_score"],
+                " ",
+                number(self_score),
+                _safe("</div>"),
+            ]
+    elif criterion.kind != CriterionKind.POINTS:
+        parts += [_safe('<div class="form-text">'), page["leave_blank"], _safe("</div>")]
     if page["conflict"]:
-        note = format_html(" · {}", score.note) if score is not None and score.note else ""
-        parts.append(
-            format_html(
-                '<div class="small text-warning-emphasis" data-testid="saved-meanwhile">{} {}{}</div>',
-                page["saved_meanwhile"],
-                _number(score and score.self_score),
-                note,
-            )
-        )
-    return format_html('<td data-label="{}">{}</td>', page["self_score"], _join(parts))
+        parts += [
+            _safe('<div class="small text-warning-emphasis" data-testid="saved-meanwhile">'),
+            page["saved_meanwhile"],
+            " ",
+            number(self_score),
+            f" · {score.note}" if score is not None and score.note else "",
+            _safe("</div>"),
+        ]
+    return join(*parts, _safe("</td>"))
 
 
 def _note_cell(page, criterion, score, field):
     if field is None:
-        text = linebreaksbr(score.note, autoescape=True) if score and score.note else ""
-        return format_html('<td data-label="{}">{}</td>', page["note"], text)
+        text = linebreaksbr(score.note, autoescape=True) if score is not None and score.note else ""
+        return join(_safe('<td data-label="'), page["note"], _safe('">'), text, _safe("</td>"))
     invalid = " is-invalid" if field.errors else ""
-    return format_html(
-        '<td data-label="{}"><textarea name="{}" id="{}" rows="1" class="form-control form-control-sm{}" '
-        'aria-label="{} {}">{}</textarea>{}</td>',
+    return join(
+        _safe('<td data-label="'),
         page["note"],
+        _safe('"><textarea name="'),
         field.html_name,
+        _safe('" id="'),
         field.id_for_label,
-        invalid,
+        _safe(f'" rows="1" class="form-control form-control-sm{invalid}" aria-label="'),
         page["note"],
+        " ",
         criterion.code,
+        _safe('">'),
         field.value,
+        _safe("</textarea>"),
         _errors(field.errors),
+        _safe("</td>"),
     )
 
 
 def _evidence_item(page, evidence):
-    preview = ""
+    parts = [
+        _safe('<li class="evidence-item" data-testid="evidence-item"><a href="'),
+        reverse("scoring:evidence_download", args=[evidence.pk]),
+        _safe('">'),
+        evidence.original_name,
+        _safe("</a>"),
+    ]
+    if page["can_edit"]:
+        parts += [
+            _safe(f'<button type="submit" form="delete-evidence-{int(evidence.pk)}" '),
+            _safe('class="btn btn-link btn-sm text-danger p-0 ms-2">'),
+            page["remove"],
+            _safe("</button>"),
+        ]
     if evidence.extension in PREVIEWED:
         url = reverse("scoring:evidence_preview", args=[evidence.pk])
-        frame = (
-            format_html(
-                '<iframe class="evidence-frame" src="{}" loading="lazy" title="{}"></iframe>',
+        parts += [_safe('<details class="evidence-preview" data-testid="evidence-preview"><summary>'), page["view"]]
+        if evidence.extension == "pdf":
+            parts += [
+                _safe('</summary><iframe class="evidence-frame" src="'),
                 url,
+                _safe('" loading="lazy" title="'),
                 evidence.original_name,
-            )
-            if evidence.extension == "pdf"
-            else format_html(
-                '<img class="evidence-frame" src="{}" loading="lazy" alt="{}">', url, evidence.original_name
-            )
-        )
-        preview = format_html(
-            '<details class="evidence-preview" data-testid="evidence-preview"><summary>{}</summary>{}</details>',
-            page["view"],
-            frame,
-        )
-    remove = (
-        format_html(
-            '<button type="submit" form="delete-evidence-{}" '
-            'class="btn btn-link btn-sm text-danger p-0 ms-2">{}</button>',
-            evidence.pk,
-            page["remove"],
-        )
-        if page["can_edit"]
-        else ""
-    )
-    return format_html(
-        '<li class="evidence-item" data-testid="evidence-item"><a href="{}">{}</a>{}{}</li>',
-        reverse("scoring:evidence_download", args=[evidence.pk]),
-        evidence.original_name,
-        remove,
-        preview,
-    )
+                _safe('"></iframe></details>'),
+            ]
+        else:
+            parts += [
+                _safe('</summary><img class="evidence-frame" src="'),
+                url,
+                _safe('" loading="lazy" alt="'),
+                evidence.original_name,
+                _safe('"></details>'),
+            ]
+    return join(*parts, _safe("</li>"))
 
 
 def _evidence_cell(page, criterion, evidence_files, field):
-    items = _join(_evidence_item(page, e) for e in evidence_files)
+    items = join(*(_evidence_item(page, e) for e in evidence_files))
     if field is None:
-        return format_html(
-            '<td data-label="{}"><div class="evidence">'
-            '<ul class="evidence-list list-unstyled mb-1 small">{}</ul></div></td>',
+        return join(
+            _safe('<td data-label="'),
             page["evidence"],
+            _safe('"><div class="evidence"><ul class="evidence-list list-unstyled mb-1 small">'),
             items,
+            _safe("</ul></div></td>"),
         )
-    upload = page["upload"].replace("/criteria/0/", f"/criteria/{criterion.pk}/")
+    upload = page["upload"].replace("/criteria/0/", f"/criteria/{int(criterion.pk)}/")
     invalid = " is-invalid" if field.errors else ""
-    return format_html(
-        '<td data-label="{evidence}"><div class="evidence" data-upload-url="{upload}">'
-        '<ul class="evidence-list list-unstyled mb-1 small">{items}</ul>'
-        '<label class="form-label small mb-0 d-sm-none" for="{id}">{add}</label>'
-        '<input type="file" name="{name}" id="{id}" accept="{accept}" '
-        'class="form-control form-control-sm evidence-input{invalid}" aria-label="{evidence} {code}">'
-        '<label class="btn btn-outline-secondary btn-sm mt-1 d-sm-none camera-button" for="{id}_camera">{photo}</label>'
-        '<input type="file" name="{name}" id="{id}_camera" accept="image/*" capture="environment" '
-        'class="visually-hidden evidence-input" aria-label="{photo} {code}">{errors}'
-        '<progress class="evidence-progress w-100" max="100" value="0" hidden></progress>'
-        '<div class="evidence-status small" role="status" aria-live="polite" data-testid="evidence-status"></div>'
-        "</div></td>",
-        evidence=page["evidence"],
-        upload=upload,
-        items=items,
-        id=field.id_for_label,
-        add=page["add_file"],
-        name=field.html_name,
-        accept=ACCEPT,
-        invalid=invalid,
-        code=criterion.code,
-        photo=page["take_photo"],
-        errors=_errors(field.errors, block=True),
+    return join(
+        _safe('<td data-label="'),
+        page["evidence"],
+        _safe('"><div class="evidence" data-upload-url="'),
+        upload,
+        _safe('"><ul class="evidence-list list-unstyled mb-1 small">'),
+        items,
+        _safe('</ul><label class="form-label small mb-0 d-sm-none" for="'),
+        field.id_for_label,
+        _safe('">'),
+        page["add_file"],
+        _safe('</label><input type="file" name="'),
+        field.html_name,
+        _safe('" id="'),
+        field.id_for_label,
+        _safe(f'" accept="{ACCEPT}" class="form-control form-control-sm evidence-input{invalid}" aria-label="'),
+        page["evidence"],
+        " ",
+        criterion.code,
+        _safe('"><label class="btn btn-outline-secondary btn-sm mt-1 d-sm-none camera-button" for="'),
+        field.id_for_label,
+        _safe('_camera">'),
+        page["take_photo"],
+        _safe('</label><input type="file" name="'),
+        field.html_name,
+        _safe('" id="'),
+        field.id_for_label,
+        _safe('_camera" accept="image/*" capture="environment" class="visually-hidden evidence-input" aria-label="'),
+        page["take_photo"],
+        " ",
+        criterion.code,
+        _safe('">'),
+        _errors(field.errors, block=True),
+        _safe(
+            '<progress class="evidence-progress w-100" max="100" value="0" hidden></progress>'
+            '<div class="evidence-status small" role="status" aria-live="polite" data-testid="evidence-status"></div>'
+            "</div></td>"
+        ),
     )
 
 
+def _agreed_cell(page, r):
+    s, given = r["score"], r.get("given")
+    agreed = s.agreed_score if s is not None else None
+    hidden = " phone-hidden" if agreed is None and not given else ""
+    parts = [_safe(f'<td class="text-end inline-label{hidden}" data-label="'), page["agreed"], _safe('">')]
+    if agreed is not None:
+        css = ' class="text-danger fw-bold"' if agreed != s.self_score else ""
+        parts += [_safe(f"<span{css}>"), number(agreed), _safe("</span>")]
+        if s.agreed_source:
+            parts += [
+                _safe('<div class="small text-muted" data-testid="agreed-source">'),
+                page["sources"].get(s.agreed_source, s.agreed_source),
+                _safe("</div>"),
+            ]
+        if s.agreed_reason:
+            parts += [
+                _safe('<div class="small text-muted" data-testid="agreed-reason">'),
+                s.agreed_reason,
+                _safe("</div>"),
+            ]
+    else:
+        parts.append("—")
+    if given:
+        parts.append(_safe(render_to_string("scoring/_given_cross_scores.html", {"r": r})))
+    if s is not None and (s.is_changed_with_reason or given):
+        context = {**page["explanation"], "s": s, "c": r["row"].criterion, "r": r}
+        parts.append(_safe(render_to_string("scoring/_explanation_form.html", context)))
+    return join(*parts, _safe("</td>"))
+
+
 @register.simple_tag(takes_context=True)
-def scorecard_leaf_cells(context, r):
-    """The score, note and evidence cells of one leaf row (`scoring.views._score_rows`)."""
+def scorecard_row(context, r):
+    """One row of the scorecard page (`scoring.views._score_rows`): a criterion or a group."""
     page = _page(context)
-    criterion, score, fields = r["row"].criterion, r["score"], r["fields"]
-    value, text, evidence = fields if fields else (None, None, None)
-    return _join(
-        (
-            _score_cell(page, criterion, score, value, r["computed"]),
-            _note_cell(page, criterion, score, text),
-            _evidence_cell(page, criterion, r["evidence"], evidence),
-        )
+    row = r["row"]
+    css = "criterion-card" if row.is_leaf else "criterion-group"
+    head = join(
+        _safe('<tr data-criterion="'),
+        row.criterion.code,
+        _safe(f'" id="criterion-{int(row.criterion.pk)}" class="{css}">'),
+    )
+    if not row.is_leaf:
+        return join(head, _name_cell(page, row), _safe('<td colspan="4" class="group-filler"></td></tr>'))
+    value, text, evidence = r["fields"] if r["fields"] else (None, None, None)
+    score = r["score"]
+    return join(
+        head,
+        _name_cell(page, row),
+        _score_cell(page, row.criterion, score, value, r["computed"]),
+        _note_cell(page, row.criterion, score, text),
+        _evidence_cell(page, row.criterion, r["evidence"], evidence),
+        _agreed_cell(page, r),
+        _safe("</tr>"),
     )

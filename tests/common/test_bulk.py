@@ -1,0 +1,60 @@
+"""common.bulk writes what Django's bulk_update and simple-history's bulk_history_create write:
+the same values in every column (decimals, texts with quotes, dates, a foreign key, None), and
+the same history rows (user, reason, type, tracked values), in one statement per batch."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from common.bulk import update_with_history
+from common.history import set_change_reason
+from scoring.models import Score, Scorecard
+from tests.factories import UserFactory
+from tests.scoring.builders import build_scored_year
+
+
+@pytest.mark.django_db
+def test_the_values_and_the_history_rows_are_those_of_the_orm():
+    _cluster, year = build_scored_year(members=3, criteria=30, year=2090, prefix="k ")
+    card = Scorecard.objects.filter(emulation_year=year).order_by("pk").first()
+    user, reader = UserFactory(province=card.province), UserFactory()
+    scores = list(Score.objects.filter(scorecard=card).order_by("pk"))
+    when = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    for index, score in enumerate(scores):
+        score.self_score = Decimal(index % 10) + Decimal("0.25")
+        score.note = f"Ghi chú 'số' {index} \"trích\" ; DROP TABLE x;--"
+        score.explained_at = when if index % 2 else None
+        score.explanation_read_by = reader if index % 3 == 0 else None
+        set_change_reason(score, f"Lý do {index}" if index % 2 else "", user if index % 5 == 0 else None)
+    before = Score.history.count()
+    fields = ["self_score", "note", "explained_at", "explanation_read_by"]
+    with CaptureQueriesContext(connection) as ctx:
+        updated = update_with_history(scores, Score, fields, default_change_reason="Mặc định")
+    assert updated == len(scores)
+    assert len([q for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]) == 2
+    stored = {s.pk: s for s in Score.objects.filter(scorecard=card)}
+    for score in scores:
+        again = stored[score.pk]
+        assert (again.self_score, again.note, again.explained_at, again.explanation_read_by_id) == (
+            score.self_score,
+            score.note,
+            score.explained_at,
+            score.explanation_read_by_id,
+        )
+    assert Score.history.count() == before + len(scores)
+    for index, score in enumerate(scores):
+        row = Score.history.filter(id=score.pk).order_by("-history_id").first()
+        assert row.history_type == "~"
+        assert row.history_change_reason == (f"Lý do {index}" if index % 2 else "Mặc định")
+        assert row.history_user_id == (user.pk if index % 5 == 0 else None)
+        assert (row.self_score, row.note, row.explained_at, row.explanation_read_by_id) == (
+            score.self_score,
+            score.note,
+            score.explained_at,
+            score.explanation_read_by_id,
+        )
+        assert abs((row.history_date - timezone.now()).total_seconds()) < 60
