@@ -24,7 +24,13 @@ def escape(value):
 
 def join(*pieces):
     """The pieces, each escaped unless already safe, one after the other, as safe HTML."""
-    return SafeString("".join(escape(piece) for piece in pieces if piece is not None))
+    out = []
+    for piece in pieces:
+        if isinstance(piece, SafeData):
+            out.append(piece)
+        elif piece is not None:
+            out.append(_escape(str(piece), quote=True))
+    return SafeString("".join(out))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -51,13 +51,17 @@ def _page(context):
             "view": _("View"),
             "add_file": _("Add a file (PDF, image, Word, Excel)"),
             "take_photo": _("Take a photo"),
-            "kinds": {value: str(label) for value, label in CriterionKind.choices},
-            "sources": {value: str(label) for value, label in AgreedSource.choices},
+            "kinds": {value: join(label) for value, label in CriterionKind.choices},
+            "sources": {value: join(label) for value, label in AgreedSource.choices},
             "upload": reverse("scoring:evidence_upload", args=[scorecard.pk, 0]),
             "can_edit": bool(context.get("can_edit")),
             "conflict": bool(context.get("conflict")),
             "explanation": {key: context.get(key) for key in EXPLANATION_CONTEXT},
         }
+        page = cache["scorecard_grid"]
+        for key, value in page.items():  # the labels escaped once, not once a row
+            if isinstance(value, str) and key != "upload":
+                page[key] = join(value)
     return cache["scorecard_grid"]
 
 
@@ -332,3 +336,149 @@ def scorecard_row(context, r):
         _agreed_cell(page, r),
         _safe("</tr>"),
     )
+
+
+# --- The appraisal page (the appraiser's agreed score and reason of each criterion) -------------
+
+
+def _appraisal_page(context):
+    cache = context.render_context
+    if "appraisal_grid" not in cache:
+        cache["appraisal_grid"] = {
+            **_page(context),
+            "reason": _("Reason for the change"),
+            "explanation": {"can_read_explanation": context.get("can_read_explanation")},
+        }
+    return cache["appraisal_grid"]
+
+
+def _preview(page, evidence):
+    if evidence.extension not in PREVIEWED:
+        return ""
+    url = reverse("scoring:evidence_preview", args=[evidence.pk])
+    if evidence.extension == "pdf":
+        frame = join(
+            _safe('<iframe class="evidence-frame" src="'),
+            url,
+            _safe('" loading="lazy" title="'),
+            evidence.original_name,
+            _safe('"></iframe>'),
+        )
+    else:
+        frame = join(
+            _safe('<img class="evidence-frame" src="'),
+            url,
+            _safe('" loading="lazy" alt="'),
+            evidence.original_name,
+            _safe('">'),
+        )
+    return join(
+        _safe('<details class="evidence-preview" data-testid="evidence-preview"><summary>'),
+        page["view"],
+        _safe("</summary>"),
+        frame,
+        _safe("</details>"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def appraisal_row(context, r):
+    """One row of the appraisal page: the self-score, figure and evidence beside the agreed
+    score and reason inputs (`scoring.grid.AppraisalGrid`)."""
+    page = _appraisal_page(context)
+    row, s = r["row"], r["score"]
+    c = row.criterion
+    css = "criterion-card" if row.is_leaf else "criterion-group"
+    parts = [
+        _safe('<tr data-criterion="'),
+        c.code,
+        _safe(f'" id="criterion-{int(c.pk)}" class="{css}">'),
+        _safe(f'<td class="criterion-name" style="padding-left: {row.depth + 1}rem">'),
+        _safe("<span>" if row.is_leaf else '<span class="fw-bold">'),
+        c.code,
+        ". ",
+        c.title,
+        _safe("</span>"),
+    ]
+    if s is not None and s.note:
+        parts += [_safe('<div class="small text-muted">'), s.note, _safe("</div>")]
+    parts += [
+        _safe('</td><td class="text-end inline-label" data-label="'),
+        page["maximum"],
+        _safe('">'),
+        number(row.max_points, ""),
+        _safe("</td>"),
+    ]
+    if not row.is_leaf:
+        return join(*parts, _safe('<td colspan="4" class="group-filler"></td></tr>'))
+    parts += [_safe('<td class="text-end inline-label" data-label="'), page["self_score"], _safe('">')]
+    parts.append(number(s.self_score if s is not None else None))
+    if s is not None and s.reported_value is not None:
+        parts += [
+            _safe('<div class="small text-muted" data-testid="reported-figure">'),
+            page["reported_figure_colon"],
+            " ",
+            figure_with_unit(s.reported_value, c.unit),
+            _safe("</div>"),
+        ]
+    parts += [_safe('</td><td data-label="'), page["evidence"], _safe('">')]
+    for evidence in r["evidence"]:
+        parts += [
+            _safe('<div class="small evidence-item" data-testid="evidence-item"><a href="'),
+            reverse("scoring:evidence_download", args=[evidence.pk]),
+            _safe('">'),
+            evidence.original_name,
+            _safe("</a>"),
+            _preview(page, evidence),
+            _safe("</div>"),
+        ]
+    if not r["evidence"]:
+        parts.append("—")
+    value, reason, _evidence = r["fields"]
+    parts += [
+        _safe('</td><td data-label="'),
+        page["agreed"],
+        _safe('"><input type="text" name="'),
+        value.html_name,
+        _safe('" id="'),
+        value.id_for_label,
+        _safe('" value="'),
+        value.value,
+        _safe(
+            f'" inputmode="decimal" pattern="{PATTERN}" autocomplete="off" '
+            f'class="form-control form-control-sm score-input{" is-invalid" if value.errors else ""}" aria-label="'
+        ),
+        page["agreed"],
+        " ",
+        c.code,
+        _safe('">'),
+        _errors(value.errors),
+    ]
+    if page["conflict"]:
+        parts += [
+            _safe('<div class="small text-warning-emphasis" data-testid="saved-meanwhile">'),
+            page["saved_meanwhile"],
+            " ",
+            number(s.agreed_score if s is not None else None),
+            _safe("</div>"),
+        ]
+    parts += [
+        _safe('</td><td data-label="'),
+        page["reason"],
+        _safe('"><textarea name="'),
+        reason.html_name,
+        _safe('" id="'),
+        reason.id_for_label,
+        _safe(f'" rows="1" class="form-control form-control-sm{" is-invalid" if reason.errors else ""}" aria-label="'),
+        page["reason"],
+        " ",
+        c.code,
+        _safe('">'),
+        reason.value,
+        _safe("</textarea>"),
+        _errors(reason.errors),
+    ]
+    if s is not None and s.explained_at:
+        context_ = {**page["explanation"], "s": s, "c": c}
+        parts.append(_safe(render_to_string("scoring/_explanation_read.html", context_)))
+    return join(*parts, _safe("</td></tr>"))
