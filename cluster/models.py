@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -49,6 +50,10 @@ class Cluster(models.Model):
         return self.name
 
 
+def new_criteria_key():
+    return uuid.uuid4().hex
+
+
 class EmulationYear(models.Model):
     """One emulation year (năm thi đua) of a cluster: membership, term and rule set."""
 
@@ -70,7 +75,11 @@ class EmulationYear(models.Model):
         blank=True,
         help_text=_("The year whose criteria this year started with when it opened (set by emulation_year_open)."),
     )
-    history = HistoricalRecords(excluded_fields=["term_confirmed_at", "term_confirmed_by"])
+    # A new random value whenever the year's criteria may change (scoring.services): the key
+    # under which its criteria table is cached (scoring.selectors.criteria_table). Random, not a
+    # counter, so that a cache outliving a database (a restore, a new demo) never matches.
+    criteria_key = models.CharField(_("criteria version"), max_length=32, default=new_criteria_key, editable=False)
+    history = HistoricalRecords(excluded_fields=["term_confirmed_at", "term_confirmed_by", "criteria_key"])
 
     class Meta:
         verbose_name = _("emulation year")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import Http404
 
 from cluster import selectors as cluster_selectors
@@ -69,8 +70,27 @@ def _section_bound(code, rows, maxima):
 def criteria_table(emulation_year):
     """The year's criteria in display order (tree order inside each section) with their maximums.
 
-    Built once per request (`common.memo`): the scoring services that change criteria forget it."""
-    return memo.memoized(("criteria_table", emulation_year.pk), lambda: _build_criteria_table(emulation_year))
+    Built once per request (`common.memo`) and kept in the cache (Redis in production, local
+    memory in the embedded default) under the year's `criteria_key`, which the scoring services
+    renew whenever they may change the criteria; so a request reads one short row instead of
+    building the table from every criterion."""
+    return memo.memoized(("criteria_table", emulation_year.pk), lambda: _cached_criteria_table(emulation_year))
+
+
+#: How long a criteria table stays in the cache unread (its key changes when the criteria do).
+CRITERIA_CACHE_SECONDS = 24 * 3600
+
+
+def _cached_criteria_table(emulation_year):
+    from cluster.models import EmulationYear
+
+    version = EmulationYear.objects.filter(pk=emulation_year.pk).values_list("criteria_key", flat=True).first()
+    key = f"criteria-table:{emulation_year.pk}:{version}"
+    table = cache.get(key)
+    if table is None:
+        table = _build_criteria_table(emulation_year)
+        cache.set(key, table, CRITERIA_CACHE_SECONDS)
+    return table
 
 
 def _build_criteria_table(emulation_year):

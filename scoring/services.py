@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cluster import selectors as cluster_selectors
 from cluster.enums import ScoringMode
+from cluster.models import EmulationYear, new_criteria_key
 from cluster.services import year_ensure_open
 from common import events, memo
 from common.bulk import update_with_history
@@ -698,6 +699,9 @@ def _ensure_criteria_editable(emulation_year):
             _("Scorecards of %(year)s have been submitted: the criteria can no longer change.")
             % {"year": emulation_year.year}
         )
+    # The change to come renews the key of the cached criteria table (inside the same
+    # transaction: undone with it if the change is refused).
+    EmulationYear.objects.filter(pk=emulation_year.pk).update(criteria_key=new_criteria_key())
 
 
 @_forgets_criteria

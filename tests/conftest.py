@@ -15,6 +15,15 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is a fresh copy, and a test may change
+    rows (criteria) directly, without the services that renew the cache keys."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _services_commit(request):
     """Run what a service queues with `transaction.on_commit` when its transaction would commit.
 

@@ -146,4 +146,14 @@
       upload(input);
     }
   });
+
+  // Every file is stored as soon as it is chosen (above): when no file is left to send, the
+  // scores go as a plain form, which the server reads several times faster than a multipart
+  // one (1,000 fields at 500 criteria).
+  form.addEventListener("submit", function () {
+    var pending = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length > 0;
+    });
+    form.enctype = pending ? "multipart/form-data" : "application/x-www-form-urlencoded";
+  });
 })();

@@ -145,3 +145,25 @@ def test_a_typed_text_is_escaped_on_the_scorecard_page(client, db):
     assert response.status_code == 400  # refused, kept in the form, escaped
     assert "<script>alert" not in body
     assert "&quot;&gt;&lt;script&gt;alert(1)" in body and "&lt;/textarea&gt;&lt;script&gt;alert(2)" in body
+
+
+@pytest.mark.django_db
+def test_the_cached_criteria_table_follows_every_change_of_the_criteria():
+    from scoring import selectors
+    from scoring.models import Criterion
+
+    _cluster, year = build_scored_year(members=3, criteria=5, year=2095, prefix="c ", status=ScorecardStatus.DRAFT)
+    first = selectors.criteria_table(year)
+    with CaptureQueriesContext(connection) as ctx:
+        again = selectors.criteria_table(year)
+    assert len(ctx.captured_queries) == 1  # the key of the year's criteria, then the cache
+    assert [c.title for c in again.leaves] == [c.title for c in first.leaves]
+    criterion = Criterion.objects.get(pk=first.leaves[0].pk)
+    criterion.title = "Tiêu chí đã sửa"
+    services.criterion_save(criterion=criterion)
+    assert selectors.criteria_table(year).leaves[0].title == "Tiêu chí đã sửa"
+    added = Criterion(
+        section=criterion.section, code="Z9", title="Mới", kind="points", max_points=Decimal("1"), order=99
+    )
+    services.criterion_save(criterion=added)
+    assert len(selectors.criteria_table(year).leaves) == len(first.leaves) + 1
