@@ -45,7 +45,6 @@ def fastest(runs, call, before=None):
 def measure(size, members, criteria, runs):
     """{request: (ms, queries)} and the empty view's ms for one size."""
     from decimal import Decimal
-
     from urllib.parse import urlencode
 
     from django.test import Client
