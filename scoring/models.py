@@ -188,8 +188,8 @@ class Scoreboard(models.Model):
 class Scorecard(models.Model):
     """A member's scorecard for one year.
 
-    `self_total`, `agreed_total`, `section_totals` and `rank` are caches set only by
-    `scoring.services.scorecard_recalculate` and `scoreboard_rank`. `version` grows
+    `self_total`, `agreed_total`, `section_totals`, `rank` and the `live_*` totals are caches set
+    only by `scoring.services.scorecard_recalculate` and `scoreboard_rank`. `version` grows
     with every save so that two people saving at once never overwrite each other.
     """
 
@@ -213,7 +213,22 @@ class Scorecard(models.Model):
     section_totals = models.JSONField(_("agreed section subtotals"), default=dict, blank=True)
     self_section_totals = models.JSONField(_("self-score section subtotals"), default=dict, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["version", "self_section_totals", "section_totals"])
+    # The provisional totals of the live scoreboard (the agreed score where there is one, the
+    # self-score elsewhere), kept by `scorecard_recalculate` at each save and valid while
+    # `live_version` equals `version`; otherwise the scoreboard computes them from the scores.
+    live_total = models.DecimalField(_("provisional total"), null=True, blank=True, **SCORE_DIGITS)
+    live_section_totals = models.JSONField(_("provisional section subtotals"), default=dict, blank=True)
+    live_version = models.PositiveIntegerField(_("version of the provisional totals"), null=True, blank=True)
+    history = HistoricalRecords(
+        excluded_fields=[
+            "version",
+            "self_section_totals",
+            "section_totals",
+            "live_total",
+            "live_section_totals",
+            "live_version",
+        ]
+    )
 
     class Meta:
         verbose_name = _("scorecard")

@@ -267,25 +267,38 @@ def compute_year_results(emulation_year, *, table=None, visible_only=False, stor
             }
             for s in scorecards
         }
-    nodes = criterion_nodes([row.criterion for block in table.sections for row in block.rows])
-    self_scores, agreed_scores = {}, {}
-    for scorecard_id, criterion_id, self_score, agreed_score in Score.objects.filter(
-        scorecard__emulation_year=emulation_year
-    ).values_list("scorecard_id", "criterion_id", "self_score", "agreed_score"):
-        self_scores.setdefault(scorecard_id, {})[criterion_id] = self_score
-        agreed_scores.setdefault(scorecard_id, {})[criterion_id] = (
-            agreed_score if agreed_score is not None else self_score
-        )
+    # The totals each save keeps on its scorecard (`scorecard_recalculate`), where they are of
+    # the scorecard's current version; the others (none, through the services) from the scores.
+    stale = [s.pk for s in scorecards if s.live_version != s.version or s.live_total is None]
+    computed = {}
+    if stale:
+        nodes = criterion_nodes([row.criterion for block in table.sections for row in block.rows])
+        self_scores, agreed_scores = {}, {}
+        for scorecard_id, criterion_id, self_score, agreed_score in Score.objects.filter(
+            scorecard_id__in=stale
+        ).values_list("scorecard_id", "criterion_id", "self_score", "agreed_score"):
+            self_scores.setdefault(scorecard_id, {})[criterion_id] = self_score
+            agreed_scores.setdefault(scorecard_id, {})[criterion_id] = (
+                agreed_score if agreed_score is not None else self_score
+            )
+        for pk in stale:
+            own = calculations.scorecard_totals(nodes, self_scores.get(pk, {}))
+            agreed = calculations.scorecard_totals(nodes, agreed_scores.get(pk, {}))
+            computed[pk] = (own.total, own.sections, agreed.total, agreed.sections)
     results, entries = {}, []
     for s in scorecards:
-        own = calculations.scorecard_totals(nodes, self_scores.get(s.pk, {}))
-        agreed = calculations.scorecard_totals(nodes, agreed_scores.get(s.pk, {}))
+        if s.pk in computed:
+            self_total, self_sections, live_total, live_sections = computed[s.pk]
+        else:
+            self_total, live_total = s.self_total, s.live_total
+            self_sections = {k: calculations.Decimal(v) for k, v in (s.self_section_totals or {}).items()}
+            live_sections = {k: calculations.Decimal(v) for k, v in (s.live_section_totals or {}).items()}
         results[s.province_id] = {
             "scorecard": s,
-            "sections": agreed.sections,
-            "self_sections": own.sections,
-            "self_total": own.total,
-            "agreed_total": agreed.total,
+            "sections": live_sections,
+            "self_sections": self_sections,
+            "self_total": self_total,
+            "agreed_total": live_total,
             "rank": None,
             "tied": False,
         }
@@ -293,8 +306,8 @@ def compute_year_results(emulation_year, *, table=None, visible_only=False, stor
             calculations.RankEntry(
                 key=s.province_id,
                 code=s.province.code,
-                total=agreed.total,
-                section_a=agreed.sections.get(table.first_section_code, calculations.ZERO),
+                total=live_total,
+                section_a=live_sections.get(table.first_section_code, calculations.ZERO),
             )
         )
     rule_set = getattr(emulation_year, "rule_set", None)

@@ -125,14 +125,28 @@ def _leaf_criteria(emulation_year):
 
 
 def scorecard_recalculate(*, scorecard):
-    """Refresh the cached self-score total and subtotals of one scorecard."""
+    """Refresh the cached totals of one scorecard (after its save, at its current `version`):
+    the self-score total and subtotals, and the provisional ones of the live scoreboard."""
     table = selectors.criteria_table(scorecard.emulation_year)
     nodes = selectors.criterion_nodes([row.criterion for block in table.sections for row in block.rows])
-    scores = dict(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score"))
-    totals = calculations.scorecard_totals(nodes, scores)
+    rows = Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "agreed_score")
+    own, live = {}, {}
+    for criterion_id, self_score, agreed_score in rows:
+        own[criterion_id] = self_score
+        live[criterion_id] = agreed_score if agreed_score is not None else self_score
+    totals, provisional = calculations.scorecard_totals(nodes, own), calculations.scorecard_totals(nodes, live)
     scorecard.self_total = totals.total
     scorecard.self_section_totals = {k: str(v) for k, v in totals.sections.items()}
-    scorecard.save(update_fields=["self_total", "self_section_totals"])
+    scorecard.live_total = provisional.total
+    scorecard.live_section_totals = {k: str(v) for k, v in provisional.sections.items()}
+    scorecard.live_version = scorecard.version
+    Scorecard.objects.filter(pk=scorecard.pk).update(
+        self_total=scorecard.self_total,
+        self_section_totals=scorecard.self_section_totals,
+        live_total=scorecard.live_total,
+        live_section_totals=scorecard.live_section_totals,
+        live_version=scorecard.live_version,
+    )
 
 
 @transaction.atomic
@@ -357,6 +371,7 @@ def scorecard_submit(*, scorecard, user):
     current.version += 1
     set_change_reason(current, _("Submitted"), user)
     current.save(update_fields=["status", "submitted_at", "return_reason", "version"])
+    scorecard_recalculate(scorecard=current)
     events.scorecard_submitted.send(sender=Scorecard, scorecard=current, user=user)
     return current
 
@@ -423,6 +438,7 @@ def scorecard_return(*, scorecard, user, reason):
     current.version += 1
     set_change_reason(current, reason, user)
     current.save(update_fields=["status", "return_reason", "version"])
+    scorecard_recalculate(scorecard=current)
     events.scorecard_returned.send(sender=Scorecard, scorecard=current, user=user, reason=reason)
     return current
 
@@ -509,6 +525,7 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         fields.append("status")
         set_change_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
     current.save(update_fields=fields)
+    scorecard_recalculate(scorecard=current)
     events.scores_changed.send(sender=Scorecard, scorecard=current, user=user, scores=changed)
     for score in changed:
         if score.is_changed_with_reason:

@@ -20,7 +20,7 @@ from common.history import set_change_reason
 from . import calculations
 from .enums import AgreedSource, ScorecardStatus
 from .models import PeerReview, PeerScore, Score, Scorecard
-from .services import ConcurrentEditError, _checked_entries, _ensure_scoring_open, _leaf_criteria
+from .services import ConcurrentEditError, _checked_entries, _ensure_scoring_open, _leaf_criteria, scorecard_recalculate
 
 SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED)
 
@@ -259,6 +259,7 @@ def peer_aggregate(*, scorecard, user):
         scorecard.status = ScorecardStatus.AGREED
     scorecard.version += 1
     scorecard.save(update_fields=["status", "version"])
+    scorecard_recalculate(scorecard=scorecard)
     return count
 
 

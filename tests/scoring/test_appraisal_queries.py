@@ -12,6 +12,7 @@ from cluster.models import RuleSet
 from scoring import services
 from scoring.enums import AgreedSource, ScorecardStatus
 from scoring.models import Score, Scorecard
+from tests.factories import UserFactory
 from tests.scoring.builders import build_scored_year
 
 
@@ -167,3 +168,30 @@ def test_the_cached_criteria_table_follows_every_change_of_the_criteria():
     )
     services.criterion_save(criterion=added)
     assert len(selectors.criteria_table(year).leaves) == len(first.leaves) + 1
+
+
+@pytest.mark.django_db
+def test_the_live_scoreboard_reads_the_totals_kept_at_each_save_not_every_score():
+    from scoring import selectors
+
+    _cluster, year = build_scored_year(members=4, criteria=12, year=2096, prefix="l ")
+    chair = UserFactory(province=year.memberships.get(role="chair").province)
+    cards = list(Scorecard.objects.filter(emulation_year=year).exclude(province=chair.province).order_by("pk"))
+    for card in cards:  # through the services: the kept totals are those of the current version
+        entries = {
+            s.criterion_id: (str(s.self_score).replace(".", ","), "") for s in Score.objects.filter(scorecard=card)
+        }
+        first = next(iter(entries))
+        entries[first] = ("0", "Thiếu minh chứng")
+        services.scorecard_save_agreed(scorecard=card, user=chair, version=card.version, entries=entries)
+    expected = selectors.compute_year_results(year, visible_only=True)
+    Scorecard.objects.filter(emulation_year=year).update(live_version=None)  # forget: computed from the scores
+    from_scores = selectors.compute_year_results(year, visible_only=True)
+    assert {k: (v["agreed_total"], v["self_total"], v["rank"]) for k, v in expected.items()} == {
+        k: (v["agreed_total"], v["self_total"], v["rank"]) for k, v in from_scores.items()
+    }
+    for card in Scorecard.objects.filter(emulation_year=year):  # the chair's own too (built without the services)
+        services.scorecard_recalculate(scorecard=card)
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.scoreboard_rows(year)
+    assert not [q for q in ctx.captured_queries if 'FROM "scoring_score" ' in q["sql"]]  # no score read
