@@ -5,11 +5,14 @@ ratio to a minimal Django view on the same stack; and the peak memory of each pr
 
   1. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench .venv/bin/python bench/national_data.py
   2. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench \
-       .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--port 8200] [--redis-db 11]
+       .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--think 1] [--port 8200] [--redis-db 11]
+                                      [--workers 2] [--worker-class sync|gthread] [--threads 1]
 
 Every user signs in before the measured window starts (a login costs far more CPU than a page).
 A save the app refuses because another save came first (409, "changed meanwhile") is the app
-working as it should: it is counted as a conflict, not an error.
+working as it should: it is counted as a conflict, not an error. Each page also gets the CPU
+its worker spent on it (the app's `Server-Timing: cpu` header, DJANGO_SERVER_TIMING), which
+does not depend on the queue as the client's times do, and its ratio to the floor's.
 """
 
 import argparse
@@ -36,13 +39,21 @@ PASSWORD = "tai-thu-2026"  # noqa: S105 (the bench's throwaway accounts)
 YEAR, CLOSED_YEAR = 2025, 2024
 
 
+def server_cpu(response):
+    """The worker's CPU for this request (ms), from its `Server-Timing: cpu;dur=` header."""
+    match = re.search(r"cpu;dur=([0-9.]+)", response.headers.get("Server-Timing", ""))
+    return float(match.group(1)) if match else None
+
+
 class Session:
     def __init__(self):
+        self.cpu = None
         self.jar = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, path):
         with self.opener.open(BASE + path, timeout=30) as response:
+            self.cpu = server_cpu(response)
             return response.status, response.read().decode()
 
     def post(self, path, data):
@@ -50,6 +61,7 @@ class Session:
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
         request = urllib.request.Request(BASE + path, data=body, headers={"Referer": BASE + path})  # noqa: S310 (loopback)
         with self.opener.open(request, timeout=30) as response:
+            self.cpu = server_cpu(response)
             return response.status, response.read().decode()
 
     def login(self, username):
@@ -64,8 +76,9 @@ class Stats:
         self.times = defaultdict(list)
         self.errors = defaultdict(int)
         self.conflicts = defaultdict(int)
+        self.cpu = defaultdict(list)
 
-    def timed(self, name, call):
+    def timed(self, name, call, session=None):
         started = time.perf_counter()
         try:
             result = call()
@@ -88,6 +101,8 @@ class Stats:
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             self.times[name].append(elapsed)
+            if session is not None and session.cpu is not None:
+                self.cpu[name].append(session.cpu)
         return result
 
 
@@ -171,12 +186,12 @@ def virtual_user(sessions, cluster, stats, deadline, written, rng, think):
             time.sleep(rng.uniform(0.5, 1.5) * think)  # a person reads the page before the next click
         roll = rng.random()
         if roll < 0.25:
-            result = stats.timed("scorecard (staff page)", lambda: staff.get(draft))
+            result = stats.timed("scorecard (staff page)", lambda: staff.get(draft), staff)
             if result:
                 version = re.search(r'name="version" value="(\d+)"', result[1]).group(1)
                 values = {pk: str(rng.randint(0, 20) / 2).replace(".", ",") for pk in cluster["criteria"]}
                 data = {"version": version, "save": "1", **{f"score_{pk}": v for pk, v in values.items()}}
-                saved = stats.timed("scorecard save (POST)", lambda data=data: staff.post(draft, data))
+                saved = stats.timed("scorecard save (POST)", lambda data=data: staff.post(draft, data), staff)
                 if saved and "Đã lưu bản nháp" in saved[1]:
                     written[cluster["draft"]] = values
                 elif saved:
@@ -185,22 +200,25 @@ def virtual_user(sessions, cluster, stats, deadline, written, rng, think):
         elif roll < 0.50:
             year = YEAR if rng.random() < 0.5 else CLOSED_YEAR
             path = f"/clusters/{cluster['id']}/years/{year}/scoreboard/"
-            stats.timed(f"scoreboard {year}", lambda path=path: reader.get(path))
+            stats.timed(f"scoreboard {year}", lambda path=path: reader.get(path), reader)
         elif roll < 0.70:
-            stats.timed("scorecard (another member's)", lambda: reader.get(f"/scorecards/{cluster['submitted']}/"))
+            stats.timed(
+                "scorecard (another member's)", lambda: reader.get(f"/scorecards/{cluster['submitted']}/"), reader
+            )
         elif roll < 0.80:
-            stats.timed("dashboard", lambda: reader.get(f"/clusters/{cluster['id']}/years/{YEAR}/"))
+            stats.timed("dashboard", lambda: reader.get(f"/clusters/{cluster['id']}/years/{YEAR}/"), reader)
         elif roll < 0.90:
-            stats.timed("chair console", lambda: chair.get(f"/clusters/{cluster['id']}/years/{YEAR}/meeting/"))
+            stats.timed("chair console", lambda: chair.get(f"/clusters/{cluster['id']}/years/{YEAR}/meeting/"), chair)
         elif roll < 0.93:
             stats.timed(
                 "document request (POST)",
                 lambda: last_chair.post(
                     f"/clusters/{cluster['id']}/years/{CLOSED_YEAR}/documents/", {"kind": "score_summary"}
                 ),
+                last_chair,
             )
         else:
-            stats.timed("floor: minimal view", lambda: staff.get("/healthz/"))
+            stats.timed("floor: minimal view", lambda: staff.get("/healthz/"), staff)
 
 
 def percentile(values, p):
@@ -215,6 +233,9 @@ def main():
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user waits between clicks (0: none)")
     parser.add_argument("--port", type=int, default=8200, help="gunicorn's port on 127.0.0.1")
     parser.add_argument("--redis-db", type=int, default=11, help="the Redis database number (cache, broker)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn's worker class")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread)")
     args = parser.parse_args()
     global BASE  # the sessions' one address, set once before any request
     BASE = f"http://127.0.0.1:{args.port}"
@@ -230,6 +251,7 @@ def main():
         "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
         "CELERY_QUEUE": "bench-load",
         "AXES_FAILURE_LIMIT": "1000",
+        "DJANGO_SERVER_TIMING": "true",  # each response says the CPU it cost its worker
         "DJANGO_MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "bench-load-media"),
     }
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
@@ -242,7 +264,11 @@ def main():
             "-b",
             f"127.0.0.1:{args.port}",
             "-w",
-            "2",
+            str(args.workers),
+            "-k",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
             "--access-logfile",
             "/dev/null",
         ],
@@ -297,20 +323,24 @@ def main():
         worker.wait()
 
     floor = statistics.median(stats.times["floor: minimal view"]) if stats.times["floor: minimal view"] else 1
+    floor_cpu = statistics.median(stats.cpu["floor: minimal view"]) if stats.cpu["floor: minimal view"] else 1
+    total = sum(len(t) for t in stats.times.values())
     print(
-        f"\n{args.users} concurrent users (think time {args.think:g} s) for {duration:.0f} s against gunicorn -w 2 "
-        f"on PostgreSQL ({len(clusters)} clusters, national data set)\n"
+        f"\n{args.users} concurrent users (think time {args.think:g} s) for {duration:.0f} s against gunicorn "
+        f"-w {args.workers} -k {args.worker_class} --threads {args.threads} on PostgreSQL ({len(clusters)} clusters, "
+        f"national data set): {total} requests, {total / duration:.1f} req/s\n"
     )
     print(
         f"{'page':32s} {'requests':>8s} {'req/s':>7s} {'p50 ms':>8s} {'p95 ms':>8s} {'errors':>6s} "
-        f"{'conflicts':>9s} {'p50/floor':>9s}"
+        f"{'conflicts':>9s} {'p50/floor':>9s} {'cpu ms':>7s} {'cpu/floor':>9s}"
     )
     for name in sorted(stats.times):
         times = stats.times[name]
         p50 = statistics.median(times)
+        cpu = statistics.median(stats.cpu[name]) if stats.cpu[name] else float("nan")
         print(
             f"{name:32s} {len(times):8d} {len(times) / duration:7.1f} {p50:8.1f} {percentile(times, 0.95):8.1f} "
-            f"{stats.errors[name]:6d} {stats.conflicts[name]:9d} {p50 / floor:9.1f}"
+            f"{stats.errors[name]:6d} {stats.conflicts[name]:9d} {p50 / floor:9.1f} {cpu:7.1f} {cpu / floor_cpu:9.1f}"
         )
     # Lost updates: what each writer last saved is what is stored.
     from scoring.models import Score

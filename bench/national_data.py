@@ -54,7 +54,18 @@ def main():
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     build()
+    keep_totals()
     print(f"built in {time.perf_counter() - started:.0f} s")
+
+
+def keep_totals():
+    """The open year's scorecards as the services leave them: with their kept totals (the rows
+    above are written in bulk, around the services)."""
+    from scoring.models import Scorecard
+    from scoring.services import scorecard_recalculate
+
+    for card in Scorecard.objects.filter(emulation_year__year=YEARS[-1]).select_related("emulation_year"):
+        scorecard_recalculate(scorecard=card)
 
 
 def build():

@@ -6,6 +6,7 @@
 | CELERY_BROKER_URL / | tasks run in-process, local cache   | Redis broker, result backend, cache   |
 | REDIS_URL           |                                     |                                       |
 | DJANGO_DEBUG        | on: a development key is allowed    | off: DJANGO_SECRET_KEY is required    |
+| DJANGO_SERVER_TIMING| off                                 | on only for bench/load.py: CPU header |
 """
 
 from pathlib import Path
@@ -80,6 +81,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lock-out into its response.
     "axes.middleware.AxesMiddleware",
 ]
+
+if env.bool("DJANGO_SERVER_TIMING", default=False):  # the load benchmark's CPU per request
+    MIDDLEWARE.insert(0, "common.timing.ServerTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

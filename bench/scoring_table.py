@@ -1,0 +1,156 @@
+"""Benchmark table: members (7, 20, 50) × criteria (50, 150, 500) for the scorecard page, its save,
+the appraisal page and its save, the live and the locked scoreboard and the score summary PDF,
+with each one's queries, beside the empty view (/healthz/) in the same run.
+
+Run: .venv/bin/python bench/scoring_table.py [--runs 3] [--members 7 20 50] [--criteria 50 150 500]
+In-process with the test client, on a throw-away test database (SQLite by default, PostgreSQL
+with DATABASE_URL). Each figure is the median of `--runs` with its spread (fastest–slowest) and
+its ratio to the empty view's median; saves write every criterion (the scores are set back
+before each run, outside the timing) and post as the browser does (a plain form: the page's
+script uploads the files as they are chosen). The PDF is rendered in-process (WeasyPrint), as the
+worker does. Prints figures; it asserts nothing (timings on a shared machine are noisy).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+COLUMNS = (
+    "scorecard page",
+    "scorecard save",
+    "appraisal page",
+    "appraisal save",
+    "live scoreboard",
+    "locked scoreboard",
+    "score summary PDF",
+)
+FORM = "application/x-www-form-urlencoded"
+
+
+def timed(runs, call, before=None):
+    """(median ms, fastest ms, slowest ms, queries of the last run)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries = [], 0
+    for _ in range(runs):
+        if before:
+            before()
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            result = call()
+            elapsed = time.perf_counter() - start
+        status = getattr(result, "status_code", 200)
+        assert status in (200, 302), (status, getattr(result, "content", b"")[:500])
+        times.append(elapsed * 1000)
+        queries = len(ctx.captured_queries)
+    return statistics.median(times), min(times), max(times), queries
+
+
+def measure(size, members, criteria, runs):
+    from decimal import Decimal
+    from urllib.parse import urlencode
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.formats import number_format
+
+    from reports import selectors as report_selectors
+    from reports import services as report_services
+    from reports.enums import DocumentKind
+    from reports.models import Report
+    from scoring import services
+    from scoring.enums import ScorecardStatus
+    from scoring.models import Score, Scoreboard, Scorecard
+    from tests.factories import UserFactory
+    from tests.scoring.builders import build_scored_year
+
+    _cluster, year = build_scored_year(members=members, criteria=criteria, year=2030 + size, prefix=f"t{size} ")
+    for card in Scorecard.objects.filter(emulation_year=year):
+        services.scorecard_recalculate(scorecard=card)  # as the services leave every scorecard
+    chair = year.memberships.get(role="chair").province
+    cards = Scorecard.objects.filter(emulation_year=year).exclude(province=chair).order_by("pk")
+    appraised, draft = cards[0], cards[1]
+    Scorecard.objects.filter(pk=draft.pk).update(status=ScorecardStatus.DRAFT)
+    chair_client, staff_client = Client(), Client()
+    chair_client.force_login(UserFactory(province=chair))
+    staff_client.force_login(UserFactory(province=draft.province))
+    scores = {card.pk: list(Score.objects.filter(scorecard=card)) for card in (appraised, draft)}
+
+    def reset(card, field):
+        return lambda: Score.objects.filter(scorecard=card).update(**{field: Decimal("0")})
+
+    def post(client, name, card, prefix, text_prefix):
+        def run():
+            data = {"version": str(Scorecard.objects.get(pk=card.pk).version), "save": "1"}
+            for s in scores[card.pk]:
+                data[f"{prefix}_{s.criterion_id}"] = number_format(s.self_score, 2)
+                data[f"{text_prefix}_{s.criterion_id}"] = ""
+            return client.post(reverse(name, args=[card.pk]), urlencode(data), content_type=FORM)
+
+        return run
+
+    board_url = reverse("scoring:scoreboard", args=[year.cluster_id, year.year])
+    figures = {
+        "scorecard page": timed(runs, lambda: staff_client.get(reverse("scoring:scorecard", args=[draft.pk]))),
+        "scorecard save": timed(
+            runs, post(staff_client, "scoring:scorecard", draft, "score", "note"), before=reset(draft, "self_score")
+        ),
+        "appraisal page": timed(runs, lambda: chair_client.get(reverse("scoring:cross_check", args=[appraised.pk]))),
+        "appraisal save": timed(
+            runs,
+            post(chair_client, "scoring:cross_check", appraised, "agreed", "reason"),
+            before=reset(appraised, "agreed_score"),
+        ),
+        "live scoreboard": timed(runs, lambda: chair_client.get(board_url)),
+    }
+    Scorecard.objects.filter(emulation_year=year).update(status=ScorecardStatus.AGREED)
+    services.scoreboard_rank(emulation_year=year)
+    Scoreboard.objects.filter(emulation_year=year).update(locked_at=timezone.now())
+    figures["locked scoreboard"] = timed(runs, lambda: chair_client.get(board_url))
+    summary = Report(kind=DocumentKind.SCORE_SUMMARY, emulation_year=year, number=1, number_text="01/BTH-CTĐ")
+    template = report_services.TEMPLATES[DocumentKind.SCORE_SUMMARY]
+    figures["score summary PDF"] = timed(
+        runs, lambda: report_services.render_pdf(template, report_selectors.document_context(summary))
+    )
+    empty = timed(runs, lambda: chair_client.get("/healthz/"))
+    return empty, figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--members", type=int, nargs="+", default=[7, 20, 50])
+    parser.add_argument("--criteria", type=int, nargs="+", default=[50, 150, 500])
+    args = parser.parse_args()
+    from _database import throwaway_database
+
+    with throwaway_database():
+        from django.conf import settings
+        from django.db import connection
+
+        settings.ALLOWED_HOSTS = ["*"]
+        print(f"database: {connection.vendor}; median of {args.runs} (fastest–slowest) ms, × the empty view, queries")
+        size = 0
+        for members in args.members:
+            for criteria in args.criteria:
+                empty, figures = measure(size, members, criteria, args.runs)
+                size += 1
+                spread = f"{empty[1]:.2f}–{empty[2]:.2f}"
+                print(f"\n{members} members × {criteria} criteria   empty view {empty[0]:.2f} ms ({spread})")
+                for name in COLUMNS:
+                    median, low, high, queries = figures[name]
+                    ratio = median / empty[0]
+                    print(f"  {name:<18} {median:>8.1f} ms ({low:.1f}–{high:.1f})  ×{ratio:>6.0f}  {queries:>4} q")
+
+
+if __name__ == "__main__":
+    main()
