@@ -106,9 +106,15 @@ def appraiser_province_id(emulation_year, province_id):
                 emulation_year=emulation_year, role__in=(Role.CHAIR, Role.VICE_CHAIR)
             ).values_list("role", "province_id")
         )
-        named = (
-            RuleSet.objects.filter(emulation_year=emulation_year).values_list("chair_appraiser_id", flat=True).first()
-        )
+        if "rule_set" in emulation_year._state.fields_cache:  # read with the year already (or known missing)
+            rule_set = emulation_year._state.fields_cache["rule_set"]
+            named = rule_set.chair_appraiser_id if rule_set is not None else None
+        else:
+            named = (
+                RuleSet.objects.filter(emulation_year=emulation_year)
+                .values_list("chair_appraiser_id", flat=True)
+                .first()
+            )
         emulation_year._term_province_ids = (roles.get(Role.CHAIR), named or roles.get(Role.VICE_CHAIR))
     if not emulation_year.term_confirmed_at:
         return None  # an elected term holds no power before an admin confirms it

@@ -141,7 +141,9 @@ def scores_by_criterion(scorecard):
 def scorecard_get_for_user(user, scorecard_id):
     """The scorecard if the user may read it; 404 alike for missing and forbidden."""
     scorecard = (
-        Scorecard.objects.select_related("province", "emulation_year__cluster", "emulation_year__scoreboard")
+        Scorecard.objects.select_related(
+            "province", "emulation_year__cluster", "emulation_year__scoreboard", "emulation_year__rule_set"
+        )
         .filter(pk=scorecard_id)
         .first()
     )
