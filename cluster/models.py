@@ -303,6 +303,11 @@ class RuleSet(models.Model):
     def __str__(self):
         return str(_("Rule set %(year)s") % {"year": self.emulation_year.year})
 
+    @property
+    def is_cross_scored(self):
+        """The members score each other this year (cross-scoring alone, or before the appraisal)."""
+        return self.scoring_mode in (ScoringMode.PEER, ScoringMode.BOTH)
+
     def clean(self):
         # The constraint above, said next to the field (the database keeps it for any writer).
         if self.written_votes_allowed and self.vote_base == VoteBase.PRESENT:

@@ -5,7 +5,6 @@ chair's own province: nobody confirms their own scores); after the lock nobody e
 import rules
 
 from cluster import selectors as cluster_selectors
-from cluster.enums import ScoringMode
 from cluster.rules import can_view_year, is_admin, is_chair_of_year, is_member_of_year
 
 from .enums import ScorecardStatus
@@ -91,7 +90,7 @@ rules.add_perm("scoring.view_scoreboard", can_view_year)
 
 def _cross_scored(emulation_year):
     rule_set = getattr(emulation_year, "rule_set", None) if emulation_year is not None else None
-    return rule_set is not None and rule_set.scoring_mode in (ScoringMode.PEER, ScoringMode.BOTH)
+    return rule_set is not None and rule_set.is_cross_scored
 
 
 @rules.predicate
@@ -114,6 +113,11 @@ rules.add_perm(
 rules.add_perm(
     "scoring.aggregate_cross_scores",
     (is_admin | is_chair_of_its_year) & is_submitted & is_scorecard_open & is_peer_year_of_it,
+)
+rules.add_perm("scoring.follow_cross_scoring", is_peer_year & (is_admin | is_chair_of_year))
+# The cross-scores given to a scorecard, for its explanations: its province, the chair, admins.
+rules.add_perm(
+    "scoring.read_cross_scores_given", is_peer_year_of_it & (is_admin | is_own_province | is_chair_of_its_year)
 )
 rules.add_perm("scoring.assign_cross_scoring", (is_admin | is_chair_of_year) & is_scoring_open & is_peer_year)
 rules.add_perm("scoring.view_cross_scores", (is_admin | is_chair_of_its_year) & is_submitted & is_peer_year_of_it)

@@ -3,13 +3,13 @@
 Every function runs a fixed number of queries, whatever the number of criteria or members.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from cluster import selectors as cluster_selectors
-from cluster.enums import PeerAssignment, ScoringMode
+from cluster.enums import PeerAssignment
 
 from . import calculations
 from .enums import AgreedSource, ScorecardStatus
@@ -88,7 +88,6 @@ class PeerProgress:
     submitted: int
     flagged: int
     peer_agreed: int
-    scorers: list = field(default_factory=list)
 
 
 def peer_tasks(emulation_year, province_id):
@@ -133,13 +132,6 @@ def peer_progress(emulation_year):
         .values_list("scorecard_id", "flagged", "peer")
     ):
         flags[scorecard_id], peer_counts[scorecard_id] = flagged, peer
-    scorers = {}
-    for scorecard_id, name in (
-        PeerReview.objects.filter(scorecard__emulation_year=emulation_year)
-        .order_by("scorer__name")
-        .values_list("scorecard_id", "scorer__name")
-    ):
-        scorers.setdefault(scorecard_id, []).append(name)
     return [
         PeerProgress(
             scorecard=card,
@@ -147,7 +139,6 @@ def peer_progress(emulation_year):
             submitted=card.reviews_submitted,
             flagged=flags.get(card.pk, 0),
             peer_agreed=peer_counts.get(card.pk, 0),
-            scorers=scorers.get(card.pk, []),
         )
         for card in cards
     ]
@@ -157,16 +148,6 @@ def assigned_pairs(emulation_year):
     """{(scorer province id, scorecard id)} the chair has assigned (or that have started)."""
     return set(
         PeerReview.objects.filter(scorecard__emulation_year=emulation_year).values_list("scorer_id", "scorecard_id")
-    )
-
-
-def started_pairs(emulation_year):
-    """The pairs whose scorer has saved a cross-score: they stay when the chair reassigns."""
-    return set(
-        PeerReview.objects.filter(scorecard__emulation_year=emulation_year)
-        .filter(Q(submitted_at__isnull=False) | Q(scores__isnull=False))
-        .values_list("scorer_id", "scorecard_id")
-        .distinct()
     )
 
 
@@ -243,10 +224,6 @@ class AgreedBy:
         from cluster.enums import PeerAggregation
 
         return PeerAggregation(self.aggregation).label
-
-    @property
-    def mode_label(self):
-        return ScoringMode(self.mode).label
 
     @property
     def text(self):

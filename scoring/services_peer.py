@@ -25,12 +25,8 @@ from .services import ConcurrentEditError, _checked_entries, _ensure_scoring_ope
 SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED)
 
 
-def _rule_set(emulation_year):
-    return emulation_year.rule_set
-
-
 def _ensure_peer_mode(emulation_year):
-    if _rule_set(emulation_year).scoring_mode not in (ScoringMode.PEER, ScoringMode.BOTH):
+    if not emulation_year.rule_set.is_cross_scored:
         raise ValidationError(
             _("The members do not cross-score each other in %(year)s.") % {"year": emulation_year.year}
         )
@@ -57,7 +53,7 @@ def _ensure_may_score(scorecard, user):
     if scorecard.status not in SUBMITTED:
         raise ValidationError(_("This scorecard has not been submitted: it cannot be cross-scored yet."))
     if (
-        _rule_set(year).peer_assignment == PeerAssignment.PAIRS
+        year.rule_set.peer_assignment == PeerAssignment.PAIRS
         and not PeerReview.objects.filter(scorecard=scorecard, scorer_id=user.province_id).exists()
     ):
         raise ValidationError(_("The chair has not asked your province to cross-score this scorecard."))
@@ -112,6 +108,20 @@ def peer_review_get_or_create(*, scorecard, user):
     return review
 
 
+def _own_open_review(review, user, version, *, submitted):
+    """The scorer's own review, locked, still open: the scorecard may be cross-scored by this
+    user (`_ensure_may_score`), the review is the user's province's and not submitted yet."""
+    _ensure_scoring_open(review.scorecard.emulation_year)
+    current = _lock_review(review, version)
+    _ensure_peer_mode(current.scorecard.emulation_year)
+    _ensure_may_score(current.scorecard, user)
+    if user.province_id != current.scorer_id:
+        raise ValidationError(_("This cross-scoring belongs to another province."))
+    if current.submitted_at:
+        raise ValidationError(submitted)
+    return current
+
+
 def _lock_review(review, version):
     current = (
         PeerReview.objects.select_for_update(of=("self",))
@@ -130,15 +140,10 @@ def peer_review_save(*, review, user, version, entries):
     """Save cross-scores: `entries` {criterion id: (typed value, reason)}. Each value is checked
     against the criterion's range; a reason is required wherever it differs from the self-score.
     All or nothing: a refused entry saves none (errors keyed "peer_<id>" / "reason_<id>")."""
-    _ensure_scoring_open(review.scorecard.emulation_year)
-    current = _lock_review(review, version)
+    current = _own_open_review(
+        review, user, version, submitted=_("This cross-scoring has been submitted: it can no longer change.")
+    )
     scorecard = current.scorecard
-    _ensure_peer_mode(scorecard.emulation_year)
-    _ensure_may_score(scorecard, user)
-    if user.province_id != current.scorer_id:
-        raise ValidationError(_("This cross-scoring belongs to another province."))
-    if current.submitted_at:
-        raise ValidationError(_("This cross-scoring has been submitted: it can no longer change."))
     leaves = _leaf_criteria(scorecard.emulation_year)
     scores = {s.criterion_id: s for s in Score.objects.filter(scorecard=scorecard)}
     values = _checked_entries(
@@ -178,14 +183,8 @@ def peer_review_save(*, review, user, version, entries):
 @transaction.atomic
 def peer_review_submit(*, review, user):
     """The scorer submits its cross-scoring: every leaf criterion must have a value."""
-    _ensure_scoring_open(review.scorecard.emulation_year)
-    current = _lock_review(review, None)
+    current = _own_open_review(review, user, None, submitted=_("This cross-scoring has already been submitted."))
     scorecard = current.scorecard
-    _ensure_may_score(scorecard, user)
-    if user.province_id != current.scorer_id:
-        raise ValidationError(_("This cross-scoring belongs to another province."))
-    if current.submitted_at:
-        raise ValidationError(_("This cross-scoring has already been submitted."))
     leaves = _leaf_criteria(scorecard.emulation_year)
     done = set(
         PeerScore.objects.filter(review=current, value__isnull=False).values_list("score__criterion_id", flat=True)
@@ -218,7 +217,7 @@ def peer_aggregate(*, scorecard, user):
     _ensure_chair(year, user)
     if scorecard.status not in SUBMITTED:
         raise ValidationError(_("This scorecard has not been submitted: it cannot be cross-scored yet."))
-    rule = _rule_set(year)
+    rule = year.rule_set
     by_score = {}
     for peer in PeerScore.objects.filter(
         review__scorecard=scorecard, review__submitted_at__isnull=False, value__isnull=False

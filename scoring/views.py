@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cluster import selectors as cluster_selectors
-from cluster.enums import DeadlineKey, ScoringMode
+from cluster.enums import DeadlineKey
 from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
 from common.uploads import max_bytes
@@ -339,13 +339,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
     def _cross_scores_context(self, context):
         """The scored province (and the chair, an admin) read the cross-scores that differ from
         the self-score, each with its reason; the province answers them before the deadline."""
-        user = self.request.user
-        cross_scored = self.emulation_year.rule_set.scoring_mode != ScoringMode.APPRAISAL
-        if cross_scored and (
-            user.is_superuser
-            or user.province_id
-            in (self.scorecard.province_id, cluster_selectors.chair_province_id(self.emulation_year))
-        ):
+        if self.request.user.has_perm("scoring.read_cross_scores_given", self.scorecard):
             given = selectors_peer.cross_scores_for_explanation(self.scorecard)
         else:
             given = {}

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from cluster import selectors as cluster_selectors
 from cluster.enums import PeerAssignment
+from cluster.rules import is_member_of_year
 from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
 
@@ -33,13 +34,12 @@ class CrossScoringView(YearMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, year = self.request.user, self.emulation_year
         rule_set = year.rule_set
-        is_member = user.province_id in cluster_selectors.member_province_ids(year)
-        is_chair = user.is_superuser or cluster_selectors.chair_province_id(year) == user.province_id
+        is_member = is_member_of_year(user, year)
         context.update(
             rule_set=rule_set,
             tasks=selectors_peer.peer_tasks(year, user.province_id) if is_member else [],
             is_member=is_member,
-            progress=selectors_peer.peer_progress(year) if is_chair else [],
+            progress=selectors_peer.peer_progress(year) if user.has_perm("scoring.follow_cross_scoring", year) else [],
             can_assign=user.has_perm("scoring.assign_cross_scoring", year)
             and rule_set.peer_assignment == PeerAssignment.PAIRS,
         )
