@@ -77,6 +77,48 @@ def _safe(markup):
     return SafeString(markup)
 
 
+def _score_input(field, label, code, *, described=False):
+    """A score's text input (decimal keyboard on phones), red with its errors when refused."""
+    invalid = " is-invalid" if field.errors else ""
+    aria = f' aria-describedby="{escape(field.id_for_label)}_error"' if described and field.errors else ""
+    return join(
+        _safe('<input type="text" name="'),
+        field.html_name,
+        _safe('" id="'),
+        field.id_for_label,
+        _safe('" value="'),
+        field.value,
+        _safe(
+            f'" inputmode="decimal" pattern="{PATTERN}" autocomplete="off" '
+            f'class="form-control form-control-sm score-input{invalid}" aria-label="'
+        ),
+        label,
+        " ",
+        code,
+        _safe(f'"{aria}>'),
+        _errors(field.errors, f"{field.id_for_label}_error" if described else None),
+    )
+
+
+def _text_input(field, label, code):
+    """A note's or a reason's one-line textarea, with its errors."""
+    invalid = " is-invalid" if field.errors else ""
+    return join(
+        _safe('<textarea name="'),
+        field.html_name,
+        _safe('" id="'),
+        field.id_for_label,
+        _safe(f'" rows="1" class="form-control form-control-sm{invalid}" aria-label="'),
+        label,
+        " ",
+        code,
+        _safe('">'),
+        field.value,
+        _safe("</textarea>"),
+        _errors(field.errors),
+    )
+
+
 def _name_cell(page, row):
     c = row.criterion
     parts = [
@@ -117,25 +159,8 @@ def _score_cell(page, criterion, score, field, computed):
                 _safe("</div>"),
             ]
         return join(*parts, _safe("</td>"))
-    invalid = " is-invalid" if field.errors else ""
-    described = f' aria-describedby="{escape(field.id_for_label)}_error"' if field.errors else ""
-    parts += [
-        _safe('<input type="text" name="'),
-        field.html_name,
-        _safe('" id="'),
-        field.id_for_label,
-        _safe('" value="'),
-        field.value,
-        _safe(
-            f'" inputmode="decimal" pattern="{PATTERN}" autocomplete="off" '
-            f'class="form-control form-control-sm score-input{invalid}" aria-label="'
-        ),
-        page["reported_figure"] if computed else page["self_score"],
-        " ",
-        criterion.code,
-        _safe(f'"{described}>'),
-        _errors(field.errors, f"{field.id_for_label}_error"),
-    ]
+    label = page["reported_figure"] if computed else page["self_score"]
+    parts.append(_score_input(field, label, criterion.code, described=True))
     if computed:
         unit = f" ({criterion.unit})" if criterion.unit else ""
         parts += [
@@ -172,22 +197,11 @@ def _note_cell(page, criterion, score, field):
     if field is None:
         text = linebreaksbr(score.note, autoescape=True) if score is not None and score.note else ""
         return join(_safe('<td data-label="'), page["note"], _safe('">'), text, _safe("</td>"))
-    invalid = " is-invalid" if field.errors else ""
     return join(
         _safe('<td data-label="'),
         page["note"],
-        _safe('"><textarea name="'),
-        field.html_name,
-        _safe('" id="'),
-        field.id_for_label,
-        _safe(f'" rows="1" class="form-control form-control-sm{invalid}" aria-label="'),
-        page["note"],
-        " ",
-        criterion.code,
         _safe('">'),
-        field.value,
-        _safe("</textarea>"),
-        _errors(field.errors),
+        _text_input(field, page["note"], criterion.code),
         _safe("</td>"),
     )
 
@@ -207,25 +221,7 @@ def _evidence_item(page, evidence):
             page["remove"],
             _safe("</button>"),
         ]
-    if evidence.extension in PREVIEWED:
-        url = reverse("scoring:evidence_preview", args=[evidence.pk])
-        parts += [_safe('<details class="evidence-preview" data-testid="evidence-preview"><summary>'), page["view"]]
-        if evidence.extension == "pdf":
-            parts += [
-                _safe('</summary><iframe class="evidence-frame" src="'),
-                url,
-                _safe('" loading="lazy" title="'),
-                evidence.original_name,
-                _safe('"></iframe></details>'),
-            ]
-        else:
-            parts += [
-                _safe('</summary><img class="evidence-frame" src="'),
-                url,
-                _safe('" loading="lazy" alt="'),
-                evidence.original_name,
-                _safe('"></details>'),
-            ]
+    parts.append(_preview(page, evidence))
     return join(*parts, _safe("</li>"))
 
 
@@ -435,25 +431,7 @@ def appraisal_row(context, r):
     if not r["evidence"]:
         parts.append("—")
     value, reason, _evidence = r["fields"]
-    parts += [
-        _safe('</td><td data-label="'),
-        page["agreed"],
-        _safe('"><input type="text" name="'),
-        value.html_name,
-        _safe('" id="'),
-        value.id_for_label,
-        _safe('" value="'),
-        value.value,
-        _safe(
-            f'" inputmode="decimal" pattern="{PATTERN}" autocomplete="off" '
-            f'class="form-control form-control-sm score-input{" is-invalid" if value.errors else ""}" aria-label="'
-        ),
-        page["agreed"],
-        " ",
-        c.code,
-        _safe('">'),
-        _errors(value.errors),
-    ]
+    parts += [_safe('</td><td data-label="'), page["agreed"], _safe('">'), _score_input(value, page["agreed"], c.code)]
     if page["conflict"]:
         parts += [
             _safe('<div class="small text-warning-emphasis" data-testid="saved-meanwhile">'),
@@ -462,22 +440,7 @@ def appraisal_row(context, r):
             number(s.agreed_score if s is not None else None),
             _safe("</div>"),
         ]
-    parts += [
-        _safe('</td><td data-label="'),
-        page["reason"],
-        _safe('"><textarea name="'),
-        reason.html_name,
-        _safe('" id="'),
-        reason.id_for_label,
-        _safe(f'" rows="1" class="form-control form-control-sm{" is-invalid" if reason.errors else ""}" aria-label="'),
-        page["reason"],
-        " ",
-        c.code,
-        _safe('">'),
-        reason.value,
-        _safe("</textarea>"),
-        _errors(reason.errors),
-    ]
+    parts += [_safe('</td><td data-label="'), page["reason"], _safe('">'), _text_input(reason, page["reason"], c.code)]
     if s is not None and s.explained_at:
         context_ = {**page["explanation"], "s": s, "c": c}
         parts.append(_safe(render_to_string("scoring/_explanation_read.html", context_)))
