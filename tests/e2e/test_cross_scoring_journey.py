@@ -67,6 +67,7 @@ def test_members_cross_score_on_a_phone_and_the_chair_agrees(
     phone.goto(f"/clusters/{year.cluster_id}/years/2015/cross-scoring/")
     tasks = phone.get_by_test_id("peer-tasks")
     expect(tasks.locator("tr[data-province]")).to_have_count(2)  # Bắc Kạn and Phú Thọ; never its own
+    phone.screenshot(path=str(_shots() / "cross-scoring-0-phone-list.png"), full_page=True)
     tasks.locator('tr[data-province="Bắc Kạn"]').get_by_role("link", name="Chấm chéo").click()
     expect(phone.get_by_text("Điểm chấm chéo của các thành viên khác được ẩn")).to_be_visible()
     expect(phone.get_by_text("Chưa đạt kế hoạch GRDP")).to_have_count(0)  # Bắc Giang's: hidden for now
@@ -103,6 +104,11 @@ def test_members_cross_score_on_a_phone_and_the_chair_agrees(
     login("bacgiang", DEMO_PASSWORD)
     page.goto(f"/clusters/{year.cluster_id}/years/2015/cross-scoring/")
     expect(page.get_by_test_id("peer-progress").locator('tr[data-province="Bắc Kạn"]')).to_contain_text("2 / 6")
+    # Its own cross-scoring of Bắc Kạn is submitted: to open, not to score again.
+    expect(page.get_by_test_id("peer-tasks").locator('tr[data-province="Bắc Kạn"]').get_by_role("link")).to_have_text(
+        "Mở"
+    )
+    screenshot("cross-scoring-2b-chair-list")
     page.get_by_test_id("peer-progress").locator('tr[data-province="Bắc Kạn"]').get_by_role("link").click()
     table = page.get_by_test_id("peer-results")
     expect(table.locator('tr[data-criterion="A1"]').get_by_test_id("spread-flag")).to_be_visible()  # 4 − 1 = 3 > 2
@@ -127,6 +133,21 @@ def test_members_cross_score_on_a_phone_and_the_chair_agrees(
     screenshot("cross-scoring-4-explained")
     page.goto(f"/clusters/{year.cluster_id}/years/2015/scoreboard/")
     expect(page.get_by_test_id("agreed-by")).to_contain_text("theo kết quả chấm chéo của các thành viên")
+    screenshot("cross-scoring-5-scoreboard")
+    # The chair's table of cross-scores on a phone: it scrolls sideways inside its frame.
+    login_phone = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=PHONE, is_mobile=True)
+    chair_phone = login_phone.new_page()
+    chair_phone.goto("/login/")
+    chair_phone.get_by_label("Tên đăng nhập").fill("bacgiang")
+    chair_phone.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    chair_phone.get_by_role("button", name="Đăng nhập").click()
+    chair_phone.goto(f"/scorecards/{backan.pk}/cross-scores/")
+    expect(chair_phone.get_by_test_id("peer-results")).to_be_visible()
+    assert chair_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the page itself does not
+    tabs = chair_phone.get_by_test_id("scorecard-tabs").bounding_box()
+    assert tabs["height"] < 60  # the scorecard's tabs stay one row (they scroll sideways)
+    chair_phone.screenshot(path=str(_shots() / "cross-scoring-6-phone-chair.png"), full_page=True)
+    login_phone.close()
 
 
 def _shots():
