@@ -29,18 +29,10 @@ def main():
         from django.conf import settings
 
         settings.ALLOWED_HOSTS = ["*"]
-        import scoring_sizes
+        from scoring_sizes import scoring_requests
 
-        calls = {}
-        original = scoring_sizes.fastest
-
-        def capture(runs, call, before=None):
-            calls[len(calls)] = (call, before)
-            return original(1, call, before)
-
-        scoring_sizes.fastest = capture
-        scoring_sizes.measure(0, 7, args.criteria, 1)
-        call, before = calls[scoring_sizes.REQUESTS.index(args.request)]
+        _year, _client, requests = scoring_requests(0, 7, args.criteria)
+        call, before = requests[args.request]
         for _ in range(2):  # warm
             if before:
                 before()

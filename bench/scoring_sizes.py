@@ -42,8 +42,10 @@ def fastest(runs, call, before=None):
     return best * 1000, queries
 
 
-def measure(size, members, criteria, runs):
-    """{request: (ms, queries)} and the empty view's ms for one size."""
+def scoring_requests(size, members, criteria, prefix="b"):
+    """A year of `members` × `criteria` and the four requests measured on it: (year, the chair's
+    client, {request: (call, before)}), `before` setting the scores back so that a save writes
+    every criterion. Shared by scoring_table.py and profile_scoring.py."""
     from decimal import Decimal
     from urllib.parse import urlencode
 
@@ -51,12 +53,15 @@ def measure(size, members, criteria, runs):
     from django.urls import reverse
     from django.utils.formats import number_format
 
+    from scoring import services
     from scoring.enums import ScorecardStatus
     from scoring.models import Score, Scorecard
     from tests.factories import UserFactory
     from tests.scoring.builders import build_scored_year
 
-    _cluster, year = build_scored_year(members=members, criteria=criteria, year=2030 + size, prefix=f"b{size} ")
+    _cluster, year = build_scored_year(members=members, criteria=criteria, year=2030 + size, prefix=f"{prefix}{size} ")
+    for card in Scorecard.objects.filter(emulation_year=year):
+        services.scorecard_recalculate(scorecard=card)  # as the services leave every scorecard
     chair = year.memberships.get(role="chair").province
     cards = Scorecard.objects.filter(emulation_year=year).exclude(province=chair).order_by("pk")
     appraised, draft = cards[0], cards[1]
@@ -67,10 +72,7 @@ def measure(size, members, criteria, runs):
     scores = {card.pk: list(Score.objects.filter(scorecard=card)) for card in (appraised, draft)}
 
     def reset(card, field):
-        def run():
-            Score.objects.filter(scorecard=card).update(**{field: Decimal("0")})
-
-        return run
+        return lambda: Score.objects.filter(scorecard=card).update(**{field: Decimal("0")})
 
     def post(client, name, card, prefix, text_prefix):
         def run():
@@ -84,20 +86,28 @@ def measure(size, members, criteria, runs):
 
         return run
 
-    figures = {
-        "scorecard page": fastest(runs, lambda: staff_client.get(reverse("scoring:scorecard", args=[draft.pk]))),
-        "scorecard save": fastest(
-            runs,
-            post(staff_client, "scoring:scorecard", draft, "score", "note"),
-            before=reset(draft, "self_score"),
-        ),
-        "appraisal page": fastest(runs, lambda: chair_client.get(reverse("scoring:cross_check", args=[appraised.pk]))),
-        "appraisal save": fastest(
-            runs,
-            post(chair_client, "scoring:cross_check", appraised, "agreed", "reason"),
-            before=reset(appraised, "agreed_score"),
-        ),
-    }
+    return (
+        year,
+        chair_client,
+        {
+            "scorecard page": (lambda: staff_client.get(reverse("scoring:scorecard", args=[draft.pk])), None),
+            "scorecard save": (
+                post(staff_client, "scoring:scorecard", draft, "score", "note"),
+                reset(draft, "self_score"),
+            ),
+            "appraisal page": (lambda: chair_client.get(reverse("scoring:cross_check", args=[appraised.pk])), None),
+            "appraisal save": (
+                post(chair_client, "scoring:cross_check", appraised, "agreed", "reason"),
+                reset(appraised, "agreed_score"),
+            ),
+        },
+    )
+
+
+def measure(size, members, criteria, runs):
+    """{request: (ms, queries)} and the empty view's ms for one size."""
+    _year, chair_client, requests = scoring_requests(size, members, criteria)
+    figures = {name: fastest(runs, call, before) for name, (call, before) in requests.items()}
     empty_ms, _queries = fastest(runs, lambda: chair_client.get("/healthz/"))
     return empty_ms, figures
 

@@ -31,7 +31,6 @@ COLUMNS = (
     "locked scoreboard",
     "score summary PDF",
 )
-FORM = "application/x-www-form-urlencoded"
 
 
 def timed(runs, call, before=None):
@@ -55,13 +54,9 @@ def timed(runs, call, before=None):
 
 
 def measure(size, members, criteria, runs):
-    from decimal import Decimal
-    from urllib.parse import urlencode
-
-    from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
-    from django.utils.formats import number_format
+    from scoring_sizes import scoring_requests
 
     from reports import selectors as report_selectors
     from reports import services as report_services
@@ -69,49 +64,12 @@ def measure(size, members, criteria, runs):
     from reports.models import Report
     from scoring import services
     from scoring.enums import ScorecardStatus
-    from scoring.models import Score, Scoreboard, Scorecard
-    from tests.factories import UserFactory
-    from tests.scoring.builders import build_scored_year
+    from scoring.models import Scoreboard, Scorecard
 
-    _cluster, year = build_scored_year(members=members, criteria=criteria, year=2030 + size, prefix=f"t{size} ")
-    for card in Scorecard.objects.filter(emulation_year=year):
-        services.scorecard_recalculate(scorecard=card)  # as the services leave every scorecard
-    chair = year.memberships.get(role="chair").province
-    cards = Scorecard.objects.filter(emulation_year=year).exclude(province=chair).order_by("pk")
-    appraised, draft = cards[0], cards[1]
-    Scorecard.objects.filter(pk=draft.pk).update(status=ScorecardStatus.DRAFT)
-    chair_client, staff_client = Client(), Client()
-    chair_client.force_login(UserFactory(province=chair))
-    staff_client.force_login(UserFactory(province=draft.province))
-    scores = {card.pk: list(Score.objects.filter(scorecard=card)) for card in (appraised, draft)}
-
-    def reset(card, field):
-        return lambda: Score.objects.filter(scorecard=card).update(**{field: Decimal("0")})
-
-    def post(client, name, card, prefix, text_prefix):
-        def run():
-            data = {"version": str(Scorecard.objects.get(pk=card.pk).version), "save": "1"}
-            for s in scores[card.pk]:
-                data[f"{prefix}_{s.criterion_id}"] = number_format(s.self_score, 2)
-                data[f"{text_prefix}_{s.criterion_id}"] = ""
-            return client.post(reverse(name, args=[card.pk]), urlencode(data), content_type=FORM)
-
-        return run
-
+    year, chair_client, requests = scoring_requests(size, members, criteria, prefix="t")
+    figures = {name: timed(runs, call, before) for name, (call, before) in requests.items()}
     board_url = reverse("scoring:scoreboard", args=[year.cluster_id, year.year])
-    figures = {
-        "scorecard page": timed(runs, lambda: staff_client.get(reverse("scoring:scorecard", args=[draft.pk]))),
-        "scorecard save": timed(
-            runs, post(staff_client, "scoring:scorecard", draft, "score", "note"), before=reset(draft, "self_score")
-        ),
-        "appraisal page": timed(runs, lambda: chair_client.get(reverse("scoring:cross_check", args=[appraised.pk]))),
-        "appraisal save": timed(
-            runs,
-            post(chair_client, "scoring:cross_check", appraised, "agreed", "reason"),
-            before=reset(appraised, "agreed_score"),
-        ),
-        "live scoreboard": timed(runs, lambda: chair_client.get(board_url)),
-    }
+    figures["live scoreboard"] = timed(runs, lambda: chair_client.get(board_url))
     Scorecard.objects.filter(emulation_year=year).update(status=ScorecardStatus.AGREED)
     services.scoreboard_rank(emulation_year=year)
     Scoreboard.objects.filter(emulation_year=year).update(locked_at=timezone.now())
