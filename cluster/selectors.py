@@ -29,14 +29,23 @@ def cluster_for_user(user):
     return cluster_default()
 
 
+def _cluster_memberships(emulation_year):
+    """(year id, province id, role) of every membership of this year's cluster, in any year:
+    one short query for `cluster_province_ids`, `member_province_ids` and `chair_province_id`
+    (cached on the object; `order_by()`: without the Meta ordering's join of the provinces)."""
+    if not hasattr(emulation_year, "_cluster_memberships"):
+        emulation_year._cluster_memberships = tuple(
+            Membership.objects.filter(emulation_year__cluster_id=emulation_year.cluster_id)
+            .order_by()
+            .values_list("emulation_year_id", "province_id", "role")
+        )
+    return emulation_year._cluster_memberships
+
+
 def cluster_province_ids(emulation_year):
     """Provinces that have been members of this year's cluster in any year (cached on the object)."""
     if not hasattr(emulation_year, "_cluster_province_ids"):
-        emulation_year._cluster_province_ids = frozenset(
-            Membership.objects.filter(emulation_year__cluster_id=emulation_year.cluster_id).values_list(
-                "province_id", flat=True
-            )
-        )
+        emulation_year._cluster_province_ids = frozenset(p for _y, p, _r in _cluster_memberships(emulation_year))
     return emulation_year._cluster_province_ids
 
 
@@ -85,14 +94,8 @@ def chair_province_id(emulation_year):
     """The province whose staff hold the chair's powers in this year (cached on the object):
     none until an admin has confirmed the year's term."""
     if not hasattr(emulation_year, "_chair_province_id"):
-        chair = (
-            Membership.objects.filter(emulation_year=emulation_year, role=Role.CHAIR)
-            .values_list("province_id", flat=True)
-            .first()
-            if emulation_year.term_confirmed_at
-            else None
-        )
-        emulation_year._chair_province_id = chair
+        chairs = (p for y, p, r in _cluster_memberships(emulation_year) if y == emulation_year.pk and r == Role.CHAIR)
+        emulation_year._chair_province_id = next(chairs, None) if emulation_year.term_confirmed_at else None
     return emulation_year._chair_province_id
 
 
@@ -126,7 +129,7 @@ def appraiser_province_id(emulation_year, province_id):
 def member_province_ids(emulation_year):
     if not hasattr(emulation_year, "_member_province_ids"):
         emulation_year._member_province_ids = frozenset(
-            Membership.objects.filter(emulation_year=emulation_year).values_list("province_id", flat=True)
+            p for y, p, _r in _cluster_memberships(emulation_year) if y == emulation_year.pk
         )
     return emulation_year._member_province_ids
 

@@ -244,7 +244,7 @@ def term_assign(*, emulation_year, chair, vice_chair, user=None, confirm=True, r
         emulation_year.term_confirmed_at,
         emulation_year.term_confirmed_by,
     )
-    for cached in ("_chair_province_id", "_term_province_ids", "_covenant_owner_id"):
+    for cached in ("_chair_province_id", "_term_province_ids", "_covenant_owner_id", "_cluster_memberships"):
         given.__dict__.pop(cached, None)
     return given
 

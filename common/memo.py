@@ -7,6 +7,8 @@ builds. A service that changes what a memo holds calls `forget`.
 """
 
 import contextvars
+import threading
+from collections import OrderedDict
 
 _memo = contextvars.ContextVar("request_memo", default=None)
 
@@ -38,3 +40,37 @@ def forget(prefix):
     if memo:
         for key in [k for k in memo if k[: len(prefix)] == prefix]:
             del memo[key]
+
+
+class Versioned:
+    """A small process-local store in front of the shared cache, for values that never change
+    under their key because the key names their version (the criteria table under the year's
+    `criteria_key`): a hit costs neither a round trip to Redis nor unpickling a few hundred
+    rows. The least recently used of `size` keys goes first; `clear` empties every store (a
+    test that changes rows without the services that renew the keys)."""
+
+    stores = []
+
+    def __init__(self, size):
+        self.size = size
+        self.values = OrderedDict()
+        self.lock = threading.Lock()
+        Versioned.stores.append(self)
+
+    def get(self, key, build):
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        value = build()
+        with self.lock:
+            self.values[key] = value
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+    @classmethod
+    def clear(cls):
+        for store in cls.stores:
+            with store.lock:
+                store.values.clear()

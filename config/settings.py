@@ -128,7 +128,8 @@ AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out username/address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the user with their province (accounts.backends).
+    "accounts.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cluster:home"

@@ -73,7 +73,8 @@ def criteria_table(emulation_year):
     Built once per request (`common.memo`) and kept in the cache (Redis in production, local
     memory in the embedded default) under the year's `criteria_key`, which the scoring services
     renew whenever they may change the criteria; so a request reads one short row instead of
-    building the table from every criterion."""
+    building the table from every criterion. The tables read last stay in the process as well
+    (`common.memo.Versioned`): under an unchanged key a table is the same."""
     return memo.memoized(("criteria_table", emulation_year.pk), lambda: _cached_criteria_table(emulation_year))
 
 
@@ -84,13 +85,22 @@ CRITERIA_CACHE_SECONDS = 24 * 3600
 def _cached_criteria_table(emulation_year):
     from cluster.models import EmulationYear
 
-    version = EmulationYear.objects.filter(pk=emulation_year.pk).values_list("criteria_key", flat=True).first()
-    key = f"criteria-table:{emulation_year.pk}:{version}"
-    table = cache.get(key)
-    if table is None:
-        table = _build_criteria_table(emulation_year)
-        cache.set(key, table, CRITERIA_CACHE_SECONDS)
-    return table
+    # One short row (`order_by()`: without the Meta ordering's join of the cluster).
+    version = EmulationYear.objects.filter(pk=emulation_year.pk).order_by().values_list("criteria_key", flat=True)
+    key = f"criteria-table:{emulation_year.pk}:{next(iter(version), None)}"
+
+    def shared():
+        table = cache.get(key)
+        if table is None:
+            table = _build_criteria_table(emulation_year)
+            cache.set(key, table, CRITERIA_CACHE_SECONDS)
+        return table
+
+    return _local_tables.get(key, shared)
+
+
+#: The criteria tables this process read last (a table is read, never changed, by its users).
+_local_tables = memo.Versioned(size=64)
 
 
 def _build_criteria_table(emulation_year):

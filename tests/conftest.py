@@ -20,7 +20,10 @@ def _empty_cache():
     rows (criteria) directly, without the services that renew the cache keys."""
     from django.core.cache import cache
 
+    from common.memo import Versioned
+
     cache.clear()
+    Versioned.clear()
 
 
 @pytest.fixture(autouse=True)

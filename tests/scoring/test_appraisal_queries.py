@@ -2,6 +2,7 @@
 number of criteria, and every score it sets or confirms is marked as the appraisal's."""
 
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -158,6 +159,10 @@ def test_the_cached_criteria_table_follows_every_change_of_the_criteria():
     with CaptureQueriesContext(connection) as ctx:
         again = selectors.criteria_table(year)
     assert len(ctx.captured_queries) == 1  # the key of the year's criteria, then the cache
+    assert "JOIN" not in ctx.captured_queries[0]["sql"]
+    with mock.patch.object(selectors.cache, "get") as shared:
+        assert selectors.criteria_table(year) is again  # this process's copy: no round trip, no unpickling
+    shared.assert_not_called()
     assert [c.title for c in again.leaves] == [c.title for c in first.leaves]
     criterion = Criterion.objects.get(pk=first.leaves[0].pk)
     criterion.title = "Tiêu chí đã sửa"
