@@ -14,19 +14,23 @@ def cluster_default():
     return Cluster.objects.order_by("pk").first()
 
 
-def cluster_for_user(user):
-    """The cluster a user works in: their province's latest cluster; admins: the first one."""
+def cluster_id_for_user(user):
+    """The id of the cluster a user works in (the navigation's links, one short query): their
+    province's latest cluster; admins: the first one."""
     if user.province_id is not None:
-        membership = (
+        return (
             Membership.objects.filter(province_id=user.province_id)
-            .select_related("emulation_year__cluster")
             .order_by("-year")
+            .values_list("emulation_year__cluster_id", flat=True)
             .first()
         )
-        if membership is not None:
-            return membership.emulation_year.cluster
-        return None
-    return cluster_default()
+    return Cluster.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+def cluster_for_user(user):
+    """The cluster a user works in (`cluster_id_for_user`)."""
+    cluster_id = cluster_id_for_user(user)
+    return Cluster.objects.filter(pk=cluster_id).first() if cluster_id is not None else None
 
 
 def _cluster_memberships(emulation_year):

@@ -57,6 +57,9 @@ class CriteriaTable:
     leaves: list
     maxima: calculations.MaxTotals
     first_section_code: str | None
+    #: The cache key it was built under (it names the criteria's version): what is built from
+    #: the table alone (the rows' criterion cells) may be kept under it.
+    key: str = ""
 
 
 def _section_bound(code, rows, maxima):
@@ -91,8 +94,8 @@ def _cached_criteria_table(emulation_year):
 
     def shared():
         table = cache.get(key)
-        if table is None:
-            table = _build_criteria_table(emulation_year)
+        if table is None or getattr(table, "key", "") != key:  # missing, or kept before tables knew their key
+            table = _build_criteria_table(emulation_year, key)
             cache.set(key, table, CRITERIA_CACHE_SECONDS)
         return table
 
@@ -103,7 +106,7 @@ def _cached_criteria_table(emulation_year):
 _local_tables = memo.Versioned(size=64)
 
 
-def _build_criteria_table(emulation_year):
+def _build_criteria_table(emulation_year, key=""):
     sections = sections_of_year(emulation_year)
     criteria = criteria_of_year(emulation_year)
     maxima = calculations.max_totals(criterion_nodes(criteria))
@@ -125,7 +128,7 @@ def _build_criteria_table(emulation_year):
         rows = []
         walk(section.pk, None, 0, rows)
         blocks.append(SectionBlock(section, rows, _section_bound(section.code, rows, maxima)))
-    return CriteriaTable(blocks, leaves, maxima, sections[0].code if sections else None)
+    return CriteriaTable(blocks, leaves, maxima, sections[0].code if sections else None, key)
 
 
 def scoreboard_of(emulation_year):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -15,6 +16,7 @@ from cluster import selectors as cluster_selectors
 from cluster.enums import DeadlineKey
 from cluster.views import YearMixin, apply_validation_error
 from common.confirm import confirmation_page, is_confirmed
+from common.html import two_places
 from common.uploads import max_bytes
 
 from . import selectors, selectors_peer, services
@@ -221,9 +223,11 @@ class ScorecardMixin:
     permission_required = "scoring.view_scorecard"
 
     def dispatch(self, request, *args, **kwargs):
-        self.scorecard = selectors.scorecard_get_for_user(request.user, kwargs["pk"])
+        self.scorecard = selectors.scorecard_get_for_user(request.user, kwargs["pk"])  # may view it, or 404
         self.emulation_year = self.scorecard.emulation_year
-        if not request.user.has_perm(self.permission_required, self.scorecard):
+        if self.permission_required != "scoring.view_scorecard" and not request.user.has_perm(
+            self.permission_required, self.scorecard
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -298,15 +302,14 @@ class ScorecardView(ScorecardMixin, TemplateView):
     template_name = "scoring/scorecard.html"
 
     def initial(self, scores, leaves):
-
-        initial = {"version": self.scorecard.version}
+        initial, language = {"version": self.scorecard.version}, get_language()
         for c in leaves:
             score = scores.get(c.pk)
             if score and c.kind in COMPUTED_KINDS:  # the province types the figure
                 if score.reported_value is not None:
-                    initial[f"score_{c.pk}"] = number_format(score.reported_value, 2)
+                    initial[f"score_{c.pk}"] = two_places(score.reported_value, language)
             elif score and score.self_score is not None:
-                initial[f"score_{c.pk}"] = number_format(score.self_score, 2)
+                initial[f"score_{c.pk}"] = two_places(score.self_score, language)
             if score:
                 initial[f"note_{c.pk}"] = score.note
         return initial
@@ -448,11 +451,11 @@ class CrossCheckView(ScorecardMixin, TemplateView):
         context.update(self.base_context())
         if form is None:
             # The appraisal starts empty: only what an appraiser has agreed is filled in.
-            initial = {"version": self.scorecard.version}
+            initial, language = {"version": self.scorecard.version}, get_language()
             for c in context["table"].leaves:
                 score = context["scores"].get(c.pk)
                 if score and score.agreed_score is not None:
-                    initial[f"agreed_{c.pk}"] = number_format(score.agreed_score, 2)
+                    initial[f"agreed_{c.pk}"] = two_places(score.agreed_score, language)
                     initial[f"reason_{c.pk}"] = score.agreed_reason
             form = AppraisalGrid(initial=initial, leaves=context["table"].leaves)
         context["form"] = form

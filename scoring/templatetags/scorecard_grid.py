@@ -15,9 +15,11 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from common.html import escape, join, number
+from common.memo import Versioned
 from scoring.enums import AgreedSource, CriterionKind
 from scoring.templatetags.criterion_kinds import criterion_formula, figure_with_unit
 
@@ -28,14 +30,28 @@ ACCEPT = "image/*,application/pdf,.pdf,.jpg,.png,.docx,.xlsx,.doc,.xls"
 PREVIEWED = ("pdf", "jpg", "png")
 #: What the explanation form (`scoring/_explanation_form.html`) reads from the page's context.
 EXPLANATION_CONTEXT = ("can_explain", "explain_criterion", "explain_text", "explain_errors", "explanation_deadline")
+#: The id put in an address reversed once a page, then replaced by each row's own (`_address`).
+SLOT = 2147483647
+#: The criterion cells of the rows (name, kinds, guidance, maximum: nothing but the criteria and
+#: the language), kept under the criteria table's versioned key: {criterion id: html}.
+_criterion_cells = Versioned(size=128)
+
+
+def _address(page, name, pk):
+    return page[name].replace(f"/{SLOT}/", f"/{int(pk)}/")
 
 
 def _page(context):
     """What every row of one page shares: the labels, the upload address, the page's flags."""
     cache = context.render_context
     if "scorecard_grid" not in cache:
-        scorecard = context["scorecard"]
+        scorecard, table = context["scorecard"], context.get("table")
+        language = get_language()
+        key = getattr(table, "key", "")
         cache["scorecard_grid"] = {
+            "language": language,
+            # Built once per criteria version and language; a table built outside the cache has no key.
+            "criterion_cells": _criterion_cells.get((key, language), dict) if key else {},
             "maximum": _("Maximum"),
             "self_score": _("Self-score"),
             "reported_figure": _("Reported figure"),
@@ -53,14 +69,16 @@ def _page(context):
             "take_photo": _("Take a photo"),
             "kinds": {value: join(label) for value, label in CriterionKind.choices},
             "sources": {value: join(label) for value, label in AgreedSource.choices},
-            "upload": reverse("scoring:evidence_upload", args=[scorecard.pk, 0]),
+            "upload": reverse("scoring:evidence_upload", args=[scorecard.pk, SLOT]),
+            "download": reverse("scoring:evidence_download", args=[SLOT]),
+            "preview": reverse("scoring:evidence_preview", args=[SLOT]),
             "can_edit": bool(context.get("can_edit")),
             "conflict": bool(context.get("conflict")),
             "explanation": {key: context.get(key) for key in EXPLANATION_CONTEXT},
         }
         page = cache["scorecard_grid"]
         for key, value in page.items():  # the labels escaped once, not once a row
-            if isinstance(value, str) and key != "upload":
+            if isinstance(value, str) and key not in ("upload", "download", "preview", "language"):
                 page[key] = join(value)
     return cache["scorecard_grid"]
 
@@ -80,46 +98,37 @@ def _safe(markup):
 def _score_input(field, label, code, *, described=False):
     """A score's text input (decimal keyboard on phones), red with its errors when refused."""
     invalid = " is-invalid" if field.errors else ""
-    aria = f' aria-describedby="{escape(field.id_for_label)}_error"' if described and field.errors else ""
-    return join(
-        _safe('<input type="text" name="'),
-        field.html_name,
-        _safe('" id="'),
-        field.id_for_label,
-        _safe('" value="'),
-        field.value,
-        _safe(
-            f'" inputmode="decimal" pattern="{PATTERN}" autocomplete="off" '
-            f'class="form-control form-control-sm score-input{invalid}" aria-label="'
-        ),
-        label,
-        " ",
-        code,
-        _safe(f'"{aria}>'),
-        _errors(field.errors, f"{field.id_for_label}_error" if described else None),
+    ident = escape(field.id_for_label)
+    aria = f' aria-describedby="{ident}_error"' if described and field.errors else ""
+    errors = _errors(field.errors, f"{field.id_for_label}_error" if described else None)
+    return SafeString(
+        f'<input type="text" name="{escape(field.html_name)}" id="{ident}" value="{escape(field.value)}" '
+        f'inputmode="decimal" pattern="{PATTERN}" autocomplete="off" '
+        f'class="form-control form-control-sm score-input{invalid}" aria-label="{escape(label)} {escape(code)}"'
+        f"{aria}>{errors}"
     )
 
 
 def _text_input(field, label, code):
     """A note's or a reason's one-line textarea, with its errors."""
     invalid = " is-invalid" if field.errors else ""
-    return join(
-        _safe('<textarea name="'),
-        field.html_name,
-        _safe('" id="'),
-        field.id_for_label,
-        _safe(f'" rows="1" class="form-control form-control-sm{invalid}" aria-label="'),
-        label,
-        " ",
-        code,
-        _safe('">'),
-        field.value,
-        _safe("</textarea>"),
-        _errors(field.errors),
+    return SafeString(
+        f'<textarea name="{escape(field.html_name)}" id="{escape(field.id_for_label)}" rows="1" '
+        f'class="form-control form-control-sm{invalid}" aria-label="{escape(label)} {escape(code)}">'
+        f"{escape(field.value)}</textarea>{_errors(field.errors)}"
     )
 
 
 def _name_cell(page, row):
+    """The criterion's cells, built once per criteria version and language."""
+    cells = page["criterion_cells"]
+    pk = row.criterion.pk
+    if pk not in cells:
+        cells[pk] = _build_name_cell(page, row)
+    return cells[pk]
+
+
+def _build_name_cell(page, row):
     c = row.criterion
     parts = [
         _safe(f'<td class="criterion-name" style="padding-left: {row.depth + 1}rem">'),
@@ -139,7 +148,7 @@ def _name_cell(page, row):
         _safe('</td><td class="text-end inline-label" data-label="'),
         page["maximum"],
         _safe('">'),
-        number(row.max_points, ""),
+        number(row.max_points, "", page["language"]),
         _safe("</td>"),
     ]
     return join(*parts)
@@ -149,7 +158,7 @@ def _score_cell(page, criterion, score, field, computed):
     self_score = score.self_score if score is not None else None
     parts = [_safe('<td data-label="'), page["self_score"], _safe('">')]
     if field is None:
-        parts.append(number(self_score))
+        parts.append(number(self_score, language=page["language"]))
         if score is not None and score.reported_value is not None:
             parts += [
                 _safe('<div class="small text-muted" data-testid="reported-figure">'),
@@ -176,7 +185,7 @@ def _score_cell(page, criterion, score, field, computed):
                 _safe('<div class="small" data-testid="computed-score">'),
                 page["computed_score"],
                 " ",
-                number(self_score),
+                number(self_score, language=page["language"]),
                 _safe("</div>"),
             ]
     elif criterion.kind != CriterionKind.POINTS:
@@ -186,7 +195,7 @@ def _score_cell(page, criterion, score, field, computed):
             _safe('<div class="small text-warning-emphasis" data-testid="saved-meanwhile">'),
             page["saved_meanwhile"],
             " ",
-            number(self_score),
+            number(self_score, language=page["language"]),
             f" · {score.note}" if score is not None and score.note else "",
             _safe("</div>"),
         ]
@@ -209,7 +218,7 @@ def _note_cell(page, criterion, score, field):
 def _evidence_item(page, evidence):
     parts = [
         _safe('<li class="evidence-item" data-testid="evidence-item"><a href="'),
-        reverse("scoring:evidence_download", args=[evidence.pk]),
+        _address(page, "download", evidence.pk),
         _safe('">'),
         evidence.original_name,
         _safe("</a>"),
@@ -235,46 +244,22 @@ def _evidence_cell(page, criterion, evidence_files, field):
             items,
             _safe("</ul></div></td>"),
         )
-    upload = page["upload"].replace("/criteria/0/", f"/criteria/{int(criterion.pk)}/")
     invalid = " is-invalid" if field.errors else ""
-    return join(
-        _safe('<td data-label="'),
-        page["evidence"],
-        _safe('"><div class="evidence" data-upload-url="'),
-        upload,
-        _safe('"><ul class="evidence-list list-unstyled mb-1 small">'),
-        items,
-        _safe('</ul><label class="form-label small mb-0 d-sm-none" for="'),
-        field.id_for_label,
-        _safe('">'),
-        page["add_file"],
-        _safe('</label><input type="file" name="'),
-        field.html_name,
-        _safe('" id="'),
-        field.id_for_label,
-        _safe(f'" accept="{ACCEPT}" class="form-control form-control-sm evidence-input{invalid}" aria-label="'),
-        page["evidence"],
-        " ",
-        criterion.code,
-        _safe('"><label class="btn btn-outline-secondary btn-sm mt-1 d-sm-none camera-button" for="'),
-        field.id_for_label,
-        _safe('_camera">'),
-        page["take_photo"],
-        _safe('</label><input type="file" name="'),
-        field.html_name,
-        _safe('" id="'),
-        field.id_for_label,
-        _safe('_camera" accept="image/*" capture="environment" class="visually-hidden evidence-input" aria-label="'),
-        page["take_photo"],
-        " ",
-        criterion.code,
-        _safe('">'),
-        _errors(field.errors, block=True),
-        _safe(
-            '<progress class="evidence-progress w-100" max="100" value="0" hidden></progress>'
-            '<div class="evidence-status small" role="status" aria-live="polite" data-testid="evidence-status"></div>'
-            "</div></td>"
-        ),
+    name, ident, code = escape(field.html_name), escape(field.id_for_label), escape(criterion.code)
+    evidence, take_photo = page["evidence"], page["take_photo"]
+    return SafeString(
+        f'<td data-label="{evidence}"><div class="evidence" data-upload-url="'
+        f'{escape(_address(page, "upload", criterion.pk))}"><ul class="evidence-list list-unstyled mb-1 small">'
+        f'{items}</ul><label class="form-label small mb-0 d-sm-none" for="{ident}">{page["add_file"]}</label>'
+        f'<input type="file" name="{name}" id="{ident}" accept="{ACCEPT}" '
+        f'class="form-control form-control-sm evidence-input{invalid}" aria-label="{evidence} {code}">'
+        f'<label class="btn btn-outline-secondary btn-sm mt-1 d-sm-none camera-button" for="{ident}_camera">'
+        f'{take_photo}</label><input type="file" name="{name}" id="{ident}_camera" accept="image/*" '
+        f'capture="environment" class="visually-hidden evidence-input" aria-label="{take_photo} {code}">'
+        f"{_errors(field.errors, block=True)}"
+        '<progress class="evidence-progress w-100" max="100" value="0" hidden></progress>'
+        '<div class="evidence-status small" role="status" aria-live="polite" data-testid="evidence-status"></div>'
+        "</div></td>"
     )
 
 
@@ -285,7 +270,7 @@ def _agreed_cell(page, r):
     parts = [_safe(f'<td class="text-end inline-label{hidden}" data-label="'), page["agreed"], _safe('">')]
     if agreed is not None:
         css = ' class="text-danger fw-bold"' if agreed != s.self_score else ""
-        parts += [_safe(f"<span{css}>"), number(agreed), _safe("</span>")]
+        parts += [_safe(f"<span{css}>"), number(agreed, language=page["language"]), _safe("</span>")]
         if s.agreed_source:
             parts += [
                 _safe('<div class="small text-muted" data-testid="agreed-source">'),
@@ -351,7 +336,7 @@ def _appraisal_page(context):
 def _preview(page, evidence):
     if evidence.extension not in PREVIEWED:
         return ""
-    url = reverse("scoring:evidence_preview", args=[evidence.pk])
+    url = _address(page, "preview", evidence.pk)
     if evidence.extension == "pdf":
         frame = join(
             _safe('<iframe class="evidence-frame" src="'),
@@ -402,13 +387,13 @@ def appraisal_row(context, r):
         _safe('</td><td class="text-end inline-label" data-label="'),
         page["maximum"],
         _safe('">'),
-        number(row.max_points, ""),
+        number(row.max_points, "", page["language"]),
         _safe("</td>"),
     ]
     if not row.is_leaf:
         return join(*parts, _safe('<td colspan="4" class="group-filler"></td></tr>'))
     parts += [_safe('<td class="text-end inline-label" data-label="'), page["self_score"], _safe('">')]
-    parts.append(number(s.self_score if s is not None else None))
+    parts.append(number(s.self_score if s is not None else None, language=page["language"]))
     if s is not None and s.reported_value is not None:
         parts += [
             _safe('<div class="small text-muted" data-testid="reported-figure">'),
@@ -421,7 +406,7 @@ def appraisal_row(context, r):
     for evidence in r["evidence"]:
         parts += [
             _safe('<div class="small evidence-item" data-testid="evidence-item"><a href="'),
-            reverse("scoring:evidence_download", args=[evidence.pk]),
+            _address(page, "download", evidence.pk),
             _safe('">'),
             evidence.original_name,
             _safe("</a>"),
@@ -437,7 +422,7 @@ def appraisal_row(context, r):
             _safe('<div class="small text-warning-emphasis" data-testid="saved-meanwhile">'),
             page["saved_meanwhile"],
             " ",
-            number(s.agreed_score if s is not None else None),
+            number(s.agreed_score if s is not None else None, language=page["language"]),
             _safe("</div>"),
         ]
     parts += [_safe('</td><td data-label="'), page["reason"], _safe('">'), _text_input(reason, page["reason"], c.code)]
