@@ -149,6 +149,30 @@ def test_a_typed_text_is_escaped_on_the_scorecard_page(client, db):
     assert "&quot;&gt;&lt;script&gt;alert(1)" in body and "&lt;/textarea&gt;&lt;script&gt;alert(2)" in body
 
 
+def test_the_scorecard_page_shows_a_criterion_changed_since_it_was_last_shown(client, db, settings):
+    """The rows' criterion cells are kept per criteria version and language: a change of the
+    criteria (a new version) and a change of language each show through."""
+    from django.urls import reverse
+
+    from scoring.models import Criterion
+    from tests.factories import UserFactory
+
+    _cluster, year = build_scored_year(members=3, criteria=3, year=2081, prefix="n ", status=ScorecardStatus.DRAFT)
+    card = Scorecard.objects.filter(emulation_year=year).order_by("pk").first()
+    client.force_login(UserFactory(province=card.province))
+    url = reverse("scoring:scorecard", args=[card.pk])
+    criterion = Criterion.objects.filter(section__emulation_year=year).order_by("pk").last()
+    assert criterion.title in client.get(url).content.decode()
+    criterion.title, criterion.guidance = "Tiêu chí & đổi tên", "Hướng dẫn <mới>"
+    services.criterion_save(criterion=criterion)
+    body = client.get(url).content.decode()
+    assert "Tiêu chí &amp; đổi tên" in body and "Hướng dẫn &lt;mới&gt;" in body
+    assert 'data-label="Điểm tối đa"' in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(url).content.decode()
+    assert 'data-label="Maximum"' in body and "Điểm tối đa" not in body
+
+
 @pytest.mark.django_db
 def test_the_cached_criteria_table_follows_every_change_of_the_criteria():
     from scoring import selectors
