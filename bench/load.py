@@ -9,6 +9,8 @@ ratio to a minimal Django view on the same stack; and the peak memory of each pr
                                       [--workers 2] [--worker-class sync|gthread] [--threads 1]
 
 Every user signs in before the measured window starts (a login costs far more CPU than a page).
+A POST's time is the POST and the page it redirects to, as a browser waits for both; its CPU is
+the POST's own (the redirect is not followed blindly, which would report the page's).
 A save the app refuses because another save came first (409, "changed meanwhile") is the app
 working as it should: it is counted as a conflict, not an error. Each page also gets the CPU
 its worker spent on it (the app's `Server-Timing: cpu` header, DJANGO_SERVER_TIMING), which
@@ -45,24 +47,46 @@ def server_cpu(response):
     return float(match.group(1)) if match else None
 
 
+class _KeepRedirect(urllib.request.HTTPRedirectHandler):
+    """A POST's redirect is answered, not followed: its own CPU is read off it (a followed
+    redirect would report the CPU of the page it leads to)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Session:
     def __init__(self):
         self.cpu = None
         self.jar = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        cookies = urllib.request.HTTPCookieProcessor(self.jar)
+        self.opener = urllib.request.build_opener(cookies)
+        self.poster = urllib.request.build_opener(cookies, _KeepRedirect())
 
-    def get(self, path):
+    def get(self, path, record=True):
         with self.opener.open(BASE + path, timeout=30) as response:
-            self.cpu = server_cpu(response)
+            if record:
+                self.cpu = server_cpu(response)
             return response.status, response.read().decode()
 
     def post(self, path, data):
+        """The POST, then the page it redirects to, as a browser does: the client's time is
+        both, the CPU recorded is the POST's own."""
         token = next((c.value for c in self.jar if c.name == "csrftoken"), "")
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
         request = urllib.request.Request(BASE + path, data=body, headers={"Referer": BASE + path})  # noqa: S310 (loopback)
-        with self.opener.open(request, timeout=30) as response:
-            self.cpu = server_cpu(response)
-            return response.status, response.read().decode()
+        try:
+            with self.poster.open(request, timeout=30) as response:
+                self.cpu = server_cpu(response)
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as answer:
+            if answer.code not in (301, 302, 303):
+                raise
+            self.cpu = server_cpu(answer)
+            answer.read()
+            answer.close()
+            location = urllib.parse.urlsplit(answer.headers["Location"])
+            return self.get(location.path + (f"?{location.query}" if location.query else ""), record=False)
 
     def login(self, username):
         self.get("/login/")
