@@ -352,6 +352,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
             else None
         )
         context["explanation_deadline"] = deadline
+        explainable, evidence = [], []
         for item in context["blocks"]:
             for r in item["rows"]:
                 r["given"] = given.get(r["row"].criterion.pk, [])
@@ -359,6 +360,14 @@ class ScorecardView(ScorecardMixin, TemplateView):
                 r["explained_late"] = bool(
                     deadline and s is not None and s.explained_at and timezone.localdate(s.explained_at) > deadline
                 )
+                # A changed score with its reason, or cross-scores given: the row's explanation.
+                r["explainable"] = s is not None and bool(s.is_changed_with_reason or r["given"])
+                if r["explainable"]:
+                    explainable.append(r["row"].criterion.pk)
+                evidence += [e.pk for e in r["evidence"]]
+        # The forms the rows' buttons submit (`form=` attributes), outside the page's form.
+        context["explainable"] = explainable if context["can_explain"] else []
+        context["evidence_to_delete"] = evidence if context["can_edit"] else []
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("scoring.edit_self_score", self.scorecard):

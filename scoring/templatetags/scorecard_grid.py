@@ -287,7 +287,7 @@ def _agreed_cell(page, r):
         parts.append("—")
     if given:
         parts.append(_safe(render_to_string("scoring/_given_cross_scores.html", {"r": r})))
-    if s is not None and (s.is_changed_with_reason or given):
+    if r.get("explainable"):
         context = {**page["explanation"], "s": s, "c": r["row"].criterion, "r": r}
         parts.append(_safe(render_to_string("scoring/_explanation_form.html", context)))
     return join(*parts, _safe("</td>"))
@@ -317,6 +317,12 @@ def scorecard_row(context, r):
         _agreed_cell(page, r),
         _safe("</tr>"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def scorecard_rows(context, rows):
+    """Every row of a section (`scorecard_row`) in one tag, not a template loop of 100-500 turns."""
+    return join(*(scorecard_row(context, r) for r in rows))
 
 
 # --- The appraisal page (the appraiser's agreed score and reason of each criterion) -------------
@@ -430,3 +436,9 @@ def appraisal_row(context, r):
         context_ = {**page["explanation"], "s": s, "c": c}
         parts.append(_safe(render_to_string("scoring/_explanation_read.html", context_)))
     return join(*parts, _safe("</td></tr>"))
+
+
+@register.simple_tag(takes_context=True)
+def appraisal_rows(context, rows):
+    """Every row of a section (`appraisal_row`) in one tag."""
+    return join(*(appraisal_row(context, r) for r in rows))
