@@ -8,6 +8,8 @@ own `get_db_prep_save`, so they are stored exactly as `bulk_update` stores them;
 calls no `save()` and sends no signal.
 """
 
+import functools
+
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -55,7 +57,7 @@ def insert_history_in_bulk(model, objs, *, history_type="~", default_user=None, 
     multi-row INSERT per batch instead of a model instance and an ORM insert per row."""
     if not objs or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return 0
-    historical = model.history.model
+    historical = _historical_model(model)
     connection = connections[router.db_for_write(historical)]
     quote = connection.ops.quote_name
     meta = historical._meta
@@ -64,7 +66,19 @@ def insert_history_in_bulk(model, objs, *, history_type="~", default_user=None, 
     relation = [meta.get_field("history_relation")] if hasattr(historical, "history_relation") else []
     columns = fixed + relation + tracked
     now = timezone.now()
-    rows = []
+    rows, seen = [], {}
+
+    def prepared(i, field, value):
+        """The value as the column stores it, prepared once per distinct value of a column (the
+        date, the user, the reason, the scorecard repeat on every row)."""
+        try:
+            key = (i, type(value), value)
+            if key not in seen:
+                seen[key] = field.get_db_prep_save(value, connection)
+            return seen[key]
+        except TypeError:  # not hashable: prepared each time
+            return field.get_db_prep_save(value, connection)
+
     for obj in objs:
         user = getattr(obj, "_history_user", default_user or historical.get_default_history_user(obj))
         values = [
@@ -75,7 +89,7 @@ def insert_history_in_bulk(model, objs, *, history_type="~", default_user=None, 
             *([obj.pk] if relation else []),
             *(getattr(obj, f.attname) for f in tracked),
         ]
-        rows.append([f.get_db_prep_save(v, connection) for f, v in zip(columns, values, strict=True)])
+        rows.append([prepared(i, f, v) for i, (f, v) in enumerate(zip(columns, values, strict=True))])
     names = ", ".join(quote(f.column) for f in columns)
     row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
     per_batch = max(1, 30000 // len(columns))
@@ -86,6 +100,13 @@ def insert_history_in_bulk(model, objs, *, history_type="~", default_user=None, 
             sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {marks}"  # noqa: S608 (quoted names; values are parameters)
             cursor.execute(sql, [value for row in batch for value in row])
     return len(rows)
+
+
+@functools.cache
+def _historical_model(model):
+    """simple-history's model of `model`'s history (its manager descriptor builds a manager
+    class on every access)."""
+    return model.history.model
 
 
 def update_with_history(objs, model, fields, *, default_user=None, default_change_reason=None):

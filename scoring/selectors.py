@@ -158,6 +158,7 @@ def scorecard_get_for_user(user, scorecard_id):
             "province", "emulation_year__cluster", "emulation_year__scoreboard", "emulation_year__rule_set"
         )
         .filter(pk=scorecard_id)
+        .order_by()  # one row by its key: no ORDER BY to compile
         .first()
     )
     if scorecard is None or not user.has_perm("scoring.view_scorecard", scorecard):
