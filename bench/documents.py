@@ -31,6 +31,26 @@ def timed(fn, runs):
     return statistics.median(timings), max(timings)
 
 
+FLOOR_HTML = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
+@font-face {{ font-family: "Cluster Serif"; src: url("file://{font_dir}/LiberationSerif-Regular.ttf"); }}
+@font-face {{ font-family: "Cluster Serif"; src: url("file://{font_dir}/LiberationSerif-Bold.ttf"); font-weight: bold; }}
+@page {{ size: A4 portrait; margin: 20mm 17mm 20mm 30mm; }}
+html {{ font-family: "Cluster Serif"; font-size: 14pt; }}
+</style></head><body><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></p>
+<p>Độc lập - Tự do - Hạnh phúc</p>{body}</body></html>"""
+
+
+def floor(runs):
+    """WeasyPrint's own time for a one-page document in the documents' embedded font (the same
+    process, the same run): the floor every document's time per page is compared with."""
+    from reports import services
+
+    text = "<p>Cụm thi đua các tỉnh trung du và miền núi phía Bắc tổng kết phong trào thi đua yêu nước.</p>"
+    html = FLOOR_HTML.format(font_dir=services._font_dir(), body=text * 12)
+    assert services.render_pdf_document(html)[1] == 1
+    return timed(lambda: services.render_pdf_document(html), runs)[0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -66,24 +86,38 @@ def run(args):
     user = get_user_model().objects.get(username="phutho")
     year_2014 = EmulationYear.objects.get(cluster=cluster, year=2014)
     minutes = Report(kind=DocumentKind.MINUTES, emulation_year=year_2014, number=1, number_text="01/BB-CTĐ")
-    median, worst = timed(
-        lambda: services.render_pdf(services.TEMPLATES[DocumentKind.MINUTES], selectors.document_context(minutes)),
-        args.runs,
+    one_page = floor(args.runs)
+    print(f"floor: WeasyPrint, a one-page document in the same embedded font: median {one_page * 1000:.0f} ms")
+
+    def against_floor(label, template, context, target):
+        """The document's time, and its render alone, per page as a multiple of the floor."""
+        pages = services.render_pdf(template, context)[1]
+        median, worst = timed(
+            lambda: services.render_pdf(template, selectors.document_context(context["report"])), args.runs
+        )
+        html = services.render_html(template, context)
+        alone = timed(lambda: services.render_pdf_document(html), args.runs)[0]
+        print(
+            f"{label}, {pages} pages (context + render): median {median:.2f} s, worst {worst:.2f} s   (target {target}); "
+            f"per page {median / pages * 1000:.0f} ms = {median / pages / one_page:.1f}× the floor "
+            f"(the render alone {alone / pages / one_page:.1f}×; target ≤ 3×)"
+        )
+
+    against_floor(
+        "minutes, 7 members", services.TEMPLATES[DocumentKind.MINUTES], selectors.document_context(minutes), "< 1 s"
     )
-    print(f"minutes, 7 members (context + render): median {median:.2f} s, worst {worst:.2f} s   (target < 1 s)")
 
     _big_cluster, big = build_scored_year(members=20, criteria=150, year=2031)
     Scorecard.objects.filter(emulation_year=big).update(status="agreed")
     scoring_services.scoreboard_rank(emulation_year=big)
     Scoreboard.objects.filter(emulation_year=big).update(locked_at=timezone.now())
     summary = Report(kind=DocumentKind.SCORE_SUMMARY, emulation_year=big, number=1, number_text="01/BTH-CTĐ")
-    median, worst = timed(
-        lambda: services.render_pdf(
-            services.TEMPLATES[DocumentKind.SCORE_SUMMARY], selectors.document_context(summary)
-        ),
-        args.runs,
+    against_floor(
+        "score summary, 20 members × 150 criteria",
+        services.TEMPLATES[DocumentKind.SCORE_SUMMARY],
+        selectors.document_context(summary),
+        "< 3 s",
     )
-    print(f"score summary, 20 members × 150 criteria: median {median:.2f} s, worst {worst:.2f} s   (target < 3 s)")
 
     html = services.render_html(services.TEMPLATES[DocumentKind.MINUTES], selectors.document_context(minutes))
     median, worst = timed(lambda: services.render_docx(html), args.runs)

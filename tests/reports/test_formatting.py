@@ -44,3 +44,23 @@ def test_vn_number(value, digits, expected):
 )
 def test_vn_percent(value, expected):
     assert vn_percent(value) == expected
+
+
+@pytest.mark.parametrize("sections", [1, 4, 6])
+def test_a_fixed_table_s_columns_fill_the_width_exactly(sections):
+    import re
+
+    from reports.templatetags.vn_docs import data_columns
+
+    html = data_columns("5 17", sections, 40, "10 10 9 9")
+    widths = [float(w) for w in re.findall(r"width:([0-9.]+)%", html)]
+    assert len(widths) == 2 + sections + 4
+    assert sum(widths) == pytest.approx(100, abs=0.05)
+    assert widths[2:-4] == [pytest.approx(40 / sections, abs=0.01)] * sections
+
+
+def test_a_fixed_table_s_widths_are_numbers_only():
+    from reports.templatetags.vn_docs import data_columns
+
+    with pytest.raises(ValueError, match="could not convert"):
+        data_columns('5" onload="x', 2, 40, "10")
