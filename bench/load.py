@@ -7,6 +7,7 @@ ratio to a minimal Django view on the same stack; and the peak memory of each pr
   2. DATABASE_URL=postgres://postgres@127.0.0.1:5432/cum_thi_dua_bench \
        .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--think 1] [--port 8200] [--redis-db 11]
                                       [--workers 2] [--worker-class sync|gthread] [--threads 1]
+                                      [--profile FILE]   (py-spy over the measured window)
 
 Every user signs in before the measured window starts (a login costs far more CPU than a page).
 A POST's time is the POST and the page it redirects to, as a browser waits for both; its CPU is
@@ -260,6 +261,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn's worker processes")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn's worker class")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread)")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="sample the web workers with py-spy over the measured window into FILE (raw stacks) and print "
+        "where their time went; the sampling slows the run: its figures are not the benchmark's",
+    )
     args = parser.parse_args()
     global BASE  # the sessions' one address, set once before any request
     BASE = f"http://127.0.0.1:{args.port}"
@@ -333,6 +340,16 @@ def main():
             )
             for i in range(args.users)
         ]
+        spy = (
+            subprocess.Popen(
+                [str(Path(PY).parent / "py-spy"), "record", "--pid", str(web.pid), "--subprocesses", "--rate", "200"]
+                + ["--duration", str(args.seconds), "--format", "raw", "--output", args.profile, "--nonblocking"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            if args.profile
+            else None
+        )
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -340,6 +357,8 @@ def main():
             t.join()
         duration = time.monotonic() - started
         stop.set()
+        if spy is not None:
+            spy.wait(timeout=60)
     finally:
         web.terminate()
         worker.terminate()
@@ -382,6 +401,29 @@ def main():
     print(f"conflicts (a concurrent save refused with 409, as it should be): {sum(stats.conflicts.values())}")
     for name, value in peak.items():
         print(f"peak memory, {name}: {value:.0f} MB RSS")
+    if args.profile:
+        print_profile(args.profile)
+
+
+#: Frames of the server's plumbing, left out of the profile's summary.
+PLUMBING = ("gunicorn/", "whitenoise/", "django/core/handlers/", "django/utils/deprecation.py", "<frozen", "process ")
+
+
+def print_profile(path, top=30):
+    """The functions by their share of the workers' samples, what they call included (py-spy's
+    raw stacks): where the time of the load went."""
+    inclusive, total = defaultdict(int), 0
+    for line in Path(path).read_text().splitlines():
+        stack, _sep, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        for frame in {re.sub(r":\d+\)$", ")", f) for f in stack.split(";")}:
+            if not any(part in frame for part in PLUMBING):
+                inclusive[frame] += int(count)
+    print(f"\nwhere the workers' time went (py-spy, {total} samples, {path}):")
+    for frame, count in sorted(inclusive.items(), key=lambda item: -item[1])[:top]:
+        print(f"  {100 * count / max(total, 1):5.1f}%  {frame}")
 
 
 if __name__ == "__main__":
