@@ -33,7 +33,8 @@ def timed(fn, runs):
 
 FLOOR_HTML = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
 @font-face {{ font-family: "Cluster Serif"; src: url("file://{font_dir}/LiberationSerif-Regular.ttf"); }}
-@font-face {{ font-family: "Cluster Serif"; src: url("file://{font_dir}/LiberationSerif-Bold.ttf"); font-weight: bold; }}
+@font-face {{ font-family: "Cluster Serif"; src: url("file://{font_dir}/LiberationSerif-Bold.ttf");
+  font-weight: bold; }}
 @page {{ size: A4 portrait; margin: 20mm 17mm 20mm 30mm; }}
 html {{ font-family: "Cluster Serif"; font-size: 14pt; }}
 </style></head><body><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></p>
@@ -98,7 +99,8 @@ def run(args):
         html = services.render_html(template, context)
         alone = timed(lambda: services.render_pdf_document(html), args.runs)[0]
         print(
-            f"{label}, {pages} pages (context + render): median {median:.2f} s, worst {worst:.2f} s   (target {target}); "
+            f"{label}, {pages} pages (context + render): median {median:.2f} s, worst {worst:.2f} s "
+            f"(target {target}); "
             f"per page {median / pages * 1000:.0f} ms = {median / pages / one_page:.1f}× the floor "
             f"(the render alone {alone / pages / one_page:.1f}×; target ≤ 3×)"
         )
