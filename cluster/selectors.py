@@ -10,10 +10,6 @@ from .models import Cluster, EmulationYear, Membership, RuleSet, YearDeadline
 from .rotation import RotationCandidate, propose_term
 
 
-def cluster_default():
-    return Cluster.objects.order_by("pk").first()
-
-
 def cluster_id_for_user(user):
     """The id of the cluster a user works in (the navigation's links, one short query): their
     province's latest cluster; admins: the first one."""
@@ -108,14 +104,16 @@ def appraiser_province_id(emulation_year, province_id):
     member the year's rule set names, else the vice-chair. Nobody appraises their own province
     (None when the term is incomplete)."""
     if not hasattr(emulation_year, "_term_province_ids"):
-        roles = dict(
-            Membership.objects.filter(
-                emulation_year=emulation_year, role__in=(Role.CHAIR, Role.VICE_CHAIR)
-            ).values_list("role", "province_id")
-        )
-        if "rule_set" in emulation_year._state.fields_cache:  # read with the year already (or known missing)
-            rule_set = emulation_year._state.fields_cache["rule_set"]
-            named = rule_set.chair_appraiser_id if rule_set is not None else None
+        roles = {
+            r: p
+            for y, p, r in _cluster_memberships(emulation_year)
+            if y == emulation_year.pk and r in (Role.CHAIR, Role.VICE_CHAIR)
+        }
+        if type(emulation_year).rule_set.is_cached(emulation_year):  # read with the year (or known missing)
+            try:
+                named = emulation_year.rule_set.chair_appraiser_id
+            except RuleSet.DoesNotExist:
+                named = None
         else:
             named = (
                 RuleSet.objects.filter(emulation_year=emulation_year)
