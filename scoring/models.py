@@ -302,6 +302,12 @@ class Score(models.Model):
         """The appraiser changed the self-score and said why: the province may explain (giải trình)."""
         return self.agreed_score is not None and self.agreed_score != self.self_score and bool(self.agreed_reason)
 
+    def is_explainable(self, differing_cross_scores):
+        """The province may explain this score: the appraiser changed it with a reason, or
+        members' cross-scores differ from the self-score (`differing_cross_scores`: those
+        cross-scores, or whether there are any)."""
+        return self.is_changed_with_reason or bool(differing_cross_scores)
+
 
 def evidence_upload_to(instance, filename):
     """A generated name: nothing of the uploader's file name reaches the storage path."""

@@ -576,7 +576,7 @@ def score_explain(*, score, user, text):
     _ensure_scoring_open(scorecard.emulation_year)
     if user is None or user.is_superuser or user.province_id is None or user.province_id != scorecard.province_id:
         raise ValidationError(_("Only the staff of the scorecard's province can explain its scores."))
-    if not (current.is_changed_with_reason or selectors_peer.differing_peer_scores(current).exists()):
+    if not current.is_explainable(selectors_peer.differing_peer_scores(current).exists()):
         raise ValidationError(_("Only a score changed by the appraiser, with a reason, can be explained."))
     text = (text or "").strip()
     if not text:

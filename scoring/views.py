@@ -360,8 +360,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
                 r["explained_late"] = bool(
                     deadline and s is not None and s.explained_at and timezone.localdate(s.explained_at) > deadline
                 )
-                # A changed score with its reason, or cross-scores given: the row's explanation.
-                r["explainable"] = s is not None and bool(s.is_changed_with_reason or r["given"])
+                r["explainable"] = s is not None and s.is_explainable(r["given"])
                 if r["explainable"]:
                     explainable.append(r["row"].criterion.pk)
                 evidence += [e.pk for e in r["evidence"]]
