@@ -220,14 +220,14 @@ class CriterionEditView(CriteriaEditMixin, TemplateView):
 
 
 class ScorecardMixin:
-    permission_required = "scoring.view_scorecard"
+    #: What a page needs beyond reading the scorecard (`scorecard_get_for_user` checks that,
+    #: answering 404): refused, a 403.
+    permission_required = None
 
     def dispatch(self, request, *args, **kwargs):
-        self.scorecard = selectors.scorecard_get_for_user(request.user, kwargs["pk"])  # may view it, or 404
+        self.scorecard = selectors.scorecard_get_for_user(request.user, kwargs["pk"])
         self.emulation_year = self.scorecard.emulation_year
-        if self.permission_required != "scoring.view_scorecard" and not request.user.has_perm(
-            self.permission_required, self.scorecard
-        ):
+        if self.permission_required and not request.user.has_perm(self.permission_required, self.scorecard):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

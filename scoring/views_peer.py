@@ -91,7 +91,6 @@ class PeerReviewView(ScorecardMixin, TemplateView):
     and evidence of each criterion beside the member's own score and reason. Once submitted it
     is read-only and shows the other members' submitted cross-scores."""
 
-    permission_required = "scoring.view_scorecard"
     template_name = "scoring/peer_review.html"
 
     def review(self):
@@ -206,7 +205,6 @@ class PeerResultsView(ScorecardMixin, TemplateView):
     """The chair's page of one scorecard's cross-scores: every scorer's score and reason, the
     agreed score the year's rule gives, the spread and its flag; the button that agrees them."""
 
-    permission_required = "scoring.view_scorecard"
     template_name = "scoring/peer_results.html"
 
     def get_context_data(self, **kwargs):
