@@ -34,8 +34,9 @@ def join(*pieces):
 
 
 @functools.lru_cache(maxsize=8192)
-def _localized(text, language):
-    return localize(Decimal(text))
+def _formatted(text, language, places):
+    value = Decimal(text)
+    return localize(value) if places is None else number_format(value, places)
 
 
 def number(value, empty="—", language=None):
@@ -46,15 +47,10 @@ def number(value, empty="—", language=None):
     if not isinstance(value, Decimal):
         return localize(value)
     # By its text: Decimal("8.5") == Decimal("8.50").
-    return _localized(str(value), language or get_language())
-
-
-@functools.lru_cache(maxsize=8192)
-def _two_places(text, language):
-    return number_format(Decimal(text), 2)
+    return _formatted(str(value), language or get_language(), None)
 
 
 def two_places(value, language=None):
     """A value as a grid's input holds it ("8,50" in Vietnamese: `number_format(value, 2)`),
     cached like `number`."""
-    return _two_places(str(value), language or get_language())
+    return _formatted(str(value), language or get_language(), 2)
