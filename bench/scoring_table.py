@@ -13,9 +13,7 @@ worker does. Prints figures; it asserts nothing (timings on a shared machine are
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,30 +31,10 @@ COLUMNS = (
 )
 
 
-def timed(runs, call, before=None):
-    """(median ms, fastest ms, slowest ms, queries of the last run)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries = [], 0
-    for _ in range(runs):
-        if before:
-            before()
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            result = call()
-            elapsed = time.perf_counter() - start
-        status = getattr(result, "status_code", 200)
-        assert status in (200, 302), (status, getattr(result, "content", b"")[:500])
-        times.append(elapsed * 1000)
-        queries = len(ctx.captured_queries)
-    return statistics.median(times), min(times), max(times), queries
-
-
 def measure(size, members, criteria, runs):
     from django.urls import reverse
     from django.utils import timezone
-    from scoring_sizes import scoring_requests
+    from scoring_sizes import scoring_requests, timed
 
     from reports import selectors as report_selectors
     from reports import services as report_services
