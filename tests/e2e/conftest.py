@@ -62,13 +62,15 @@ def screenshot(page):
     return take
 
 
+def sign_in(page, username, password):
+    """Sign in on `page` through the login form, as a person does."""
+    page.goto("/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def login(page):
-    def sign_in(username, password):
-        page.goto("/login/")
-        page.get_by_label("Tên đăng nhập").fill(username)
-        page.get_by_label("Mật khẩu").fill(password)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_load_state()
-
-    return sign_in
+    return lambda username, password: sign_in(page, username, password)

@@ -18,6 +18,7 @@ from cluster.models import EmulationYear, RuleSet
 from scoring import selectors, services, services_peer
 from scoring.enums import AgreedSource
 from scoring.models import PeerReview, Score, Scorecard
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,12 +59,7 @@ def test_members_cross_score_on_a_phone_and_the_chair_agrees(
     services_peer.peer_review_submit(review=review, user=bacgiang)
 
     # 1. Yên Bái on a phone: its list, then Bắc Kạn's scorecard.
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=PHONE, is_mobile=True)
-    phone = context.new_page()
-    phone.goto("/login/")
-    phone.get_by_label("Tên đăng nhập").fill("yenbai")
-    phone.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    phone.get_by_role("button", name="Đăng nhập").click()
+    phone = _signed_in_phone(browser, live_server, "yenbai")
     phone.goto(f"/clusters/{year.cluster_id}/years/2015/cross-scoring/")
     tasks = phone.get_by_test_id("peer-tasks")
     expect(tasks.locator("tr[data-province]")).to_have_count(2)  # Bắc Kạn and Phú Thọ; never its own
@@ -98,7 +94,7 @@ def test_members_cross_score_on_a_phone_and_the_chair_agrees(
         "Chưa đạt kế hoạch GRDP"
     )
     phone.screenshot(path=str(_shots() / "cross-scoring-2-phone-submitted.png"), full_page=True)
-    context.close()
+    phone.context.close()
 
     # 2. The chair on a laptop: every cross-score, the wide spread flagged, the agreement.
     login("bacgiang", DEMO_PASSWORD)
@@ -135,19 +131,22 @@ def test_members_cross_score_on_a_phone_and_the_chair_agrees(
     expect(page.get_by_test_id("agreed-by")).to_contain_text("theo kết quả chấm chéo của các thành viên")
     screenshot("cross-scoring-5-scoreboard")
     # The chair's table of cross-scores on a phone: it scrolls sideways inside its frame.
-    login_phone = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=PHONE, is_mobile=True)
-    chair_phone = login_phone.new_page()
-    chair_phone.goto("/login/")
-    chair_phone.get_by_label("Tên đăng nhập").fill("bacgiang")
-    chair_phone.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    chair_phone.get_by_role("button", name="Đăng nhập").click()
+    chair_phone = _signed_in_phone(browser, live_server, "bacgiang")
     chair_phone.goto(f"/scorecards/{backan.pk}/cross-scores/")
     expect(chair_phone.get_by_test_id("peer-results")).to_be_visible()
     assert chair_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the page itself does not
     tabs = chair_phone.get_by_test_id("scorecard-tabs").bounding_box()
     assert tabs["height"] < 60  # the scorecard's tabs stay one row (they scroll sideways)
     chair_phone.screenshot(path=str(_shots() / "cross-scoring-6-phone-chair.png"), full_page=True)
-    login_phone.close()
+    chair_phone.context.close()
+
+
+def _signed_in_phone(browser, live_server, username):
+    """A page of a new phone-sized browser, signed in as `username`."""
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport=PHONE, is_mobile=True)
+    phone = context.new_page()
+    sign_in(phone, username, DEMO_PASSWORD)
+    return phone
 
 
 def _shots():
