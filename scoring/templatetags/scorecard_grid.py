@@ -7,7 +7,8 @@ up to 500 (issue 14). Every value goes through `common.html.escape` (`join`); th
 translated once per page; the rare parts of a row (the cross-scores given, the explanation
 form) are still the templates `scoring/_given_cross_scores.html` and
 `scoring/_explanation_form.html`. The markup is the template's: the inputs keep their names,
-ids and accessible labels.
+ids and accessible labels. A page writes a section's rows with one tag, `scorecard_rows` or
+`appraisal_rows`.
 """
 
 from django import template
@@ -293,7 +294,6 @@ def _agreed_cell(page, r):
     return join(*parts, _safe("</td>"))
 
 
-@register.simple_tag(takes_context=True)
 def scorecard_row(context, r):
     """One row of the scorecard page (`scoring.views._score_rows`): a criterion or a group."""
     page = _page(context)
@@ -368,7 +368,6 @@ def _preview(page, evidence):
     )
 
 
-@register.simple_tag(takes_context=True)
 def appraisal_row(context, r):
     """One row of the appraisal page: the self-score, figure and evidence beside the agreed
     score and reason inputs (`scoring.grid.AppraisalGrid`)."""
