@@ -332,16 +332,18 @@ class ScorecardView(ScorecardMixin, TemplateView):
         context["tab"] = "scores"
         context["error_summary"] = _error_summary(form, context["table"]) if form is not None else []
         context["evidence_max_bytes"] = max_bytes()
-        self._cross_scores_context(context)
+        self._explanations_context(context)
         stored = self.scorecard.self_section_totals or {}
         context["section_totals"] = [
             (block.section.code, Decimal(stored.get(block.section.code, "0"))) for block in context["table"].sections
         ]
         return context
 
-    def _cross_scores_context(self, context):
-        """The scored province (and the chair, an admin) read the cross-scores that differ from
-        the self-score, each with its reason; the province answers them before the deadline."""
+    def _explanations_context(self, context):
+        """The rows' explanations: the scored province (and the chair, an admin) read the
+        cross-scores that differ from the self-score, each with its reason, and the province
+        answers them and the appraiser's changes before the deadline; and the short lists of the
+        forms the rows' buttons submit (explanations, evidence to delete)."""
         if self.request.user.has_perm("scoring.read_cross_scores_given", self.scorecard):
             given = selectors_peer.cross_scores_for_explanation(self.scorecard)
         else:
