@@ -3,9 +3,11 @@ navigation, and the permission rules compare it (one query a request instead of 
 
 from django.contrib.auth import backends, get_user_model
 
+from common.queries import by_key
+
 
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
-        user = user_model._default_manager.select_related("province").filter(pk=user_id).first()
+        user = by_key(user_model._default_manager.select_related("province").filter(pk=user_id))
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from cluster import selectors as cluster_selectors
 from common import memo
+from common.queries import by_key
 
 from . import calculations
 from .enums import ScorecardStatus
@@ -153,13 +154,10 @@ def scores_by_criterion(scorecard):
 
 def scorecard_get_for_user(user, scorecard_id):
     """The scorecard if the user may read it; 404 alike for missing and forbidden."""
-    scorecard = (
+    scorecard = by_key(
         Scorecard.objects.select_related(
             "province", "emulation_year__cluster", "emulation_year__scoreboard", "emulation_year__rule_set"
-        )
-        .filter(pk=scorecard_id)
-        .order_by()  # one row by its key: no ORDER BY to compile
-        .first()
+        ).filter(pk=scorecard_id)
     )
     if scorecard is None or not user.has_perm("scoring.view_scorecard", scorecard):
         raise Http404
