@@ -58,6 +58,7 @@ NOT_YEAR_WRITES = {
     "report_is_stale",
     "document_resource_path",
     "document_fetcher",
+    "document_fonts",
     "render_pdf",
     "render_html",
     "render_pdf_document",

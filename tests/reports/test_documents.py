@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from awards.models import BallotRound
 from cluster.models import EmulationYear
-from reports import services
+from reports import selectors, services
 from reports.enums import DocumentKind, ReportStatus
 from reports.models import DocumentCounter, Report
 from tests.reports.conftest import use_broker
@@ -231,3 +231,24 @@ def test_a_lost_render_does_not_stay_running(demo_2014, demo_user):
     assert services.reports_fail_stale() == 1
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED and report.error
+
+
+def test_documents_share_one_font_configuration_and_keep_their_font(demo_2014, demo_user, settings, tmp_path):
+    """The embedded font is loaded once per process, not per document: the documents' HTML
+    declares no @font-face (each would be added to the shared configuration again), and every
+    document, the second as the first, still embeds the Vietnamese-covering font only."""
+    faces = {"Cluster-Serif", "Cluster-Serif-Bold", "Cluster-Serif-Italic", "Cluster-Serif-Bold-Italic"}
+    first_config, _faces = services.document_fonts()
+    for kind in (DocumentKind.MINUTES, DocumentKind.SCORE_SUMMARY, DocumentKind.MINUTES):
+        report, data = make(kind, year(2014), demo_user("phutho"))
+        html = services.render_html(services.TEMPLATES[kind], selectors.document_context(report))
+        assert "@font-face" not in html
+        assert font_names(data) and font_names(data) <= faces
+    assert services.document_fonts()[0] is first_config
+    # The fonts moved (a setting): a configuration of their own, from the new folder.
+    for font in Path(settings.PDF_FONT_DIR).glob("LiberationSerif-*.ttf"):
+        (tmp_path / font.name).write_bytes(font.read_bytes())
+    settings.PDF_FONT_DIR = str(tmp_path)
+    assert services.document_fonts()[0] is not first_config
+    _report, data = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
+    assert font_names(data) and font_names(data) <= faces
