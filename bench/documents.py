@@ -41,15 +41,38 @@ html {{ font-family: "Cluster Serif"; font-size: 14pt; }}
 <p>Độc lập - Tự do - Hạnh phúc</p>{body}</body></html>"""
 
 
-def floor(runs):
-    """WeasyPrint's own time for a one-page document in the documents' embedded font (the same
-    process, the same run): the floor every document's time per page is compared with."""
+def floor_render():
+    """WeasyPrint's own time for a one-page document in the documents' embedded font, as it
+    comes (none of the documents' own rendering, their shared fonts included): the floor every
+    document's time per page is compared with, in the same process and run."""
+    from weasyprint import HTML
+
     from reports import services
 
     text = "<p>Cụm thi đua các tỉnh trung du và miền núi phía Bắc tổng kết phong trào thi đua yêu nước.</p>"
     html = FLOOR_HTML.format(font_dir=services._font_dir(), body=text * 12)
-    assert services.render_pdf_document(html)[1] == 1
-    return timed(lambda: services.render_pdf_document(html), runs)[0]
+
+    def render():
+        document = HTML(string=html, url_fetcher=services.document_fetcher()).render()
+        return document.write_pdf(), len(document.pages)
+
+    assert render()[1] == 1
+    return render
+
+
+def interleaved(calls, rounds):
+    """{name: (median wall s, median CPU s, [CPU s of each round])}: the calls one after the other,
+    round after round, so that a noisy moment of a shared machine falls on all of them alike."""
+    wall, cpu = {name: [] for name in calls}, {name: [] for name in calls}
+    for call in calls.values():
+        call()  # warm: fonts, templates, WeasyPrint's caches
+    for _ in range(rounds):
+        for name, call in calls.items():
+            w0, c0 = time.perf_counter(), time.process_time()
+            call()
+            cpu[name].append(time.process_time() - c0)
+            wall[name].append(time.perf_counter() - w0)
+    return {name: (statistics.median(wall[name]), statistics.median(cpu[name]), cpu[name]) for name in calls}
 
 
 def main():
@@ -87,22 +110,34 @@ def run(args):
     user = get_user_model().objects.get(username="phutho")
     year_2014 = EmulationYear.objects.get(cluster=cluster, year=2014)
     minutes = Report(kind=DocumentKind.MINUTES, emulation_year=year_2014, number=1, number_text="01/BB-CTĐ")
-    one_page = floor(args.runs)
-    print(f"floor: WeasyPrint, a one-page document in the same embedded font: median {one_page * 1000:.0f} ms")
+    one_page = floor_render()
+    # The Celery worker's process is prepared so at its start (WeasyPrint loaded, the heap settled).
+    from config.celery import prepare_worker_process
+
+    prepare_worker_process()
 
     def against_floor(label, template, context, target):
-        """The document's time, and its render alone, per page as a multiple of the floor."""
+        """The document's time (its context read and its render), and its render alone, per page
+        as a multiple of the floor's, each round against the floor's of the same round."""
         pages = services.render_pdf(template, context)[1]
-        median, worst = timed(
-            lambda: services.render_pdf(template, selectors.document_context(context["report"])), args.runs
-        )
         html = services.render_html(template, context)
-        alone = timed(lambda: services.render_pdf_document(html), args.runs)[0]
+        times = interleaved(
+            {
+                "floor": one_page,
+                "document": lambda: services.render_pdf(template, selectors.document_context(context["report"])),
+                "render": lambda: services.render_pdf_document(html),
+            },
+            rounds=2 * args.runs,
+        )
+        ratios = {
+            name: statistics.median(c / pages / f for c, f in zip(times[name][2], times["floor"][2], strict=True))
+            for name in ("document", "render")
+        }
+        wall, cpu = times["document"][:2]
         print(
-            f"{label}, {pages} pages (context + render): median {median:.2f} s, worst {worst:.2f} s "
-            f"(target {target}); "
-            f"per page {median / pages * 1000:.0f} ms = {median / pages / one_page:.1f}× the floor "
-            f"(the render alone {alone / pages / one_page:.1f}×; target ≤ 3×)"
+            f"{label}, {pages} pages (context + render): median {wall:.2f} s (target {target}), CPU {cpu:.2f} s; "
+            f"per page {cpu / pages * 1000:.0f} ms of CPU = {ratios['document']:.1f}× the floor's "
+            f"{times['floor'][1] * 1000:.0f} ms (the render alone {ratios['render']:.1f}×; target ≤ 3×)"
         )
 
     against_floor(
