@@ -264,7 +264,6 @@ def year_context(emulation_year, kind, *, ballot_round=None, report=None):
         context.update(
             table=table,
             rows=rows,
-            chart=bar_chart([(r.membership.province.name, r.agreed_total, r.rank) for r in rows]),
             agreed_by=scoring_selectors_peer.agreed_by(emulation_year),
         )
     if kind == DocumentKind.SCORE_DETAIL:
@@ -272,6 +271,7 @@ def year_context(emulation_year, kind, *, ballot_round=None, report=None):
     if kind == DocumentKind.YEAR_REPORT:
         year_covenant = covenant_selectors.covenant_of_year(emulation_year)
         context.update(
+            chart=bar_chart([(r.membership.province.name, r.agreed_total, r.rank) for r in context["rows"]]),
             section_averages=section_averages(context["table"], context["rows"]),
             year_commitments=list(year_covenant.commitments.all()) if year_covenant else [],
         )
