@@ -136,8 +136,8 @@ def scoreboard_workbook(emulation_year):
     for offset, r in enumerate(rows, start=header_row + 2):
         sheet.cell(row=offset, column=1, value=r.rank)
         sheet.cell(row=offset, column=2, value=safe_text(r.membership.province.name))
-        for column, code in enumerate(codes, start=3):
-            _number(sheet, offset, column, r.sections.get(code))
+        for column, points in enumerate(r.section_points, start=3):
+            _number(sheet, offset, column, points)
         last = 3 + len(codes)
         for column, value in enumerate((r.self_total, r.agreed_total, r.difference), start=last):
             _number(sheet, offset, column, value)

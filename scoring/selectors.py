@@ -185,6 +185,9 @@ class BoardRow:
     difference: object
     rank: int | None
     tied: bool
+    #: The points of each section in the order of the year's sections (None where none): the
+    #: cells of the scoreboard, the score summary, the minutes' ranking and the Excel export.
+    section_points: list
 
 
 def lock_summary_lines(emulation_year):
@@ -212,11 +215,12 @@ def scoreboard_rows(emulation_year, *, user=None):
     table = criteria_table(emulation_year)
     results = compute_year_results(emulation_year, table=table, visible_only=True)
     members = cluster_selectors.members_of(emulation_year)
+    codes = [block.section.code for block in table.sections]
     rows = []
     for membership in members:
         result = results.get(membership.province_id)
         if result is None:
-            rows.append(BoardRow(membership, None, {}, None, None, None, None, False))
+            rows.append(BoardRow(membership, None, {}, None, None, None, None, False, [None] * len(codes)))
             continue
         rows.append(
             BoardRow(
@@ -228,6 +232,7 @@ def scoreboard_rows(emulation_year, *, user=None):
                 (result["agreed_total"] - result["self_total"]) if result["agreed_total"] is not None else None,
                 result["rank"],
                 result["tied"],
+                [result["sections"].get(code) for code in codes],
             )
         )
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.membership.province.code))

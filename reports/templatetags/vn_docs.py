@@ -12,13 +12,6 @@ def vn_number(value, digits=2):
 
 
 @register.filter
-def section_value(sections, code):
-    """A row's figure for the section `code` ({code: figure}), or None: one look-up a cell rather
-    than a loop over every section of the row."""
-    return sections.get(code) if sections else None
-
-
-@register.filter
 def vn_percent(value, digits=1):
     return formatting.vn_percent(value, int(digits))
 
