@@ -314,7 +314,7 @@ def document_fetcher():
 def render_html(template, context):
     """The document's HTML, in Vietnamese: the one content both the PDF and the Word file come from."""
     with translation.override("vi"):
-        return render_to_string(template, {**context, "font_dir": _font_dir()})
+        return render_to_string(template, context)
 
 
 def _layout(document):
@@ -353,15 +353,15 @@ def document_fonts():
     thread renders: the font files are loaded and registered once instead of at every render
     (a tenth of a document's time), and the shaped glyphs stay cached. A document's own HTML
     declares no @font-face (each would be added to the shared configuration again)."""
-    key = str(_font_dir())
-    if getattr(_fonts, "key", None) != key:
+    folder = _font_dir()
+    if getattr(_fonts, "folder", None) != folder:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         config = FontConfiguration()
-        faces = render_to_string("reports/pdf/fonts.css", {"font_dir": _font_dir()})
+        faces = render_to_string("reports/pdf/fonts.css", {"font_dir": folder})
         _fonts.sheet = CSS(string=faces, font_config=config, url_fetcher=document_fetcher())
-        _fonts.config, _fonts.key = config, key
+        _fonts.config, _fonts.folder = config, folder
     return _fonts.config, _fonts.sheet
 
 
@@ -400,7 +400,6 @@ def print_copy(report, word=False):
 def _mark_pdf(data, mark):
     """Lay a page holding only `mark` (top right, in the top margin) over every page of `data`."""
     from pypdf import PdfReader, PdfWriter
-    from weasyprint import HTML
 
     overlays = {}
     writer = PdfWriter(clone_from=io.BytesIO(data))
@@ -410,7 +409,7 @@ def _mark_pdf(data, mark):
             html = render_html(
                 "reports/pdf/superseded_overlay.html", {"mark": mark, "width": size[0], "height": size[1]}
             )
-            overlay = HTML(string=html, url_fetcher=document_fetcher()).write_pdf()
+            overlay = render_pdf_document(html)[0]
             overlays[size] = PdfReader(io.BytesIO(overlay)).pages[0]
         page.merge_page(overlays[size])
     out = io.BytesIO()

@@ -244,6 +244,10 @@ def test_documents_share_one_font_configuration_and_keep_their_font(demo_2014, d
         html = services.render_html(services.TEMPLATES[kind], selectors.document_context(report))
         assert "@font-face" not in html
         assert font_names(data) and font_names(data) <= faces
+    # The mark laid over a superseded document's pages is rendered with the same fonts.
+    marked = services._mark_pdf(data, "ĐÃ ĐƯỢC THAY THẾ")
+    assert "ĐÃ ĐƯỢC THAY THẾ" in pdf_text(marked)
+    assert "Cluster-Serif-Bold" in font_names(marked) and font_names(marked) <= faces
     assert services.document_fonts()[0] is first_config
     # The fonts moved (a setting): a configuration of their own, from the new folder.
     for font in Path(settings.PDF_FONT_DIR).glob("LiberationSerif-*.ttf"):
