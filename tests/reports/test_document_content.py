@@ -17,7 +17,7 @@ from cluster.models import Cluster, EmulationYear
 from reports import formatting, selectors, services, signing
 from reports.enums import DocumentKind, ReportStatus
 from reports.models import DocumentText, Report
-from tests.reports.pdfcheck import glyph_extents, pdf_text
+from tests.reports.pdfcheck import glyph_extents, page_sizes, pdf_text
 
 
 def year(number):
@@ -342,3 +342,18 @@ def test_a_superseded_print_is_the_issued_file_marked_not_a_new_render(demo_2014
     assert printed.count("ĐÃ ĐƯỢC THAY THẾ BẰNG VĂN BẢN SỐ 02/BC-CTĐ") == first.pages
     word = docx.Document(io.BytesIO(services.print_copy(Report.objects.get(pk=first.pk), word=True)))
     assert "Nội dung ban đầu." in " ".join(p.text for p in word.paragraphs)
+
+
+def test_a_superseded_landscape_document_is_marked_on_its_pages_too(demo_2014, demo_user):
+    """The mark's page has the document's own size: on the landscape score summary it stays on
+    the page (a portrait overlay put it 87 mm above the landscape page's top edge)."""
+    chair = demo_user("phutho")
+    year_2014 = year(2014)
+    first = services.report_issue(report=make(DocumentKind.SCORE_SUMMARY, year_2014, chair), user=chair)
+    replacement = services.report_request(
+        kind=DocumentKind.SCORE_SUMMARY, emulation_year=year_2014, user=chair, replaces=first, reason="Sửa số liệu"
+    )
+    services.report_issue(report=replacement, user=chair)
+    printed = services.print_copy(Report.objects.get(pk=first.pk))
+    assert set(page_sizes(printed)) == {(297, 210)}
+    assert flat(pdf_text(printed)).count("ĐÃ ĐƯỢC THAY THẾ BẰNG VĂN BẢN SỐ") == first.pages
