@@ -2,9 +2,12 @@
 
 import atexit
 import datetime
+import functools
 import io
 import logging
+import re
 import threading
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -365,14 +368,58 @@ def document_fonts():
     return _fonts.config, _fonts.sheet
 
 
-def render_pdf_document(html):
-    """HTML → (PDF bytes, page count, layout). WeasyPrint is imported here: it is slow to import."""
-    from weasyprint import HTML
+@functools.cache
+def document_rules():
+    """The rules every document shares (reports/pdf/document.css), parsed once per process: they
+    were parsed again at every render, out of each document's <style> (a twentieth of a table
+    document's time, a third of a short one's). Read-only once parsed, like WeasyPrint's own."""
+    from weasyprint import CSS
 
+    return CSS(string=render_to_string("reports/pdf/document.css"), url_fetcher=document_fetcher())
+
+
+#: The rules of WeasyPrint's stylesheet for HTML that give every element of a document the style
+#: of a pseudo-element it never has: the calls and markers of footnotes and notes (the documents
+#: have none), and list markers, which only list items (and <summary>) show.
+_EVERY_ELEMENT_PSEUDO = re.compile(
+    r"^::(footnote-call|footnote-marker|note-call|note-marker|note-callback) \{[^}]*\}\n", re.M
+)
+_EVERY_ELEMENT_MARKER = re.compile(r"^::marker \{", re.M)
+
+
+def document_ua_css():
+    """WeasyPrint's own stylesheet for HTML, as its documents are rendered: without the rules that
+    give each element (300 in a 20-member score summary) six pseudo-element styles to compute and
+    never draw, a tenth of a table document's render. Everything else is WeasyPrint's, read from its
+    package, so an upgrade brings its changes; tests check the two lay out every document alike."""
+    text = (files("weasyprint.css") / "html5_ua.css").read_text(encoding="utf-8")
+    return _EVERY_ELEMENT_MARKER.sub(":is(li, summary)::marker {", _EVERY_ELEMENT_PSEUDO.sub("", text))
+
+
+@functools.cache
+def _document_html_class():
+    from weasyprint import CSS, HTML
+
+    ua_sheet = CSS(string=document_ua_css())
+
+    class DocumentHTML(HTML):
+        """WeasyPrint's HTML with the documents' user-agent stylesheet (document_ua_css); the one
+        for forms, if asked, stays WeasyPrint's."""
+
+        def _ua_stylesheets(self, forms=False):
+            return [ua_sheet, *super()._ua_stylesheets(forms)[1:]]
+
+    return DocumentHTML
+
+
+def render_pdf_document(html, *, shared_rules=True):
+    """HTML → (PDF bytes, page count, layout), with the embedded fonts and, unless `shared_rules` is
+    false (a page that is no document: the superseded mark), the documents' shared rules.
+    WeasyPrint is imported here: it is slow to import."""
     config, faces = document_fonts()
-    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=document_fetcher()).render(
-        font_config=config, stylesheets=[faces]
-    )
+    document = _document_html_class()(
+        string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=document_fetcher()
+    ).render(font_config=config, stylesheets=[faces, document_rules()] if shared_rules else [faces])
     return document.write_pdf(), len(document.pages), _layout(document)
 
 
@@ -409,7 +456,7 @@ def _mark_pdf(data, mark):
             html = render_html(
                 "reports/pdf/superseded_overlay.html", {"mark": mark, "width": size[0], "height": size[1]}
             )
-            overlay = render_pdf_document(html)[0]
+            overlay = render_pdf_document(html, shared_rules=False)[0]
             overlays[size] = PdfReader(io.BytesIO(overlay)).pages[0]
         page.merge_page(overlays[size])
     out = io.BytesIO()

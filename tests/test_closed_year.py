@@ -59,6 +59,8 @@ NOT_YEAR_WRITES = {
     "document_resource_path",
     "document_fetcher",
     "document_fonts",
+    "document_rules",
+    "document_ua_css",
     "render_pdf",
     "render_html",
     "render_pdf_document",

@@ -243,12 +243,15 @@ def test_documents_share_one_font_configuration_and_keep_their_font(demo_2014, d
         report, data = make(kind, year(2014), demo_user("phutho"))
         html = services.render_html(services.TEMPLATES[kind], selectors.document_context(report))
         assert "@font-face" not in html
+        # The shared rules are parsed once, not carried in every document's HTML.
+        assert "table.data th" not in html and ".sig-name" not in html
         assert font_names(data) and font_names(data) <= faces
     # The mark laid over a superseded document's pages is rendered with the same fonts.
     marked = services._mark_pdf(data, "ĐÃ ĐƯỢC THAY THẾ")
     assert "ĐÃ ĐƯỢC THAY THẾ" in pdf_text(marked)
     assert "Cluster-Serif-Bold" in font_names(marked) and font_names(marked) <= faces
     assert services.document_fonts()[0] is first_config
+    assert services.document_rules() is services.document_rules()
     # The fonts moved (a setting): a configuration of their own, from the new folder.
     for font in Path(settings.PDF_FONT_DIR).glob("LiberationSerif-*.ttf"):
         (tmp_path / font.name).write_bytes(font.read_bytes())
@@ -256,3 +259,62 @@ def test_documents_share_one_font_configuration_and_keep_their_font(demo_2014, d
     assert services.document_fonts()[0] is not first_config
     _report, data = make(DocumentKind.MINUTES, year(2014), demo_user("phutho"))
     assert font_names(data) and font_names(data) <= faces
+
+
+def _boxes(box):
+    box = getattr(box, "_box", box)  # an absolutely placed box (a list marker) behind its placeholder
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _layout_of(document):
+    """Every box of every page: its kind, place, size, text and the style of its text."""
+    return [
+        [
+            (
+                type(box).__name__,
+                box.element_tag,
+                *(round(value or 0, 3) for value in (box.position_x, box.position_y, box.width, box.height)),
+                getattr(box, "text", None),
+                *(str(box.style[name]) for name in ("text_transform", "white_space", "font_variant_numeric")),
+            )
+            for box in _boxes(page._page_box)
+        ]
+        for page in document.pages
+    ]
+
+
+def test_documents_lay_out_as_with_weasyprints_own_stylesheet(demo_2014, demo_user):
+    """The documents are rendered without the user-agent rules that style pseudo-elements they
+    never have (footnote and note calls, markers outside lists): every document kind, and lists
+    and quotations, are laid out box for box as with WeasyPrint's own stylesheet."""
+    from weasyprint import HTML
+
+    ua = services.document_ua_css()
+    for dropped in ("::footnote-call", "::footnote-marker", "::note-call", "::note-marker", "::note-callback"):
+        assert dropped not in ua
+    assert ":is(li, summary)::marker {" in ua and "\n::marker" not in ua
+
+    flag_round = BallotRound.objects.get(meeting__emulation_year__year=2014, award_type__code="flag")
+    documents = [
+        Report(kind=kind, emulation_year=year(2014), number=1, number_text=f"01/{kind}")
+        for kind in (DocumentKind.MINUTES, DocumentKind.SCORE_SUMMARY, DocumentKind.YEAR_REPORT)
+    ]
+    documents += [
+        Report(kind=DocumentKind.SCORE_DETAIL, emulation_year=year(2014), number=1, number_text="01/BCT"),
+        Report(kind=DocumentKind.BALLOT_RECORD, emulation_year=year(2014), ballot_round=flag_round, number=1),
+        Report(kind=DocumentKind.COVENANT, emulation_year=year(2015), number=1, number_text="01/GƯ-CTĐ"),
+    ]
+    pages = [services.render_html(services.TEMPLATES[r.kind], selectors.document_context(r)) for r in documents]
+    pages.append(
+        '<html lang="vi"><body style="font-family: \'Cluster Serif\'"><ol><li>Một</li><li>Hai</li></ol>'
+        '<ul><li>Ba</li></ul><ol style="list-style-type: lower-alpha; text-transform: uppercase"><li>Bốn</li></ol>'
+        "<p><q>Thi đua</q> là yêu nước<br>và <sup>1</sup></p></body></html>"
+    )
+    config, faces = services.document_fonts()
+    for html in pages:
+        ours = services._document_html_class()(string=html, url_fetcher=services.document_fetcher())
+        theirs = HTML(string=html, url_fetcher=services.document_fetcher())
+        kwargs = {"font_config": config, "stylesheets": [faces, services.document_rules()]}
+        assert _layout_of(ours.render(**kwargs)) == _layout_of(theirs.render(**kwargs))
