@@ -342,8 +342,8 @@ class ScorecardView(ScorecardMixin, TemplateView):
     def _explanations_context(self, context):
         """The rows' explanations: the scored province (and the chair, an admin) read the
         cross-scores that differ from the self-score, each with its reason, and the province
-        answers them and the appraiser's changes before the deadline; and the short lists of the
-        forms the rows' buttons submit (explanations, evidence to delete)."""
+        answers them and the appraiser's changes before the deadline; and the criteria whose
+        explanation form the rows' buttons submit."""
         if self.request.user.has_perm("scoring.read_cross_scores_given", self.scorecard):
             given = selectors_peer.cross_scores_for_explanation(self.scorecard)
         else:
@@ -354,7 +354,7 @@ class ScorecardView(ScorecardMixin, TemplateView):
             else None
         )
         context["explanation_deadline"] = deadline
-        explainable, evidence = [], []
+        explainable = []
         for item in context["blocks"]:
             for r in item["rows"]:
                 r["given"] = given.get(r["row"].criterion.pk, [])
@@ -365,10 +365,9 @@ class ScorecardView(ScorecardMixin, TemplateView):
                 r["explainable"] = s is not None and s.is_explainable(r["given"])
                 if r["explainable"]:
                     explainable.append(r["row"].criterion.pk)
-                evidence += [e.pk for e in r["evidence"]]
-        # The forms the rows' buttons submit (`form=` attributes), outside the page's form.
+        # The forms the rows' explanation buttons submit (`form=` attributes), outside the page's
+        # form; the files' remove buttons share one (scoring/scorecard.html).
         context["explainable"] = explainable if context["can_explain"] else []
-        context["evidence_to_delete"] = evidence if context["can_edit"] else []
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("scoring.edit_self_score", self.scorecard):

@@ -73,13 +73,14 @@ def _page(context):
             "upload": reverse("scoring:evidence_upload", args=[scorecard.pk, SLOT]),
             "download": reverse("scoring:evidence_download", args=[SLOT]),
             "preview": reverse("scoring:evidence_preview", args=[SLOT]),
+            "delete": reverse("scoring:evidence_delete", args=[SLOT]),
             "can_edit": bool(context.get("can_edit")),
             "conflict": bool(context.get("conflict")),
             "explanation": {key: context.get(key) for key in EXPLANATION_CONTEXT},
         }
         page = cache["scorecard_grid"]
         for key, value in page.items():  # the labels escaped once, not once a row
-            if isinstance(value, str) and key not in ("upload", "download", "preview", "language"):
+            if isinstance(value, str) and key not in ("upload", "download", "preview", "delete", "language"):
                 page[key] = join(value)
     return cache["scorecard_grid"]
 
@@ -226,8 +227,10 @@ def _evidence_item(page, evidence):
     ]
     if page["can_edit"]:
         parts += [
-            _safe(f'<button type="submit" form="delete-evidence-{int(evidence.pk)}" '),
-            _safe('class="btn btn-link btn-sm text-danger p-0 ms-2">'),
+            # The page's one removal form (scoring/scorecard.html), sent to this file's address.
+            _safe('<button type="submit" form="delete-evidence" formaction="'),
+            _address(page, "delete", evidence.pk),
+            _safe('" class="btn btn-link btn-sm text-danger p-0 ms-2">'),
             page["remove"],
             _safe("</button>"),
         ]

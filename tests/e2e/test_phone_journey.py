@@ -112,6 +112,34 @@ def test_a_province_fills_and_submits_its_scorecard_on_a_phone(page, login, scre
     assert Evidence.objects.filter(score__scorecard=scorecard).count() == 2
 
 
+def upload_bac_kan_files(scorecard, leaves, user):
+    """Bắc Kạn's two files, B1.pdf and B4.pdf, on their criteria."""
+    for code in ("B1", "B4"):
+        services.evidence_upload(
+            scorecard=scorecard,
+            criterion_id=leaves[code].pk,
+            upload=SimpleUploadedFile(f"{code}.pdf", PDF),
+            user=user,
+        )
+
+
+def test_a_province_removes_a_file_of_its_draft_on_a_phone(page, login, scoring_demo):
+    """Each file's remove button sends the page's one removal form to that file: asked first,
+    then only that file is gone."""
+    scorecard = bac_kan_2015()
+    leaves = {c.code: c for c in selectors.criteria_table(scorecard.emulation_year).leaves}
+    upload_bac_kan_files(scorecard, leaves, scorecard.province.staff.get(username="backan"))
+    login("backan", DEMO_PASSWORD)
+    page.goto(f"/scorecards/{scorecard.pk}/")
+    card(page, "B4").get_by_role("button", name="Xóa").click()
+    expect(page.get_by_role("heading", name="Xóa tệp minh chứng B4.pdf")).to_be_visible()
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(card(page, "B1").get_by_role("link", name="B1.pdf")).to_be_visible()
+    expect(card(page, "B4").get_by_role("link", name="B4.pdf")).to_have_count(0)
+    names = Evidence.objects.filter(score__scorecard=scorecard).values_list("original_name", flat=True)
+    assert list(names) == ["B1.pdf"]
+
+
 def submit_bac_kan():
     scorecard = bac_kan_2015()
     leaves = {c.code: c for c in selectors.criteria_table(scorecard.emulation_year).leaves}
@@ -124,13 +152,7 @@ def submit_bac_kan():
         version=scorecard.version,
         entries={leaves[code].pk: (value, "") for code, value in SELF_SCORES.items()},
     )
-    for code in ("B1", "B4"):
-        services.evidence_upload(
-            scorecard=scorecard,
-            criterion_id=leaves[code].pk,
-            upload=SimpleUploadedFile(f"{code}.pdf", PDF),
-            user=backan,
-        )
+    upload_bac_kan_files(scorecard, leaves, backan)
     return services.scorecard_submit(scorecard=scorecard, user=backan)
 
 

@@ -255,3 +255,20 @@ def test_without_the_script_the_files_go_with_the_form(client, draft, demo_user)
     assert response.status_code == 302
     names = Evidence.objects.filter(score__scorecard=draft, score__criterion=b1).values_list("original_name", flat=True)
     assert sorted(names) == ["anh.png", "ke-hoach.pdf"]
+
+
+def test_every_remove_button_sends_the_one_removal_form_to_its_own_file(client, draft, demo_user):
+    """The page holds one removal form, not one per file: each file's button sends it to that
+    file's address, which asks first, as before."""
+    backan = demo_user("backan")
+    first, second = _stored(draft, backan), _stored(draft, backan)
+    client.force_login(backan)
+    page = text(client.get(reverse("scoring:scorecard", args=[draft.pk])))
+    forms = re.findall(r'<form id="delete-evidence"[^>]*>(.*?)</form>', page)
+    assert len(forms) == 1 and "delete-evidence-" not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', forms[0]).group(1)
+    buttons = re.findall(r'<button type="submit" form="delete-evidence" formaction="([^"]+)"', page)
+    assert sorted(buttons) == sorted(reverse("scoring:evidence_delete", args=[e.pk]) for e in (first, second))
+    asked = text(client.post(buttons[0], {"csrfmiddlewaretoken": token}))
+    assert 'name="confirmed" value="1"' in asked
+    assert Evidence.objects.filter(pk__in=[first.pk, second.pk]).count() == 2  # nothing removed before asked
