@@ -43,16 +43,13 @@ def _address(page, name, pk):
 
 
 def _page(context):
-    """What every row of one page shares: the labels, the upload address, the page's flags."""
+    """What every row of one page shares: the labels, the addresses, the page's flags."""
     cache = context.render_context
     if "scorecard_grid" not in cache:
         scorecard, table = context["scorecard"], context.get("table")
         language = get_language()
         key = getattr(table, "key", "")
-        cache["scorecard_grid"] = {
-            "language": language,
-            # Built once per criteria version and language; a table built outside the cache has no key.
-            "criterion_cells": _criterion_cells.get((key, language), dict) if key else {},
+        labels = {
             "maximum": _("Maximum"),
             "self_score": _("Self-score"),
             "reported_figure": _("Reported figure"),
@@ -68,8 +65,15 @@ def _page(context):
             "view": _("View"),
             "add_file": _("Add a file (PDF, image, Word, Excel)"),
             "take_photo": _("Take a photo"),
+        }
+        cache["scorecard_grid"] = {
+            **{name: join(label) for name, label in labels.items()},  # escaped once, not once a row
+            "language": language,
+            # Built once per criteria version and language; a table built outside the cache has no key.
+            "criterion_cells": _criterion_cells.get((key, language), dict) if key else {},
             "kinds": {value: join(label) for value, label in CriterionKind.choices},
             "sources": {value: join(label) for value, label in AgreedSource.choices},
+            # The addresses, with SLOT where a row puts its own id (`_address`).
             "upload": reverse("scoring:evidence_upload", args=[scorecard.pk, SLOT]),
             "download": reverse("scoring:evidence_download", args=[SLOT]),
             "preview": reverse("scoring:evidence_preview", args=[SLOT]),
@@ -78,10 +82,6 @@ def _page(context):
             "conflict": bool(context.get("conflict")),
             "explanation": {key: context.get(key) for key in EXPLANATION_CONTEXT},
         }
-        page = cache["scorecard_grid"]
-        for key, value in page.items():  # the labels escaped once, not once a row
-            if isinstance(value, str) and key not in ("upload", "download", "preview", "delete", "language"):
-                page[key] = join(value)
     return cache["scorecard_grid"]
 
 

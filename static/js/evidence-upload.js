@@ -19,21 +19,6 @@
     status.classList.toggle("text-success", !failed && !!text);
   }
 
-  function removeForm(url) {
-    // Outside the scorecard form: removing asks for confirmation on its own page.
-    var remover = document.createElement("form");
-    remover.method = "post";
-    remover.action = url;
-    remover.id = "delete-evidence-" + Math.random().toString(36).slice(2);
-    var token = document.createElement("input");
-    token.type = "hidden";
-    token.name = "csrfmiddlewaretoken";
-    token.value = csrf.value;
-    remover.appendChild(token);
-    document.body.appendChild(remover);
-    return remover.id;
-  }
-
   function addToList(box, file) {
     var list = box.querySelector(".evidence-list");
     var item = document.createElement("li");
@@ -50,7 +35,10 @@
     remove.type = "submit";
     remove.className = "btn btn-link btn-sm text-danger p-0 ms-2";
     remove.textContent = texts.msgRemove;
-    remove.setAttribute("form", removeForm(file.delete_url));
+    // The page's one removal form (outside the scorecard form), sent to this file's address:
+    // removing asks for confirmation on its own page.
+    remove.setAttribute("form", "delete-evidence");
+    remove.setAttribute("formaction", file.delete_url);
     item.appendChild(remove);
     if (file.preview_url) {
       var details = document.createElement("details");

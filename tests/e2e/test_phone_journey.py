@@ -123,12 +123,14 @@ def upload_bac_kan_files(scorecard, leaves, user):
         )
 
 
-def test_a_province_removes_a_file_of_its_draft_on_a_phone(page, login, scoring_demo):
-    """Each file's remove button sends the page's one removal form to that file: asked first,
-    then only that file is gone."""
+def test_a_province_removes_a_file_of_its_draft_on_a_phone(page, login, scoring_demo, tmp_path):
+    """Each file's remove button, the page's and the one the upload script adds, sends the page's
+    one removal form to that file: asked first, then only that file is gone."""
     scorecard = bac_kan_2015()
     leaves = {c.code: c for c in selectors.criteria_table(scorecard.emulation_year).leaves}
     upload_bac_kan_files(scorecard, leaves, scorecard.province.staff.get(username="backan"))
+    pdf = tmp_path / "ke-hoach.pdf"
+    pdf.write_bytes(PDF)
     login("backan", DEMO_PASSWORD)
     page.goto(f"/scorecards/{scorecard.pk}/")
     card(page, "B4").get_by_role("button", name="Xóa").click()
@@ -136,6 +138,13 @@ def test_a_province_removes_a_file_of_its_draft_on_a_phone(page, login, scoring_
     page.get_by_role("button", name="Xác nhận").click()
     expect(card(page, "B1").get_by_role("link", name="B1.pdf")).to_be_visible()
     expect(card(page, "B4").get_by_role("link", name="B4.pdf")).to_have_count(0)
+    # A file just uploaded by the script gets its own remove button, addressed the same way.
+    page.get_by_label("Minh chứng B1", exact=True).set_input_files(pdf)
+    expect(card(page, "B1").get_by_test_id("evidence-status")).to_have_text("Đã tải lên ke-hoach.pdf.")
+    card(page, "B1").get_by_role("listitem").filter(has_text="ke-hoach.pdf").get_by_role("button", name="Xóa").click()
+    expect(page.get_by_role("heading", name="Xóa tệp minh chứng ke-hoach.pdf")).to_be_visible()
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(card(page, "B1").get_by_role("link", name="ke-hoach.pdf")).to_have_count(0)
     names = Evidence.objects.filter(score__scorecard=scorecard).values_list("original_name", flat=True)
     assert list(names) == ["B1.pdf"]
 
