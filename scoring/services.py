@@ -124,12 +124,20 @@ def _leaf_criteria(emulation_year):
     return {c.pk: c for c in selectors.criteria_table(emulation_year).leaves}
 
 
-def scorecard_recalculate(*, scorecard):
-    """Refresh the cached totals of one scorecard (after its save, at its current `version`):
-    the self-score total and subtotals, and the provisional ones of the live scoreboard."""
+#: The totals a scorecard keeps of its scores (`scorecard_recalculate`).
+TOTAL_FIELDS = ["self_total", "self_section_totals", "live_total", "live_section_totals", "live_version"]
+
+
+def _set_totals(scorecard, scores=None):
+    """Put on `scorecard` (not saved) the totals of its scores at its current `version`: the
+    self-score total and subtotals, and the provisional ones of the live scoreboard. `scores`:
+    its Score objects as just written by the caller; read from the table if not given."""
     table = selectors.criteria_table(scorecard.emulation_year)
     nodes = selectors.criterion_nodes([row.criterion for block in table.sections for row in block.rows])
-    rows = Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "agreed_score")
+    if scores is None:
+        rows = Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "agreed_score")
+    else:
+        rows = ((s.criterion_id, s.self_score, s.agreed_score) for s in scores)
     own, live = {}, {}
     for criterion_id, self_score, agreed_score in rows:
         own[criterion_id] = self_score
@@ -140,13 +148,12 @@ def scorecard_recalculate(*, scorecard):
     scorecard.live_total = provisional.total
     scorecard.live_section_totals = {k: str(v) for k, v in provisional.sections.items()}
     scorecard.live_version = scorecard.version
-    Scorecard.objects.filter(pk=scorecard.pk).update(
-        self_total=scorecard.self_total,
-        self_section_totals=scorecard.self_section_totals,
-        live_total=scorecard.live_total,
-        live_section_totals=scorecard.live_section_totals,
-        live_version=scorecard.live_version,
-    )
+
+
+def scorecard_recalculate(*, scorecard):
+    """Refresh the cached totals of one scorecard (after its save, at its current `version`)."""
+    _set_totals(scorecard)
+    Scorecard.objects.filter(pk=scorecard.pk).update(**{name: getattr(scorecard, name) for name in TOTAL_FIELDS})
 
 
 @transaction.atomic
@@ -246,9 +253,10 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
             existing[criterion_id] = score
         for upload, info in items:
             _evidence_store(score=score, upload=upload, info=info, user=user)
+    # The new version and its totals in one write, so its history row holds the totals saved.
     current.version += 1
-    current.save(update_fields=["version"])
-    scorecard_recalculate(scorecard=current)
+    _set_totals(current, existing.values())
+    current.save(update_fields=["version", *TOTAL_FIELDS])
     return current
 
 
@@ -524,8 +532,8 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         current.status = new_status
         fields.append("status")
         set_change_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
-    current.save(update_fields=fields)
-    scorecard_recalculate(scorecard=current)
+    _set_totals(current, existing.values())
+    current.save(update_fields=fields + TOTAL_FIELDS)
     events.scores_changed.send(sender=Scorecard, scorecard=current, user=user, scores=changed)
     for score in changed:
         if score.is_changed_with_reason:

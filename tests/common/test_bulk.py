@@ -58,3 +58,19 @@ def test_the_values_and_the_history_rows_are_those_of_the_orm():
             score.explanation_read_by_id,
         )
         assert abs((row.history_date - timezone.now()).total_seconds()) < 60
+
+
+@pytest.mark.django_db
+def test_history_rows_without_any_user_keep_their_reason_and_stored_values():
+    """A batch whose every row has no user (a system change): PostgreSQL must not type the
+    users' NULLs as text; the rows still carry what the table holds after the update."""
+    _cluster, year = build_scored_year(members=2, criteria=12, year=2091, prefix="n ")
+    card = Scorecard.objects.filter(emulation_year=year).order_by("pk").first()
+    scores = list(Score.objects.filter(scorecard=card).order_by("pk"))
+    for index, score in enumerate(scores):
+        score.self_score = Decimal(index) / 4
+    update_with_history(scores, Score, ["self_score"], default_change_reason="Hệ thống")
+    for score in scores:
+        row = Score.history.filter(id=score.pk).order_by("-history_id").first()
+        assert (row.history_user_id, row.history_change_reason, row.self_score) == (None, "Hệ thống", score.self_score)
+        assert row.note == score.note and row.criterion_id == score.criterion_id

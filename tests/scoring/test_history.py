@@ -185,3 +185,21 @@ def test_history_page_query_count_does_not_grow_with_the_changes(scoring_demo, c
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large]
+
+
+def test_a_saves_history_row_holds_the_total_it_saved(scoring_demo, demo_user):
+    """The new version and its totals are written together: the scorecard's history row of a
+    save shows the total after the save, not the one before it."""
+    scorecard = card(scoring_demo, 2015, "06")
+    entries, files = complete_entries(scorecard, {"A2": "9,25"})
+    before = Scorecard.objects.get(pk=scorecard.pk).self_total
+    with CaptureQueriesContext(connection) as ctx:
+        saved = services.scorecard_save_self(
+            scorecard=scorecard, user=demo_user("backan"), version=scorecard.version, entries=entries, files=files
+        )
+    stored = Scorecard.objects.get(pk=scorecard.pk)
+    assert stored.self_total == saved.self_total != before
+    assert stored.live_version == stored.version
+    assert Scorecard.history.filter(id=scorecard.pk).latest("history_id").self_total == stored.self_total
+    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "scoring_scorecard"')]
+    assert len(writes) == 1
