@@ -87,14 +87,15 @@ def parse_figure_and_score(criterion, text):
 
 def _ensure_scoring_open(emulation_year):
     year_ensure_open(emulation_year)
-    board = Scoreboard.objects.filter(emulation_year=emulation_year).first()
-    if board and board.is_locked:
+    if Scoreboard.objects.filter(emulation_year=emulation_year, locked_at__isnull=False).exists():
         raise ValidationError(_("The scoring of %(year)s is locked.") % {"year": emulation_year.year})
 
 
 def _lock_scorecard(scorecard, version):
     """Re-read the scorecard under a row lock and check nobody saved since `version`."""
     current = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if current.emulation_year_id == scorecard.emulation_year_id:  # the year read (and checked open) by the caller
+        current.emulation_year = scorecard.emulation_year
     if version is not None and current.version != version:
         raise ConcurrentEditError(
             _(
@@ -156,6 +157,10 @@ def scorecard_recalculate(*, scorecard):
     Scorecard.objects.filter(pk=scorecard.pk).update(**{name: getattr(scorecard, name) for name in TOTAL_FIELDS})
 
 
+#: What the province types for a criterion.
+SELF_FIELDS = ("self_score", "note", "reported_value")
+
+
 @transaction.atomic
 def scorecard_save_self(*, scorecard, user, version, entries, files=None):
     """Save the self-scores and notes typed by the province's staff.
@@ -213,7 +218,7 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
         raise ValidationError(errors)
 
     existing = {s.criterion_id: s for s in Score.objects.filter(scorecard=current)}
-    created, changed = [], []
+    created, changed, columns = [], [], set()  # columns: the fields some changed score changes
     for criterion_id, (value, note, figure) in values.items():
         score = existing.get(criterion_id)
         if score is None:
@@ -224,9 +229,12 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
             )
             created.append(score)
             existing[criterion_id] = score
-        elif score.self_score != value or score.note != note or score.reported_value != figure:
+            continue
+        differs = (score.self_score != value, score.note != note, score.reported_value != figure)
+        if any(differs):
             score.self_score, score.note, score.reported_value = value, note, figure
             changed.append(score)
+            columns.update(name for name, differ in zip(SELF_FIELDS, differs, strict=True) if differ)
     # In bulk, with one history row per change (a scorecard has 100+ criteria).
     reason = _("Self-score saved")
     history_user = user if getattr(user, "pk", None) else None
@@ -242,7 +250,7 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
         update_with_history(
             changed,
             Score,
-            ["self_score", "note", "reported_value"],
+            [name for name in SELF_FIELDS if name in columns],
             default_user=history_user,
             default_change_reason=reason,
         )
