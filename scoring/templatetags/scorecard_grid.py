@@ -8,7 +8,9 @@ translated once per page; the rare parts of a row (the cross-scores given, the e
 form) are still the templates `scoring/_given_cross_scores.html` and
 `scoring/_explanation_form.html`. The markup is the template's: the inputs keep their names,
 ids and accessible labels. A page writes a section's rows with one tag, `scorecard_rows` or
-`appraisal_rows`.
+`appraisal_rows`. An editable row with nothing to flag (the staff's everyday page) is put
+together from its fixed markup, built once per criteria version and language by these same
+cell functions with markers where the row's values go (`_edit_parts`): half the page's rows.
 """
 
 from django import template
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from common.html import escape, join, number
 from common.memo import Versioned
 from scoring.enums import AgreedSource, CriterionKind
+from scoring.grid import Cell
 from scoring.templatetags.criterion_kinds import criterion_formula, figure_with_unit
 
 register = template.Library()
@@ -238,8 +241,13 @@ def _evidence_item(page, evidence):
     return join(*parts, _safe("</li>"))
 
 
-def _evidence_cell(page, criterion, evidence_files, field):
-    items = join(*(_evidence_item(page, e) for e in evidence_files))
+def _evidence_items(page, evidence_files):
+    return join(*(_evidence_item(page, e) for e in evidence_files))
+
+
+def _evidence_cell(page, criterion, items, field):
+    """The evidence cell around `items` (`_evidence_items`): the files, and on an editable row
+    the inputs that add one."""
     if field is None:
         return join(
             _safe('<td data-label="'),
@@ -297,26 +305,100 @@ def _agreed_cell(page, r):
     return join(*parts, _safe("</td>"))
 
 
-def scorecard_row(context, r):
-    """One row of the scorecard page (`scoring.views._score_rows`): a criterion or a group."""
-    page = _page(context)
-    row = r["row"]
+def _head(row):
     css = "criterion-card" if row.is_leaf else "criterion-group"
-    head = join(
+    return join(
         _safe('<tr data-criterion="'),
         row.criterion.code,
         _safe(f'" id="criterion-{int(row.criterion.pk)}" class="{css}">'),
     )
+
+
+#: Markers put where an editable row's own values go while its fixed markup is built.
+_VALUE, _TEXT, _UPLOAD, _ITEMS = "\x00value\x00", "\x00text\x00", "\x00upload\x00", "\x00items\x00"
+
+
+def _edit_parts(page, row, computed, fields):
+    """The fixed markup of an editable leaf row (a fresh row: no refused value, no conflict),
+    split where the row's own values go: the typed score, the note, the upload address and the
+    files. Built by the cell functions every row uses, with markers in place of those values,
+    so a row put together from these parts is the row they build. Kept with the criterion
+    cells (per criteria version and language); None when a marker does not come back exactly
+    once (a criterion's text holding one), and the row is then built in full."""
+    c, (value, text, evidence) = row.criterion, fields
+    fixed = {**page, "upload": _UPLOAD, "conflict": False}  # `_address` leaves a marker as it is
+    markup = join(
+        _score_cell(fixed, c, None, Cell(value.html_name, value.id_for_label, _VALUE), computed),
+        _note_cell(fixed, c, None, Cell(text.html_name, text.id_for_label, _TEXT)),
+        _evidence_cell(fixed, c, _safe(_ITEMS), Cell(evidence.html_name, evidence.id_for_label, "")),
+    )
+    parts, rest = [], markup
+    for marker in (_VALUE, _TEXT, _UPLOAD, _ITEMS):
+        pieces = rest.split(marker)
+        if len(pieces) != 2:
+            return None
+        parts.append(pieces[0])
+        rest = pieces[1]
+    names = (value.html_name, text.html_name, evidence.html_name)
+    return (join(_head(row), _name_cell(page, row)), names, *parts, rest)
+
+
+def _fresh_edit_row(page, r):
+    """An editable row from its fixed parts (`_edit_parts`), or None where they do not apply:
+    a refused value or a conflict to show, a computed score to show beside the figure."""
+    value, text, evidence = r["fields"]
+    score = r["score"]
+    if evidence is None or page["conflict"] or value.errors or text.errors or evidence.errors:
+        return None
+    if r["computed"] and score is not None and score.self_score is not None:
+        return None
+    key = ("edit", r["row"].criterion.pk, r["computed"])
+    cells = page["criterion_cells"]
+    if key not in cells:
+        cells[key] = _edit_parts(page, r["row"], r["computed"], r["fields"])
+    parts = cells[key]
+    if parts is None or parts[1] != (value.html_name, text.html_name, evidence.html_name):
+        return None
+    head, _names, before_value, before_text, before_upload, before_items, rest = parts
+    pk = r["row"].criterion.pk
+    return SafeString(
+        "".join(
+            (
+                head,
+                before_value,
+                escape(value.value),
+                before_text,
+                escape(text.value),
+                before_upload,
+                escape(_address(page, "upload", pk)),
+                before_items,
+                _evidence_items(page, r["evidence"]),
+                rest,
+                _agreed_cell(page, r),
+                "</tr>",
+            )
+        )
+    )
+
+
+def scorecard_row(context, r):
+    """One row of the scorecard page (`scoring.views._score_rows`): a criterion or a group."""
+    page = _page(context)
+    row = r["row"]
     if not row.is_leaf:
-        return join(head, _name_cell(page, row), _safe('<td colspan="4" class="group-filler"></td></tr>'))
+        return join(_head(row), _name_cell(page, row), _safe('<td colspan="4" class="group-filler"></td></tr>'))
+    if r["fields"]:
+        fresh = _fresh_edit_row(page, r)
+        if fresh is not None:
+            return fresh
     value, text, evidence = r["fields"] if r["fields"] else (None, None, None)
     score = r["score"]
     return join(
-        head,
+        _head(row),
         _name_cell(page, row),
         _score_cell(page, row.criterion, score, value, r["computed"]),
         _note_cell(page, row.criterion, score, text),
-        _evidence_cell(page, row.criterion, r["evidence"], evidence),
+        _evidence_cell(page, row.criterion, _evidence_items(page, r["evidence"]), evidence),
         _agreed_cell(page, r),
         _safe("</tr>"),
     )
