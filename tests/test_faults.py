@@ -18,10 +18,10 @@ def test_a_scorecard_save_failing_after_its_first_writes_saves_nothing(scoring_d
     before = sorted(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "note"))
     leaves = {c.code: c for c in selectors.criteria_table(scorecard.emulation_year).leaves}
 
-    def crash(**kwargs):
+    def crash(*args, **kwargs):
         raise RuntimeError("disk full while recalculating")
 
-    monkeypatch.setattr(services, "scorecard_recalculate", crash)  # runs after the scores are written
+    monkeypatch.setattr(services, "_set_totals", crash)  # the totals: computed after the scores are written
     client = Client(raise_request_exception=False)
     client.force_login(demo_user("backan"))
     response = client.post(
