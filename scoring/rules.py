@@ -1,6 +1,10 @@
 """Who sees and changes scorecards. A draft is its province's own; once submitted every
 member reads it; the year's chair appraises and agrees the scores (the vice-chair those of the
-chair's own province: nobody confirms their own scores); after the lock nobody edits."""
+chair's own province: nobody confirms their own scores); after the lock nobody edits.
+
+The predicates are pure, so a rule's order is free: the ones read off the scorecard itself
+(its status, its province) come before those that read the year's members, so that a
+province's own draft page and its save never read them."""
 
 import rules
 
@@ -76,12 +80,12 @@ can_view_scorecard = is_admin | is_own_province | (is_submitted & (is_member_of_
 rules.add_perm("scoring.view_scorecard", can_view_scorecard)
 rules.add_perm("scoring.edit_self_score", is_own_province & is_editable_by_province & is_scorecard_open)
 rules.add_perm("scoring.submit_scorecard", is_own_province & is_editable_by_province & is_scorecard_open)
-rules.add_perm("scoring.return_scorecard", is_appraiser_of_it & is_submitted & is_scorecard_open)
-rules.add_perm("scoring.agree_scores", is_appraiser_of_it & is_submitted & is_scorecard_open)
+rules.add_perm("scoring.return_scorecard", is_submitted & is_appraiser_of_it & is_scorecard_open)
+rules.add_perm("scoring.agree_scores", is_submitted & is_appraiser_of_it & is_scorecard_open)
 rules.add_perm("scoring.view_history", can_view_scorecard)
 # Explanations (giải trình) of changed scores: the province answers, its appraiser reads.
-rules.add_perm("scoring.explain_score", is_own_province & ~is_admin & is_submitted & is_scorecard_open)
-rules.add_perm("scoring.read_explanation", (is_admin | is_appraiser_of_it) & is_submitted & is_scorecard_open)
+rules.add_perm("scoring.explain_score", is_submitted & is_own_province & ~is_admin & is_scorecard_open)
+rules.add_perm("scoring.read_explanation", is_submitted & (is_admin | is_appraiser_of_it) & is_scorecard_open)
 # Year-level actions (the object is the emulation year).
 rules.add_perm("scoring.edit_criteria", (is_admin | is_chair_of_year) & is_scoring_open)
 rules.add_perm("scoring.lock_scoring", (is_admin | is_chair_of_year) & is_scoring_open)
@@ -108,11 +112,11 @@ def is_peer_year(user, emulation_year):
 rules.add_perm("scoring.view_cross_scoring", is_peer_year & (is_admin | is_member_of_year))
 rules.add_perm(
     "scoring.cross_score",
-    is_member_of_its_year & ~is_own_province & is_submitted & is_scorecard_open & is_peer_year_of_it,
+    is_submitted & ~is_own_province & is_member_of_its_year & is_scorecard_open & is_peer_year_of_it,
 )
 rules.add_perm(
     "scoring.aggregate_cross_scores",
-    (is_admin | is_chair_of_its_year) & is_submitted & is_scorecard_open & is_peer_year_of_it,
+    is_submitted & (is_admin | is_chair_of_its_year) & is_scorecard_open & is_peer_year_of_it,
 )
 rules.add_perm("scoring.follow_cross_scoring", is_peer_year & (is_admin | is_chair_of_year))
 # The cross-scores given to a scorecard, for its explanations: its province, the chair, admins.
@@ -120,4 +124,4 @@ rules.add_perm(
     "scoring.read_cross_scores_given", is_peer_year_of_it & (is_admin | is_own_province | is_chair_of_its_year)
 )
 rules.add_perm("scoring.assign_cross_scoring", (is_admin | is_chair_of_year) & is_scoring_open & is_peer_year)
-rules.add_perm("scoring.view_cross_scores", (is_admin | is_chair_of_its_year) & is_submitted & is_peer_year_of_it)
+rules.add_perm("scoring.view_cross_scores", is_submitted & (is_admin | is_chair_of_its_year) & is_peer_year_of_it)

@@ -238,3 +238,27 @@ def test_province_results_hide_other_provinces_drafts(client, scoring_demo, demo
     assert ">2014</a>" in page and ">2015</a>" not in page  # Bắc Kạn's 2015 scorecard is a draft
     client.force_login(demo_user("backan"))
     assert ">2015</a>" in text(client.get(reverse("scoring:province_results", args=["06"])))
+
+
+def test_a_provinces_own_draft_page_and_save_do_not_read_the_years_members(client, scoring_demo, demo_user):
+    """The rules test the scorecard's own status and province before the year's members
+    (`scoring.rules`): a province's draft page and its save need no membership read; another
+    member's submitted scorecard does need one."""
+    draft = Scorecard.objects.get(emulation_year__cluster=scoring_demo, emulation_year__year=2015, province__code="06")
+    url = reverse("scoring:scorecard", args=[draft.pk])
+    client.force_login(demo_user("backan"))
+
+    def member_reads(call):
+        with CaptureQueriesContext(connection) as ctx:
+            response = call()
+        return response, [q["sql"] for q in ctx.captured_queries if '"cluster_membership"."role"' in q["sql"]]
+
+    page, reads = member_reads(lambda: client.get(url))
+    assert page.status_code == 200 and 'name="save"' in page.content.decode() and reads == []
+    saved, reads = member_reads(lambda: client.post(url, {"version": draft.version, "save": "1"}))
+    assert saved.status_code == 302 and reads == []
+    submitted = Scorecard.objects.get(
+        emulation_year__cluster=scoring_demo, emulation_year__year=2014, province__code="24"
+    )
+    other, reads = member_reads(lambda: client.get(reverse("scoring:scorecard", args=[submitted.pk])))
+    assert other.status_code == 200 and len(reads) == 1
