@@ -34,6 +34,14 @@ def memoized(key, build):
     return memo[key]
 
 
+def remember(key, value):
+    """Keep `value` under `key` for the rest of the request (a value read along with another
+    row in this request, as fresh as reading it again); outside a request, nothing."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[key] = value
+
+
 def forget(prefix):
     """Drop every memo whose key (a tuple) starts with `prefix`."""
     memo = _memo.get()

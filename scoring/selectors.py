@@ -82,6 +82,12 @@ def criteria_table(emulation_year):
     return memo.memoized(("criteria_table", emulation_year.pk), lambda: _cached_criteria_table(emulation_year))
 
 
+def _criteria_version_key(year_id):
+    """The request memo's key of a year's criteria version: under the table's prefix, so the
+    services that change criteria forget it with the table."""
+    return ("criteria_table", year_id, "version")
+
+
 #: How long a criteria table stays in the cache unread (its key changes when the criteria do).
 CRITERIA_CACHE_SECONDS = 24 * 3600
 
@@ -89,9 +95,13 @@ CRITERIA_CACHE_SECONDS = 24 * 3600
 def _cached_criteria_table(emulation_year):
     from cluster.models import EmulationYear
 
-    # One short row (`order_by()`: without the Meta ordering's join of the cluster).
-    version = EmulationYear.objects.filter(pk=emulation_year.pk).order_by().values_list("criteria_key", flat=True)
-    key = f"criteria-table:{emulation_year.pk}:{next(iter(version), None)}"
+    def read_version():  # one short row (`order_by()`: without the Meta ordering's join of the cluster)
+        rows = EmulationYear.objects.filter(pk=emulation_year.pk).order_by().values_list("criteria_key", flat=True)
+        return next(iter(rows), None)
+
+    # Read in this request with the scorecard (`scorecard_get_for_user`), or now.
+    version = memo.memoized(_criteria_version_key(emulation_year.pk), read_version)
+    key = f"criteria-table:{emulation_year.pk}:{version}"
 
     def shared():
         table = cache.get(key)
@@ -161,6 +171,8 @@ def scorecard_get_for_user(user, scorecard_id):
     )
     if scorecard is None or not user.has_perm("scoring.view_scorecard", scorecard):
         raise Http404
+    # The year's criteria version came with it: the page's criteria table needs no read of its own.
+    memo.remember(_criteria_version_key(scorecard.emulation_year_id), scorecard.emulation_year.criteria_key)
     return scorecard
 
 

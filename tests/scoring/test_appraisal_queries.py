@@ -224,3 +224,29 @@ def test_the_live_scoreboard_reads_the_totals_kept_at_each_save_not_every_score(
     with CaptureQueriesContext(connection) as ctx:
         selectors.scoreboard_rows(year)
     assert not [q for q in ctx.captured_queries if 'FROM "scoring_score" ' in q["sql"]]  # no score read
+
+
+@pytest.mark.django_db
+def test_the_scorecard_read_brings_its_criteria_version_and_a_change_in_the_request_still_shows():
+    """The criteria version read with the scorecard spares the table its own read; a service
+    that changes the criteria later in the same request makes the table read it again."""
+    from common.memo import RequestMemoMiddleware
+    from scoring import selectors
+    from scoring.models import Criterion
+
+    _cluster, year = build_scored_year(members=3, criteria=5, year=2097, prefix="v ", status=ScorecardStatus.DRAFT)
+    card = Scorecard.objects.filter(emulation_year=year).order_by("pk").first()
+    user = UserFactory(province=card.province)
+
+    def one_request(_request):
+        read = selectors.scorecard_get_for_user(user, card.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            before = selectors.criteria_table(read.emulation_year)
+        criterion = Criterion.objects.get(pk=before.leaves[0].pk)
+        criterion.title = "Đổi trong cùng yêu cầu"
+        services.criterion_save(criterion=criterion)
+        return ctx.captured_queries, before, selectors.criteria_table(read.emulation_year)
+
+    queries, before, after = RequestMemoMiddleware(one_request)(None)
+    assert not [q for q in queries if '"criteria_key" AS "criteria_key"' in q["sql"]]
+    assert before.leaves[0].title != "Đổi trong cùng yêu cầu" == after.leaves[0].title
