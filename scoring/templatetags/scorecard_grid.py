@@ -10,7 +10,7 @@ form) are still the templates `scoring/_given_cross_scores.html` and
 ids and accessible labels. A page writes a section's rows with one tag, `scorecard_rows` or
 `appraisal_rows`. An editable row with nothing to flag (the staff's everyday page) is put
 together from its fixed markup, built once per criteria version and language by these same
-cell functions with markers where the row's values go (`_edit_parts`): half the page's rows.
+cell functions with markers where the row's values go (`_edit_parts`): half the rows' cost.
 """
 
 from django import template
