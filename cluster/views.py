@@ -85,6 +85,22 @@ def home(request):
     return redirect("cluster:dashboard", cluster_id=cluster.pk, year=emulation_year.year)
 
 
+#: The pages of "the cluster I work in" the navigation links to (`my_cluster`).
+MY_CLUSTER_PAGES = ("history", "rotation", "settings")
+
+
+def my_cluster(request, page):
+    """The navigation's links to a page of the user's own cluster (`selectors.cluster_id_for_user`),
+    resolved when followed rather than on every page that shows them; the page itself checks
+    who may see it. No cluster yet: the home page, which says so."""
+    if page not in MY_CLUSTER_PAGES:
+        raise Http404
+    cluster_id = selectors.cluster_id_for_user(request.user)
+    if cluster_id is None:
+        return redirect("cluster:home")
+    return redirect(f"cluster:{page}", cluster_id=cluster_id)
+
+
 def year_select(request, cluster_id):
     year = request.GET.get("year", "")
     if not year.isdigit():

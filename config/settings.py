@@ -99,7 +99,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cluster.context_processors.current_cluster",
                 "notifications.context_processors.unread_notifications",
             ],
         },

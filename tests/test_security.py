@@ -56,6 +56,8 @@ TABLE = {
     "cluster:calendar": (year_kwargs(2015), MEMBERS),  # everyone reads it; the chair and admins change it
     "cluster:members": (year_kwargs(2015), (302, 403, 403, 403, 200, 404)),
     "cluster:people": (year_kwargs(2015), MEMBERS),  # each member keeps its own people there
+    # the navigation's link to the user's own cluster: a redirect; the page it leads to checks
+    "cluster:my_cluster": (lambda o: {"page": "history"}, (302, 302, 302, 302, 302, 302)),
     "cluster:history": (lambda o: {"cluster_id": o["cluster"].pk}, MEMBERS),
     "cluster:rotation": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 403, 403, 403, 200, 403)),
     "cluster:settings": (lambda o: {"cluster_id": o["cluster"].pk}, (302, 403, 403, 403, 200, 403)),

@@ -152,7 +152,7 @@ def test_the_people_page_makes_the_same_number_of_queries_at_two_sizes(
 ):
     client.force_login(demo_user("backan"))
     client.get(people_url())  # warm the caches of the session and the site
-    with django_assert_num_queries(12) as small:  # 10 + the calendar banner + the unread notifications
+    with django_assert_num_queries(11) as small:  # 9 + the calendar banner + the unread notifications
         client.get(people_url())
     for i in range(30):
         Person.objects.create(

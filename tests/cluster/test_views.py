@@ -413,3 +413,31 @@ def test_a_replaced_source_is_flagged_on_a_later_year(client, demo, demo_user):
     decree = page[page.index('data-preset="decree_98_2023_art_30_7"') :]
     assert "Văn bản này có hiệu lực đến ngày 30/06/2025: hãy kiểm tra xem còn áp dụng cho năm này không." in decree
     assert year.rule_set.source_document == ""
+
+
+def test_the_navigation_links_to_the_users_own_cluster_when_followed(client, demo, demo_user):
+    """The navigation's History, Rotation and Settings links resolve the user's cluster when
+    followed (no query for it on every page): staff reach their province's latest cluster,
+    admins the cluster, a province with no cluster yet the home page that says so."""
+    from tests.factories import UserFactory
+
+    client.force_login(demo_user("backan"))
+    page = client.get(reverse("provinces:list")).content.decode()
+    mine = reverse("cluster:my_cluster", args=["history"])
+    assert f'<a class="nav-link" href="{mine}">Lịch sử</a>' in page
+    assert reverse("cluster:my_cluster", args=["rotation"]) not in page  # admins only
+    response = client.get(mine)
+    assert response.status_code == 302 and response["Location"] == reverse("cluster:history", args=[demo.pk])
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(reverse("cluster:my_cluster", args=["nothing"])).status_code == 404
+
+    client.force_login(demo_user("admin"))
+    for name in ("rotation", "settings"):
+        assert reverse("cluster:my_cluster", args=[name]) in client.get(reverse("provinces:list")).content.decode()
+        response = client.get(reverse("cluster:my_cluster", args=[name]))
+        assert response["Location"] == reverse(f"cluster:{name}", args=[demo.pk])
+
+    outsider = Province.objects.create(code="98", name="Tỉnh chưa vào cụm")
+    client.force_login(UserFactory(province=outsider))
+    response = client.get(mine)
+    assert response.status_code == 302 and response["Location"] == reverse("cluster:home")
