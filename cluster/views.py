@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from provinces.selectors import provinces_valid_in
@@ -89,6 +90,7 @@ def home(request):
 MY_CLUSTER_PAGES = ("history", "rotation", "settings")
 
 
+@require_GET
 def my_cluster(request, page):
     """The navigation's links to a page of the user's own cluster (`selectors.cluster_id_for_user`),
     resolved when followed rather than on every page that shows them; the page itself checks

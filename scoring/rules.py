@@ -38,7 +38,7 @@ def is_own_province(user, scorecard):
 
 @rules.predicate
 def is_submitted(user, scorecard):
-    return scorecard.status in SUBMITTED
+    return scorecard is not None and scorecard.status in SUBMITTED
 
 
 @rules.predicate

@@ -11,17 +11,30 @@ from cluster.models import EmulationYear, Membership, RuleSet
 from scoring.models import Score, Scorecard
 
 
-def test_a_scorecard_save_failing_after_its_first_writes_saves_nothing(scoring_demo, demo_user, monkeypatch):
+@pytest.mark.parametrize("where", ["totals", "scorecard written"])
+def test_a_scorecard_save_failing_after_its_first_writes_saves_nothing(scoring_demo, demo_user, monkeypatch, where):
+    """A failure once the scores and their history are written (computing the totals), or once
+    the scorecard's new version and totals are written too: nothing of the save is kept."""
     from scoring import selectors, services
 
     scorecard = Scorecard.objects.get(emulation_year__year=2015, province__code="06")
     before = sorted(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "note"))
+    card_before = (scorecard.version, scorecard.self_total, Scorecard.history.filter(id=scorecard.pk).count())
     leaves = {c.code: c for c in selectors.criteria_table(scorecard.emulation_year).leaves}
 
     def crash(*args, **kwargs):
         raise RuntimeError("disk full while recalculating")
 
-    monkeypatch.setattr(services, "_set_totals", crash)  # the totals: computed after the scores are written
+    if where == "totals":
+        monkeypatch.setattr(services, "_set_totals", crash)
+    else:
+        written = Scorecard.save
+
+        def save_then_crash(self, *args, **kwargs):
+            written(self, *args, **kwargs)
+            crash()
+
+        monkeypatch.setattr(Scorecard, "save", save_then_crash)
     client = Client(raise_request_exception=False)
     client.force_login(demo_user("backan"))
     response = client.post(
@@ -31,6 +44,7 @@ def test_a_scorecard_save_failing_after_its_first_writes_saves_nothing(scoring_d
     assert response.status_code == 500
     scorecard.refresh_from_db()
     assert sorted(Score.objects.filter(scorecard=scorecard).values_list("criterion_id", "self_score", "note")) == before
+    assert (scorecard.version, scorecard.self_total, Scorecard.history.filter(id=scorecard.pk).count()) == card_before
 
 
 def test_a_rotation_failing_half_way_opens_nothing(demo, demo_user, monkeypatch):

@@ -39,6 +39,9 @@ SLOT = 2147483647
 #: The criterion cells of the rows (name, kinds, guidance, maximum: nothing but the criteria and
 #: the language), kept under the criteria table's versioned key: {criterion id: html}.
 _criterion_cells = Versioned(size=128)
+#: The fixed markup of the editable rows (`_edit_parts`), kept the same way but fewer (about 1.6
+#: kB a criterion, against a tenth of that for a criterion cell): {(criterion id, computed): parts}.
+_edit_rows = Versioned(size=48)
 
 
 def _address(page, name, pk):
@@ -74,6 +77,7 @@ def _page(context):
             "language": language,
             # Built once per criteria version and language; a table built outside the cache has no key.
             "criterion_cells": _criterion_cells.get((key, language), dict) if key else {},
+            "edit_rows": _edit_rows.get((key, language), dict) if key else {},
             "kinds": {value: join(label) for value, label in CriterionKind.choices},
             "sources": {value: join(label) for value, label in AgreedSource.choices},
             # The addresses, with SLOT where a row puts its own id (`_address`).
@@ -322,9 +326,9 @@ def _edit_parts(page, row, computed, fields):
     """The fixed markup of an editable leaf row (a fresh row: no refused value, no conflict),
     split where the row's own values go: the typed score, the note, the upload address and the
     files. Built by the cell functions every row uses, with markers in place of those values,
-    so a row put together from these parts is the row they build. Kept with the criterion
-    cells (per criteria version and language); None when a marker does not come back exactly
-    once (a criterion's text holding one), and the row is then built in full."""
+    so a row put together from these parts is the row they build. Kept like the criterion
+    cells (`_edit_rows`: per criteria version and language); None when a marker does not come
+    back exactly once (a criterion's text holding one), and the row is then built in full."""
     c, (value, text, evidence) = row.criterion, fields
     fixed = {**page, "upload": _UPLOAD, "conflict": False}  # `_address` leaves a marker as it is
     markup = join(
@@ -352,8 +356,8 @@ def _fresh_edit_row(page, r):
         return None
     if r["computed"] and score is not None and score.self_score is not None:
         return None
-    key = ("edit", r["row"].criterion.pk, r["computed"])
-    cells = page["criterion_cells"]
+    key = (r["row"].criterion.pk, r["computed"])
+    cells = page["edit_rows"]
     if key not in cells:
         cells[key] = _edit_parts(page, r["row"], r["computed"], r["fields"])
     parts = cells[key]

@@ -74,3 +74,25 @@ def test_history_rows_without_any_user_keep_their_reason_and_stored_values():
         row = Score.history.filter(id=score.pk).order_by("-history_id").first()
         assert (row.history_user_id, row.history_change_reason, row.self_score) == (None, "Hệ thống", score.self_score)
         assert row.note == score.note and row.criterion_id == score.criterion_id
+
+
+@pytest.mark.django_db
+def test_history_rows_follow_the_order_given_take_a_lazy_reason_and_miss_no_row():
+    """The history lists one save's rows by their ids: they are numbered in the order of the
+    objects given (the form's), whatever order the database joins them in; a translatable
+    reason is stored as its text; an object without its row is an error, not a row left out."""
+    from django.utils.translation import gettext_lazy
+
+    from common.bulk import insert_history_in_bulk
+
+    _cluster, year = build_scored_year(members=2, criteria=40, year=2092, prefix="o ")
+    card = Scorecard.objects.filter(emulation_year=year).order_by("pk").first()
+    scores = list(Score.objects.filter(scorecard=card).order_by("-pk"))  # against the keys' order
+    scores = scores[1::2] + scores[::2]
+    insert_history_in_bulk(Score, scores, default_change_reason=gettext_lazy("Self-score saved"))
+    rows = list(Score.history.filter(id__in=[s.pk for s in scores]).order_by("-history_id")[: len(scores)])
+    assert [r.id for r in reversed(rows)] == [s.pk for s in scores]
+    assert {r.history_change_reason for r in rows} == {"Lưu điểm tự chấm"}
+    gone = Score(pk=10**9, scorecard=card, criterion_id=scores[0].criterion_id)
+    with pytest.raises(RuntimeError, match="1 of 2 rows"):
+        insert_history_in_bulk(Score, [scores[0], gone])
