@@ -92,10 +92,14 @@ def _ensure_scoring_open(emulation_year):
 
 
 def _lock_scorecard(scorecard, version):
-    """Re-read the scorecard under a row lock and check nobody saved since `version`."""
+    """Re-read the scorecard under a row lock, check that its scoring is still open and that
+    nobody saved since `version`. The lock of the scoring is read under the row lock: a lock
+    that commits while this save waits for the row is seen (`scoreboard_lock` takes every
+    scorecard's row before it checks and locks)."""
     current = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
-    if current.emulation_year_id == scorecard.emulation_year_id:  # the year read (and checked open) by the caller
+    if current.emulation_year_id == scorecard.emulation_year_id:  # the year its caller read
         current.emulation_year = scorecard.emulation_year
+    _ensure_scoring_open(current.emulation_year)
     if version is not None and current.version != version:
         raise ConcurrentEditError(
             _(
@@ -171,7 +175,6 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
     Every value is checked first; if any is refused, nothing is saved and the
     ValidationError maps "score_<id>" / "evidence_<id>" to its message.
     """
-    _ensure_scoring_open(scorecard.emulation_year)
     current = _lock_scorecard(scorecard, version)
     if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
         raise ValidationError(_("This scorecard has been submitted: it can no longer be changed by its province."))
@@ -291,7 +294,6 @@ def evidence_upload(*, scorecard, criterion_id, upload, user):
 
     The scorecard's version is not changed: the scores typed in the open form do not conflict
     with a file, so the next save of that form goes through."""
-    _ensure_scoring_open(scorecard.emulation_year)
     current = _lock_scorecard(scorecard, None)
     if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
         raise ValidationError(_("This scorecard has been submitted: it can no longer be changed by its province."))
@@ -307,7 +309,6 @@ def evidence_upload(*, scorecard, criterion_id, upload, user):
 @transaction.atomic
 def evidence_remove(*, evidence, user):
     scorecard = evidence.score.scorecard
-    _ensure_scoring_open(scorecard.emulation_year)
     current = _lock_scorecard(scorecard, None)
     if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
         raise ValidationError(_("This scorecard has been submitted: it can no longer be changed by its province."))
@@ -373,7 +374,6 @@ def _blank_lines_as_zero(scorecard, user):
 
 @transaction.atomic
 def scorecard_submit(*, scorecard, user):
-    _ensure_scoring_open(scorecard.emulation_year)
     current = _lock_scorecard(scorecard, None)
     if current.status not in (ScorecardStatus.DRAFT, ScorecardStatus.RETURNED):
         raise ValidationError(_("This scorecard has already been submitted."))
@@ -689,6 +689,9 @@ def scoreboard_lock(*, emulation_year, user):
     """Lock the scoring of the year once every criterion of every member is agreed, and
     store the ranking."""
     _ensure_scoring_open(emulation_year)
+    # Every scorecard's row first: a save in progress ends before the checks below read its
+    # scorecard, and a save that comes after waits for the lock and then sees it (`_lock_scorecard`).
+    list(Scorecard.objects.select_for_update().filter(emulation_year=emulation_year).order_by("pk").values_list("pk"))
     blockers = scoreboard_lock_blockers(emulation_year)
     if blockers:
         raise ValidationError([_("The scoring cannot be locked yet:"), *blockers])
