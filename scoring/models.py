@@ -189,8 +189,9 @@ class Scorecard(models.Model):
     """A member's scorecard for one year.
 
     `self_total`, `agreed_total`, `section_totals`, `rank` and the `live_*` totals are caches set
-    only by `scoring.services.scorecard_recalculate` and `scoreboard_rank`. `version` grows
-    with every save so that two people saving at once never overwrite each other.
+    only by the scoring services (`_save_next_version`, with each new version;
+    `scorecard_recalculate`) and `scoreboard_rank`. `version` grows with every save so that two
+    people saving at once never overwrite each other.
     """
 
     emulation_year = models.ForeignKey(
@@ -214,7 +215,7 @@ class Scorecard(models.Model):
     self_section_totals = models.JSONField(_("self-score section subtotals"), default=dict, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     # The provisional totals of the live scoreboard (the agreed score where there is one, the
-    # self-score elsewhere), kept by `scorecard_recalculate` at each save and valid while
+    # self-score elsewhere), written with each new version (`_save_next_version`) and valid while
     # `live_version` equals `version`; otherwise the scoreboard computes them from the scores.
     live_total = models.DecimalField(_("provisional total"), null=True, blank=True, **SCORE_DIGITS)
     live_section_totals = models.JSONField(_("provisional section subtotals"), default=dict, blank=True)

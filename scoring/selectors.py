@@ -298,7 +298,7 @@ def compute_year_results(emulation_year, *, table=None, visible_only=False, stor
             }
             for s in scorecards
         }
-    # The totals each save keeps on its scorecard (`scorecard_recalculate`), where they are of
+    # The totals each save keeps on its scorecard (`services._save_next_version`), where they are of
     # the scorecard's current version; the others (none, through the services) from the scores.
     stale = [s.pk for s in scorecards if s.live_version != s.version or s.live_total is None]
     computed = {}

@@ -129,7 +129,7 @@ def _leaf_criteria(emulation_year):
     return {c.pk: c for c in selectors.criteria_table(emulation_year).leaves}
 
 
-#: The totals a scorecard keeps of its scores (`scorecard_recalculate`).
+#: The totals a scorecard keeps of its scores (`_save_next_version`, `scorecard_recalculate`).
 TOTAL_FIELDS = ["self_total", "self_section_totals", "live_total", "live_section_totals", "live_version"]
 
 
@@ -159,6 +159,16 @@ def scorecard_recalculate(*, scorecard):
     """Refresh the cached totals of one scorecard (after its save, at its current `version`)."""
     _set_totals(scorecard)
     Scorecard.objects.filter(pk=scorecard.pk).update(**{name: getattr(scorecard, name) for name in TOTAL_FIELDS})
+
+
+def _save_next_version(scorecard, fields, *, scores=None):
+    """Write a change of `fields` of a locked scorecard with its next version and the totals at
+    that version, in one UPDATE (so its history row holds them): where every service that
+    changes a scorecard or its scores ends. `scores`: its Score objects as the caller has just
+    written them (read from the table if not given)."""
+    scorecard.version += 1
+    _set_totals(scorecard, scores)
+    scorecard.save(update_fields=[*fields, "version", *TOTAL_FIELDS])
 
 
 #: What the province types for a criterion.
@@ -264,10 +274,7 @@ def scorecard_save_self(*, scorecard, user, version, entries, files=None):
             existing[criterion_id] = score
         for upload, info in items:
             _evidence_store(score=score, upload=upload, info=info, user=user)
-    # The new version and its totals in one write, so its history row holds the totals saved.
-    current.version += 1
-    _set_totals(current, existing.values())
-    current.save(update_fields=["version", *TOTAL_FIELDS])
+    _save_next_version(current, [], scores=existing.values())
     return current
 
 
@@ -384,10 +391,8 @@ def scorecard_submit(*, scorecard, user):
     current.status = ScorecardStatus.SUBMITTED
     current.submitted_at = timezone.now()
     current.return_reason = ""
-    current.version += 1
     set_change_reason(current, _("Submitted"), user)
-    current.save(update_fields=["status", "submitted_at", "return_reason", "version"])
-    scorecard_recalculate(scorecard=current)
+    _save_next_version(current, ["status", "submitted_at", "return_reason"])
     events.scorecard_submitted.send(sender=Scorecard, scorecard=current, user=user)
     return current
 
@@ -441,7 +446,6 @@ def _checked_entries(leaves, entries, scores, *, field, reason_missing):
 
 @transaction.atomic
 def scorecard_return(*, scorecard, user, reason):
-    _ensure_scoring_open(scorecard.emulation_year)
     _ensure_appraiser(scorecard, user)
     reason = (reason or "").strip()
     if not reason:
@@ -451,10 +455,8 @@ def scorecard_return(*, scorecard, user, reason):
         raise ValidationError(_("Only a submitted scorecard can be returned."))
     current.status = ScorecardStatus.RETURNED
     current.return_reason = reason
-    current.version += 1
     set_change_reason(current, reason, user)
-    current.save(update_fields=["status", "return_reason", "version"])
-    scorecard_recalculate(scorecard=current)
+    _save_next_version(current, ["status", "return_reason"])
     events.scorecard_returned.send(sender=Scorecard, scorecard=current, user=user, reason=reason)
     return current
 
@@ -510,7 +512,6 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
     A reason is mandatory wherever the agreed score differs from the self-score. When
     every criterion is agreed the scorecard becomes "agreed".
     """
-    _ensure_scoring_open(scorecard.emulation_year)
     _ensure_appraiser(scorecard, user)
     current = _lock_scorecard(scorecard, version)
     if current.status not in (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED):
@@ -534,14 +535,12 @@ def scorecard_save_agreed(*, scorecard, user, version, entries):
         for criterion_id in leaves
     )
     new_status = ScorecardStatus.AGREED if complete else ScorecardStatus.SUBMITTED
-    current.version += 1
-    fields = ["version"]
+    fields = []
     if new_status != current.status:
         current.status = new_status
         fields.append("status")
         set_change_reason(current, _("All criteria agreed") if complete else _("Cross-check reopened"), user)
-    _set_totals(current, existing.values())
-    current.save(update_fields=fields + TOTAL_FIELDS)
+    _save_next_version(current, fields, scores=existing.values())
     events.scores_changed.send(sender=Scorecard, scorecard=current, user=user, scores=changed)
     for score in changed:
         if score.is_changed_with_reason:

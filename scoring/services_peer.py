@@ -20,7 +20,7 @@ from common.history import set_change_reason
 from . import calculations
 from .enums import AgreedSource, ScorecardStatus
 from .models import PeerReview, PeerScore, Score, Scorecard
-from .services import ConcurrentEditError, _checked_entries, _ensure_scoring_open, _leaf_criteria, scorecard_recalculate
+from .services import ConcurrentEditError, _checked_entries, _ensure_scoring_open, _leaf_criteria, _save_next_version
 
 SUBMITTED = (ScorecardStatus.SUBMITTED, ScorecardStatus.AGREED)
 
@@ -256,9 +256,7 @@ def peer_aggregate(*, scorecard, user):
     )
     if rule.scoring_mode == ScoringMode.PEER and all(c in agreed_ids for c in leaves):
         scorecard.status = ScorecardStatus.AGREED
-    scorecard.version += 1
-    scorecard.save(update_fields=["status", "version"])
-    scorecard_recalculate(scorecard=scorecard)
+    _save_next_version(scorecard, ["status"])
     return count
 
 
