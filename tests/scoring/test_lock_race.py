@@ -4,6 +4,7 @@ year and the ranking stored at the lock is that of the scores as they stand (Pos
 serialises every writer)."""
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ def test_a_save_waiting_for_the_lock_is_refused_once_the_scoring_is_locked(monke
     entries = {pk: (str(value).replace(".", ","), "Theo biên bản thẩm định") for pk, value in stored.items()}
     changed = next(iter(entries))
     entries[changed] = ("0", "Thiếu minh chứng")
-    holding, go, outcomes = threading.Event(), threading.Event(), {}
+    holding, saving, go, outcomes = threading.Event(), threading.Event(), threading.Event(), {}
     checks = services.scoreboard_lock_blockers
 
     def blockers_while_holding(emulation_year):
@@ -56,12 +57,11 @@ def test_a_save_waiting_for_the_lock_is_refused_once_the_scoring_is_locked(monke
         finally:
             connections.close_all()
 
-    saving = threading.Event()
     threads = [threading.Thread(target=lock), threading.Thread(target=save)]
     for thread in threads:
         thread.start()
     assert saving.wait(10)
-    threading.Event().wait(0.5)  # the save reaches the scorecard's row and waits for it
+    time.sleep(0.5)  # the save reaches the scorecard's row and waits for it
     go.set()
     for thread in threads:
         thread.join(20)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from scoring import selectors, services
 from scoring.demo import PDF_BYTES
+from scoring.enums import COMPUTED_KINDS
 from scoring.models import Criterion, Scorecard
 from scoring.templatetags import scorecard_grid
 
@@ -31,7 +32,7 @@ def test_rows_from_their_fixed_parts_are_the_rows_built_in_full(scoring_demo, cl
     a2.title, a2.guidance = f"Thu ngân sách {HOSTILE}", f"Hướng dẫn {HOSTILE}"
     services.criterion_save(criterion=a2, reason="Đổi tên")
     leaves = {c.code: c for c in selectors.criteria_table(year).leaves}
-    computed = [c for c in leaves.values() if c.kind in services.COMPUTED_KINDS]
+    computed = [c for c in leaves.values() if c.kind in COMPUTED_KINDS]
     card = services.scorecard_save_self(
         scorecard=card,
         user=backan,
